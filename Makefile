@@ -1,0 +1,44 @@
+# The README's two commands: `make paper` (the paper's suite, results and charts) and
+# `make test`. Both install what is missing first.
+SWIFT ?= swift
+BUILD_FLAGS ?= -c release
+APT_PACKAGES := libpfm4-dev libnuma-dev gnuplot-nox binutils
+BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/vwifi-bench
+SUITE ?= Workloads/paper.yaml
+RUN_FLAGS ?=
+
+.PHONY: deps build paper quick test doctor clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS) --product vwifi-bench
+
+doctor: build
+	$(BIN) doctor
+
+paper: build
+	@if [ -f $(SUITE) ]; then \
+	  $(BIN) run $(SUITE) $(RUN_FLAGS); \
+	else \
+	  echo "The paper suite ($(SUITE)) does not exist yet: running doctor and a native path smoke run."; \
+	  $(BIN) doctor; \
+	fi
+
+quick:
+	$(MAKE) paper RUN_FLAGS=--quick
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+// VirtualWiFiBench: a benchmarking and profiling harness for I/O virtualization data paths.
+//
+// Layers, bottom to top (a lower layer never imports a higher one):
+//   CVWiFiShim, CPfm, CNuma   C shims and system libraries (rdtsc, perf_event_open, futex, eventfd, KVM ioctls)
+//   Measurement               clock, stamps, counters, CPU accounting, placement, noise, statistics
+//   Platform, VMM             simulated platform (guest memory, rings, translation, IOMMU, interrupts, radio); KVM
+//   SystemProbe               what this machine can measure (doctor)
+//   DataPaths                 native, passthrough and vwifi pipelines built from platform components
+//   Suites                    YAML suites, runner, CSV, charts, compare, summary
+//   vwifi-bench               thin CLI
+import PackageDescription
+
+let package = Package(
+    name: "VirtualWiFiBench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vwifi-bench", targets: ["vwifi-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "CVWiFiShim", cSettings: [.unsafeFlags(["-O2"])]),
+        .systemLibrary(name: "CPfm", providers: [.apt(["libpfm4-dev"])]),
+        .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
+        .target(name: "Measurement", dependencies: ["CVWiFiShim", "CPfm", "CNuma"]),
+        .target(name: "Platform", dependencies: ["CVWiFiShim", "Measurement"]),
+        .target(name: "VMM", dependencies: ["CVWiFiShim", "Measurement", "Platform"]),
+        .target(name: "SystemProbe", dependencies: ["CVWiFiShim", "Measurement", "VMM"]),
+        .target(name: "DataPaths", dependencies: ["CVWiFiShim", "Measurement", "Platform", "VMM"]),
+        .target(name: "Suites", dependencies: [
+            "Measurement", "SystemProbe", "DataPaths", .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "vwifi-bench", dependencies: [
+            "Measurement", "SystemProbe", "DataPaths", "Suites",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "CVWiFiShim"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "Measurement"]),
+        .testTarget(name: "VMMTests", dependencies: ["VMM", "Platform", "Measurement"]),
+        .testTarget(name: "SystemProbeTests", dependencies: ["SystemProbe", "Measurement"]),
+        .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement"]),
+        .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

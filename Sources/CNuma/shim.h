@@ -1,0 +1,2 @@
+// libnuma (Debian: libnuma-dev).
+#include <numa.h>

@@ -1,0 +1,1 @@
+// Module Measurement: see README.md for the layer it sits in.

@@ -1,0 +1,1 @@
+// Module Platform: see README.md for the layer it sits in.

@@ -1,0 +1,1 @@
+// Module Suites: see README.md for the layer it sits in.

@@ -1,0 +1,1 @@
+// Module SystemProbe: see README.md for the layer it sits in.

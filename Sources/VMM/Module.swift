@@ -1,0 +1,1 @@
+// Module VMM: see README.md for the layer it sits in.
