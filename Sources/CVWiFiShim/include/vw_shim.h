@@ -5,6 +5,7 @@
 #ifndef VW_SHIM_H
 #define VW_SHIM_H
 #include "vw_time.h"
+#include "vw_atomic.h"
 #include "vw_sys.h"
 #include "vw_perf.h"
 #include "vw_kvm.h"
