@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #define NEG_ERRNO(expr) ((expr) < 0 ? -errno : 0)
 
@@ -163,3 +164,29 @@ int vw_install_interrupting_handler(int sig) {
 }
 
 const char *vw_strerror(int errnum, char *buf, size_t len) { return strerror_r(errnum, buf, len); }
+
+int vw_shutdown(int fd) { return NEG_ERRNO(shutdown(fd, SHUT_RDWR)); }
+
+int vw_poll2(int fd_a, int fd_b, int timeout_ms, int *ready_a, int *ready_b) {
+    struct pollfd p[2];
+    int n = 0, ia = -1, ib = -1;
+    if (fd_a >= 0) { p[n].fd = fd_a; p[n].events = POLLIN; p[n].revents = 0; ia = n++; }
+    if (fd_b >= 0) { p[n].fd = fd_b; p[n].events = POLLIN; p[n].revents = 0; ib = n++; }
+    *ready_a = 0;
+    *ready_b = 0;
+    int r = poll(p, (nfds_t)n, timeout_ms);
+    if (r < 0) return -errno;
+    if (ia >= 0 && (p[ia].revents & (POLLIN | POLLHUP | POLLERR))) *ready_a = 1;
+    if (ib >= 0 && (p[ib].revents & (POLLIN | POLLHUP | POLLERR))) *ready_b = 1;
+    return r;
+}
+
+long vw_send2(int fd, const void *a, size_t alen, const void *b, size_t blen, int dontwait) {
+    struct iovec iov[2] = {{.iov_base = (void *)a, .iov_len = alen}, {.iov_base = (void *)b, .iov_len = blen}};
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = iov;
+    m.msg_iovlen = blen ? 2 : 1;
+    ssize_t r = sendmsg(fd, &m, MSG_NOSIGNAL | (dontwait ? MSG_DONTWAIT : 0));
+    return r < 0 ? -errno : (long)r;
+}

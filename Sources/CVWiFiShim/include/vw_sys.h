@@ -80,3 +80,15 @@ int vw_install_interrupting_handler(int sig);
 /// Sets the calling thread's stderr-free error string for `errnum` into buf (strerror_r, GNU).
 const char *vw_strerror(int errnum, char *buf, size_t len);
 #endif
+
+#ifndef VW_SYS_H_EXTRA
+#define VW_SYS_H_EXTRA
+/// shutdown(2) both directions: wakes a thread blocked in recv/send/poll on the socket.
+int vw_shutdown(int fd);
+/// poll(2) on up to two fds (pass -1 to skip one). Sets *ready_a / *ready_b to 1 when readable
+/// (or hung up). Returns the number ready, 0 on timeout, or -errno.
+int vw_poll2(int fd_a, int fd_b, int timeout_ms, int *ready_a, int *ready_b);
+/// sendmsg(2) of two pieces as one message (a command header and the frame behind it), so the
+/// kernel copies each once. Returns bytes sent or -errno.
+long vw_send2(int fd, const void *a, size_t alen, const void *b, size_t blen, int dontwait);
+#endif

@@ -1,0 +1,203 @@
+// The virtual WiFi device model (QEMU's part in the paper): it exposes the same device as the
+// physical card. On a doorbell it reads the guest's TX descriptors from guest RAM, tags them
+// with the VM-ID, translates the buffer address (software: GPA -> HPA through the memslots and
+// the VM's page table; IOMMU: only tags the GPA), and hands each command to the augmented host
+// driver across a real system-call boundary. Completions and RX frames come back the same way;
+// it writes them into the guest's rings and injects virtual interrupts, coalesced or not.
+import CVWiFiShim
+import Measurement
+import Platform
+
+final class DeviceModel: TrapDevice, @unchecked Sendable {
+    // Sound: `trappedWrite` runs on the exit handler and only signals `kick` (an eventfd);
+    // everything else is touched by the device-model thread alone.
+    static let mmioBase: UInt64 = 0xF000_0000
+    static let mmioLength: UInt64 = 0x2000
+    static let txDoorbellOffset: UInt64 = 0x30
+
+    let account: ThreadAccount
+    let kick: EventChannel
+    private let control: PipelineControl
+    private let tally: Tally
+    private let config: PathConfig
+    private let vmID: UInt8
+    private let rings: GuestRings
+    private let translator: SoftwareTranslator?
+    private let socket: Int32
+    private let line: VirtualInterruptSink
+    private var policy: CoalescingPolicy
+    private let message: UnsafeMutableRawPointer
+    private static let messageBytes = 8192
+    private var lastCompletionSeq: UInt32 = 0
+
+    private(set) var commands = 0
+    private(set) var injections = 0
+    private(set) var rejected = 0
+    private(set) var rxDropped = 0
+    private(set) var doorbells = 0
+
+    init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, vmID: UInt8,
+         rings: GuestRings, translator: SoftwareTranslator?, socket: Int32, line: VirtualInterruptSink) throws {
+        self.config = config
+        self.account = account
+        self.control = control
+        self.tally = tally
+        self.vmID = vmID
+        self.rings = rings
+        self.translator = translator
+        self.socket = socket
+        self.line = line
+        kick = try EventChannel()
+        policy = CoalescingPolicy(threshold: config.coalesceDeviceModel,
+                                  timeoutNs: Int64(config.coalesceDeviceModelTimeoutUs * 1000))
+        message = .allocate(byteCount: Self.messageBytes, alignment: 64)
+    }
+
+    deinit { message.deallocate() }
+
+    /// The guest wrote a register of the virtual device (runs on the exit handler thread).
+    func trappedWrite(offset: UInt64, value: UInt64, seq: UInt32, account: ThreadAccount) {
+        if offset == Self.txDoorbellOffset {
+            kick.signal(1)
+        }
+    }
+
+    func run() {
+        account.attach()
+        var kicked: Int32 = 0, fromHost: Int32 = 0
+        while !control.isStopping {
+            account.follow(control)
+            var timeoutMs: Int32 = 100
+            if policy.pending > 0, let deadline = policy.deadlineNs {
+                let left = deadline - vw_monotonic_ns()
+                if left <= 0 { flushCoalesced(); continue }
+                timeoutMs = Int32(max(1, (left + 999_999) / 1_000_000))
+            }
+            let r = vw_poll2(kick.fd, socket, timeoutMs, &kicked, &fromHost)
+            if r < 0 { continue }
+            if kicked != 0 {
+                _ = kick.wait(timeoutMs: 0)
+                doorbells += 1
+                drainGuestTX()
+            }
+            if fromHost != 0 { drainHost() }
+        }
+        account.finish()
+    }
+
+    // MARK: TX: guest ring -> host driver
+
+    private func drainGuestTX() {
+        var d = Descriptor()
+        while rings.tx.tryPop(into: &d) {
+            let start = TSC.now()
+            account.stamp(.deviceModelReceived, d.seq, tsc: start)
+            var command = d
+            command.vmID = vmID  // the guest never chooses its VM-ID
+            guard d.length > 0, Int(d.length) <= GuestRings.bufferBytes else {
+                reject(d)
+                continue
+            }
+            let decoded = account.charge(.decoding, since: start)
+            if let translator {
+                guard let t = translator.translate(gpa: d.addr, length: Int(d.length)) else {
+                    reject(d)
+                    continue
+                }
+                command.addr = UInt64(UInt(bitPattern: t.host))
+                command.aux = t.hostPhysical
+                command.flags = DescriptorFlag.hostAddress
+            } else {
+                command.addr = IOMMU.tag(gpa: d.addr, vmID: vmID)
+                command.flags = DescriptorFlag.tagged
+            }
+            let translated = account.charge(.addressTranslation, since: decoded)
+            account.stamp(.translated, d.seq, tsc: translated)
+            let sent = withUnsafeBytes(of: &command) { vw_send(socket, $0.baseAddress, $0.count, 0) }
+            let handed = account.charge(.systemCalls, since: translated)
+            guard sent == MemoryLayout<Descriptor>.size else {
+                if !control.isStopping { control.fail("device model could not hand a command to the host driver (\(sent))") }
+                return
+            }
+            account.stamp(.handedToHostDriver, d.seq, tsc: handed)
+            commands += 1
+        }
+    }
+
+    /// A descriptor the device model refuses: completed at once as dropped.
+    private func reject(_ d: Descriptor) {
+        rejected += 1
+        var c = d
+        c.kind = DescriptorKind.txStatus.rawValue
+        c.flags |= DescriptorFlag.dropped
+        c.status = DropReason.badDescriptor.rawValue
+        complete(c)
+    }
+
+    // MARK: completions and RX: host driver -> guest
+
+    private func drainHost() {
+        while true {
+            let start = TSC.now()
+            let n = vw_recv(socket, message, Self.messageBytes, 1)
+            let received = account.charge(.systemCalls, since: start)
+            if n < MemoryLayout<Descriptor>.size { return }
+            let d = message.loadUnaligned(as: Descriptor.self)
+            if d.kind == DescriptorKind.txStatus.rawValue {
+                var c = d
+                // Give the guest its own GPA back, not the host's view of it.
+                c.addr = rings.txBuffers[Int(d.bufferID) % rings.txBuffers.count]
+                complete(c)
+            } else if d.kind == DescriptorKind.rxFrame.rawValue {
+                deliverRX(d, frame: message + MemoryLayout<Descriptor>.size,
+                          length: n - MemoryLayout<Descriptor>.size, since: received)
+            }
+        }
+    }
+
+    private func deliverRX(_ d: Descriptor, frame: UnsafeRawPointer, length: Int, since start: UInt64) {
+        var buffer = Descriptor()
+        guard rings.rxFree.tryPop(into: &buffer) else {
+            rxDropped += 1
+            tally.add(tally.dropped)
+            return
+        }
+        guard length > 0, Int(buffer.length) >= length,
+              let target = rings.memory.hostAddress(gpa: buffer.addr, length: length) else {
+            rxDropped += 1
+            tally.add(tally.dropped)
+            return
+        }
+        target.copyMemory(from: frame, byteCount: length)
+        let copied = account.charge(.packetCopies, since: start)
+        account.stamp(.rxGuestCopied, d.seq, tsc: copied)
+        var c = buffer
+        c.kind = DescriptorKind.rxFrame.rawValue
+        c.seq = d.seq
+        c.length = UInt32(length)
+        c.vmID = 0
+        complete(c)
+    }
+
+    private func complete(_ c: Descriptor) {
+        guard rings.completions.push(c) else {
+            control.fail("guest completion ring overflowed in the device model")
+            return
+        }
+        lastCompletionSeq = c.seq
+        control.bump()
+        if policy.completion(nowNs: vw_monotonic_ns()) { inject() }
+    }
+
+    private func flushCoalesced() {
+        if policy.timerExpired(nowNs: vw_monotonic_ns()) { inject() }
+    }
+
+    private func inject() {
+        let start = TSC.now()
+        account.stamp(.virtualIRQInjected, lastCompletionSeq, tsc: start)
+        line.inject(seq: lastCompletionSeq)
+        injections += 1
+        account.charge(.virtualIRQDelivery, since: start)
+    }
+}

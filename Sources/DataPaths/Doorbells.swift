@@ -1,0 +1,22 @@
+// The two ways a guest driver's doorbell write reaches a device.
+import Platform
+
+/// Passthrough: the device's BAR is mapped into the guest, so the write goes straight to the
+/// device register with no exit. (Waking the device thread stands for the device noticing.)
+final class DeviceRegisterDoorbell: GuestDoorbell, @unchecked Sendable {
+    // Sound: Notifier is safe to signal from any thread.
+    private let device: Notifier
+    init(device: Notifier) { self.device = device }
+    func ring(tail: UInt32, seq: UInt32) { _ = device.signal() }
+}
+
+/// Virtual WiFi: the doorbell is an MMIO register of the virtual device; the write traps.
+final class TrappingDoorbell: GuestDoorbell, @unchecked Sendable {
+    // Sound: only the guest thread calls `ring`; ThreadTrap serialises the hand-off.
+    private let trap: ThreadTrap
+    init(trap: ThreadTrap) { self.trap = trap }
+    func ring(tail: UInt32, seq: UInt32) {
+        trap.write(address: DeviceModel.mmioBase + DeviceModel.txDoorbellOffset, value: UInt64(tail),
+                   width: 4, seq: seq)
+    }
+}

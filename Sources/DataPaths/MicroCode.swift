@@ -1,0 +1,335 @@
+// The WiFi device: its μCode thread takes TX descriptors, DMAs the frame (through the IOMMU when
+// the descriptor holds a guest address), checks the sender's MAC against the per-VM state, puts
+// the frame on the air (the only simulated physics: 802.11 air-time pacing), hands it to the
+// access point, and reports completions with (optionally coalesced) physical interrupts. It also
+// receives frames from the access point into posted RX buffers.
+//
+// This thread stands for hardware: its CPU is reported as `device`, never as host CPU.
+import CVWiFiShim
+import Measurement
+import Platform
+
+/// Descriptor flag bits shared by every ring in the harness.
+enum DescriptorFlag {
+    /// `addr` is a host address the device may use directly (host driver's own buffers, or a
+    /// GPA already translated to HPA by the device model).
+    static let hostAddress: UInt16 = 1 << 0
+    /// `addr` is a GPA already tagged with the VM-ID in bits 35-38 (IOMMU translation).
+    static let tagged: UInt16 = 1 << 1
+    /// Completion status: the frame was dropped (reason in `status`).
+    static let dropped: UInt16 = 1 << 2
+}
+
+/// Why a frame did not make it, as `drops` in the results names it.
+enum DropReason: UInt16, CaseIterable {
+    case none = 0
+    case iommuFault = 1
+    case translationFault = 2
+    case spoofedSource = 3
+    case rxNoBuffer = 4
+    case rxUnmatchedDestination = 5
+    case rejectedByHostDriver = 6
+    case badDescriptor = 7
+
+    var name: String {
+        switch self {
+        case .none: "none"
+        case .iommuFault: "iommu_fault"
+        case .translationFault: "translation_fault"
+        case .spoofedSource: "tx_source_mac_not_vms"
+        case .rxNoBuffer: "rx_no_buffer"
+        case .rxUnmatchedDestination: "rx_unmatched_destination"
+        case .rejectedByHostDriver: "rejected_by_host_driver"
+        case .badDescriptor: "bad_descriptor"
+        }
+    }
+}
+
+/// Where the device's descriptors point, per path.
+struct DeviceWiring {
+    var txRing: DescriptorRing
+    var doorbell: Notifier
+    /// TX status and RX frame descriptors for the interrupt handler.
+    var completions: DescriptorRing
+    /// RX buffers posted by the driver.
+    var rxFree: DescriptorRing
+    var irq: PhysicalInterrupt
+    /// Translates guest addresses in descriptors (nil: only host addresses are valid).
+    var iommu: IOMMU?
+    /// VM-ID of the IOMMU domain used for untagged GPAs (passthrough's single domain).
+    var domainVMID: UInt8
+}
+
+final class MicroCode: @unchecked Sendable {
+    // Sound: after `start`, every field is touched only by the device thread; the executor reads
+    // the counters after joining it.
+    let account: ThreadAccount
+    private let control: PipelineControl
+    private let tally: Tally
+    private let wiring: DeviceWiring
+    private let vms: VMTable
+    private let pacer: AirPacer
+    private var policy: CoalescingPolicy
+    private var ap: AccessPoint
+    private let staging: UnsafeMutableRawPointer
+    private static let stagingBytes = 8192
+    private let config: PathConfig
+    private let station: MACAddress
+    private let bssid: MACAddress
+    private let stationVMID: UInt8
+
+    // RX stream from the access point.
+    private var rxRemaining: Int
+    private var rxSeq: UInt32 = 0
+    private var rxStartNs: Int64 = 0
+    // Echo replies waiting for the air.
+    private var replySeqs: [UInt32]
+    private var replyHead = 0
+    private var replyTail = 0
+
+    private(set) var framesTransmitted = 0
+    private(set) var framesReceived = 0
+    private(set) var interruptsRaised = 0
+    private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
+    private(set) var lastIRQSeq: UInt32 = 0
+
+    init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, wiring: DeviceWiring,
+         vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int) {
+        self.config = config
+        self.account = account
+        self.control = control
+        self.tally = tally
+        self.wiring = wiring
+        self.vms = vms
+        self.station = station
+        self.bssid = bssid
+        self.stationVMID = stationVMID
+        let model: AirTimeModel? = config.air == .none ? nil
+            : AirTimeModel.ieee80211g(slot: config.slot == .short ? .short : .long)
+        pacer = AirPacer(model: model)
+        policy = CoalescingPolicy(threshold: config.coalesceDevice,
+                                  timeoutNs: Int64(config.coalesceDeviceTimeoutUs * 1000))
+        ap = AccessPoint(capacity: expectedFrames, warmup: config.warmupPackets)
+        staging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
+        staging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
+        rxRemaining = (config.workload == .udp && config.direction == .rx) ? expectedFrames : 0
+        replySeqs = [UInt32](repeating: 0, count: 1024)
+    }
+
+    deinit { staging.deallocate() }
+
+    var delivered: Int { ap.delivered }
+    var measuredDelivered: Int { ap.measuredDelivered }
+    var measuredBytes: Int { ap.bytesMeasured }
+    var measuredSpanNs: Int64 { ap.lastMeasuredNs - ap.firstMeasuredNs }
+
+    func run() {
+        account.attach()
+        vw_set_timer_slack(1)
+        rxStartNs = vw_monotonic_ns()
+        var d = Descriptor()
+        while !control.isStopping {
+            account.follow(control)
+            var worked = false
+            if wiring.txRing.tryPop(into: &d) {
+                transmit(d)
+                worked = true
+            } else if replyHead != replyTail {
+                receiveEchoReply()
+                worked = true
+            } else if rxRemaining > 0 && rxDue() {
+                receiveStreamFrame()
+                worked = true
+            }
+            let now = vw_monotonic_ns()
+            if policy.pending > 0, let deadline = policy.deadlineNs, now >= deadline,
+               policy.timerExpired(nowNs: now) {
+                raiseInterrupt()
+            }
+            if !worked { idle(now: now) }
+        }
+        account.finish()
+    }
+
+    /// Offered RX rate: frames are due at start + i/rate; saturating means always due.
+    private func rxDue() -> Bool {
+        guard let rate = config.rate else { return true }
+        let due = rxStartNs + Int64(Double(rxSeq) / rate * 1e9)
+        return vw_monotonic_ns() >= due
+    }
+
+    private func idle(now: Int64) {
+        let token = wiring.doorbell.prepare()
+        if !wiring.txRing.isEmpty || control.isStopping { return }
+        var timeout: Int64 = 100_000_000
+        if policy.pending > 0, let deadline = policy.deadlineNs { timeout = min(timeout, max(0, deadline - now)) }
+        if rxRemaining > 0, let rate = config.rate {
+            let due = rxStartNs + Int64(Double(rxSeq) / rate * 1e9)
+            timeout = min(timeout, max(0, due - now))
+        }
+        if timeout == 0 { return }
+        _ = wiring.doorbell.wait(after: token, spinIterations: 100, timeoutNs: timeout)
+    }
+
+    // MARK: TX
+
+    private func transmit(_ d: Descriptor) {
+        account.stamp(.deviceDequeued, d.seq)
+        let length = Int(d.length)
+        guard length > 0, length + FrameFormat.fcsBytes <= Self.stagingBytes else {
+            complete(d, dropped: .badDescriptor)
+            return
+        }
+        guard let source = dmaSource(d, length: length) else {
+            complete(d, dropped: d.flags & DescriptorFlag.hostAddress != 0 ? .translationFault : .iommuFault)
+            return
+        }
+        // DMA: the frame moves from host or guest memory into the device.
+        staging.copyMemory(from: source, byteCount: length)
+        let vmID = d.flags & DescriptorFlag.hostAddress != 0 && d.vmID == 0 ? stationVMID : d.vmID
+        guard vms.sourceMatches(vmID: vmID, frame: staging) else {
+            complete(d, dropped: .spoofedSource)
+            return
+        }
+        // The device computes the frame check sequence in hardware as the frame goes out.
+        let onAir = FrameFormat.appendFCS(frame: staging, length: length)
+        pacer.transmit(mpduBytes: onAir)
+        let now = vw_monotonic_ns()
+        account.stamp(.airDone, d.seq)
+        framesTransmitted += 1
+        switch ap.accept(frame: staging, length: onAir, nowNs: now) {
+        case .corrupt(let reason):
+            control.fail("frame seq \(d.seq) reached the access point corrupted: \(reason)")
+            return
+        case .duplicate(let seq):
+            control.fail("frame seq \(seq) reached the access point twice")
+            return
+        case .fresh(let seq, let kind, _):
+            if kind == .echoRequest { queueEchoReply(seq) }
+        }
+        complete(d, dropped: .none)
+    }
+
+    private func dmaSource(_ d: Descriptor, length: Int) -> UnsafeMutableRawPointer? {
+        if d.flags & DescriptorFlag.hostAddress != 0 {
+            return UnsafeMutableRawPointer(bitPattern: UInt(d.addr))
+        }
+        guard let iommu = wiring.iommu else { return nil }
+        let tagged = d.flags & DescriptorFlag.tagged != 0 ? d.addr : IOMMU.tag(gpa: d.addr, vmID: wiring.domainVMID)
+        return iommu.translate(taggedAddress: tagged, length: length, write: false)
+    }
+
+    private func complete(_ d: Descriptor, dropped reason: DropReason) {
+        var c = d
+        c.kind = DescriptorKind.txStatus.rawValue
+        c.status = reason.rawValue
+        if reason != .none {
+            c.flags |= DescriptorFlag.dropped
+            drops[Int(reason.rawValue)] += 1
+        }
+        postCompletion(c)
+    }
+
+    private func postCompletion(_ c: Descriptor) {
+        // The completion ring has a slot for every TX and RX buffer, so it cannot overflow
+        // unless a driver breaks the protocol.
+        guard wiring.completions.push(c) else {
+            control.fail("device completion ring overflowed: a driver posted more buffers than the ring holds")
+            return
+        }
+        control.bump()
+        if policy.completion(nowNs: vw_monotonic_ns()) {
+            lastIRQSeq = c.seq
+            raiseInterrupt()
+        } else {
+            lastIRQSeq = c.seq
+        }
+    }
+
+    private func raiseInterrupt() {
+        account.stamp(.irqRaised, lastIRQSeq)
+        interruptsRaised += 1
+        wiring.irq.raise(seq: lastIRQSeq)
+    }
+
+    // MARK: RX
+
+    private func queueEchoReply(_ seq: UInt32) {
+        let next = (replyTail + 1) % replySeqs.count
+        guard next != replyHead else { return }
+        replySeqs[replyTail] = seq
+        replyTail = next
+    }
+
+    private func receiveEchoReply() {
+        let seq = replySeqs[replyHead]
+        replyHead = (replyHead + 1) % replySeqs.count
+        receive(seq: seq, payload: PingWorkload.payloadBytes, kind: .echoReply)
+    }
+
+    private func receiveStreamFrame() {
+        let seq = rxSeq
+        rxSeq &+= 1
+        rxRemaining -= 1
+        receive(seq: seq, payload: config.size, kind: .udp)
+    }
+
+    /// A frame from the access point: it occupies the air, then the device matches its
+    /// destination to a VM and DMAs it into a posted buffer.
+    private func receive(seq: UInt32, payload: Int, kind: FrameKind) {
+        let length = FrameFormat.writeFrame(into: staging, capacity: Self.stagingBytes, payloadLength: payload,
+                                            seq: seq, source: bssid, destination: station, bssid: bssid, kind: kind)
+        pacer.transmit(mpduBytes: length)
+        account.stamp(.rxOnAir, seq)
+        framesReceived += 1
+        let destination = FrameFormat.destinationMAC(frame: staging)
+        guard let vmID = vms.vmID(forDestination: destination) else {
+            drops[Int(DropReason.rxUnmatchedDestination.rawValue)] += 1
+            tally.add(tally.dropped)
+            return
+        }
+        var buffer = Descriptor()
+        guard wiring.rxFree.tryPop(into: &buffer) else {
+            drops[Int(DropReason.rxNoBuffer.rawValue)] += 1
+            tally.add(tally.dropped)
+            control.bump()
+            return
+        }
+        guard Int(buffer.length) >= length, let target = dmaTarget(buffer, length: length) else {
+            drops[Int(DropReason.iommuFault.rawValue)] += 1
+            tally.add(tally.dropped)
+            wiring.rxFree.publish()
+            return
+        }
+        target.copyMemory(from: staging, byteCount: length)
+        account.stamp(.rxDMADone, seq)
+        var c = buffer
+        c.kind = DescriptorKind.rxFrame.rawValue
+        c.seq = seq
+        c.vmID = vmID
+        c.length = UInt32(length)
+        c.status = 0
+        postCompletion(c)
+    }
+
+    private func dmaTarget(_ d: Descriptor, length: Int) -> UnsafeMutableRawPointer? {
+        if d.flags & DescriptorFlag.hostAddress != 0 { return UnsafeMutableRawPointer(bitPattern: UInt(d.addr)) }
+        guard let iommu = wiring.iommu else { return nil }
+        let tagged = d.flags & DescriptorFlag.tagged != 0 ? d.addr : IOMMU.tag(gpa: d.addr, vmID: wiring.domainVMID)
+        return iommu.translate(taggedAddress: tagged, length: length, write: true)
+    }
+
+    var dropCounts: [String: Int] {
+        var out: [String: Int] = [:]
+        for r in DropReason.allCases where r != .none && drops[Int(r.rawValue)] > 0 { out[r.name] = drops[Int(r.rawValue)] }
+        return out
+    }
+
+    /// RX frames the access point still has to send (RX workload).
+    var rxPending: Int { rxRemaining }
+}
+
+enum PingWorkload {
+    /// ICMP echo payload of the usual `ping` (56 bytes of data + 8 bytes of ICMP header).
+    static let payloadBytes = 64
+}

@@ -1,0 +1,167 @@
+// Builds each data path from its components: which threads, which rings between them, which
+// kernel mechanism wakes whom.
+import CVWiFiShim
+import Measurement
+import Platform
+
+/// Addresses of the one station (a VM's virtual MAC, or the host's), its BSS and the wired peer.
+enum Stations {
+    static let bssid = MACAddress(0x02, 0x00, 0x00, 0x00, 0xAA, 0x01)
+    static let peer = MACAddress(0x02, 0x00, 0x00, 0x00, 0xFF, 0x01)
+    static func station(vmID: UInt8) -> MACAddress { MACAddress(0x02, 0x00, 0x00, 0x00, 0x00, vmID) }
+
+    static func deviceState(vmID: UInt8) -> VMDeviceState {
+        VMDeviceState(vmID: vmID, mac: station(vmID: vmID), bssid: bssid, channel: 6,
+                      key: (0..<16).map { UInt8($0) &* 17 &+ vmID },
+                      rateTable: [6, 9, 12, 18, 24, 36, 48, 54], txPowerTable: [15, 15, 15, 15, 14, 13, 12, 12])
+    }
+}
+
+extension Pipeline {
+    static let guestMemoryBytes = 64 << 20
+
+    static func assemble(_ config: PathConfig) throws -> Pipeline {
+        switch config.path {
+        case .native: try assembleNative(config)
+        case .passthrough: try assemblePassthrough(config)
+        case .vwifi: try assembleVirtualWiFi(config)
+        }
+    }
+
+    private func socketPair() throws -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        let r = fds.withUnsafeMutableBufferPointer { vw_seqpacket_pair($0.baseAddress) }
+        guard r == 0 else { throw PipelineError.setup("socketpair failed: errno \(-r)") }
+        sockets.append(contentsOf: fds)
+        return (fds[0], fds[1])
+    }
+
+    private func addDevice(wiring: DeviceWiring, vms: VMTable, stationVMID: UInt8) {
+        let ucode = MicroCode(config: config, account: account(.device, "vw-ucode"), control: control, tally: tally,
+                              wiring: wiring, vms: vms, station: Stations.station(vmID: stationVMID),
+                              bssid: Stations.bssid, stationVMID: stationVMID, expectedFrames: expectedFrames)
+        device = ucode
+        notifiers.append(wiring.doorbell)
+        add("vw-ucode") { ucode.run() }
+        closers.append { _ = wiring.doorbell.close() }
+    }
+
+    // MARK: native: app -> (system call) -> host driver -> μCode
+
+    private static func assembleNative(_ config: PathConfig) throws -> Pipeline {
+        let p = Pipeline(config: config)
+        let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
+        let (appSide, kernelSide) = try p.socketPair()
+        let vms = VMTable()
+        try vms.register(Stations.deviceState(vmID: 0))
+        p.addDevice(wiring: queues.wiring(iommu: nil, domainVMID: 0), vms: vms, stationVMID: 0)
+        let driver = NativeHostDriver(config: config, account: p.account(.host_driver, "vw-hostdrv"),
+                                      control: p.control, tally: p.tally, device: queues, socket: kernelSide,
+                                      station: Stations.station(vmID: 0), peer: Stations.peer, bssid: Stations.bssid)
+        let app = NativeApp(config: config, account: p.account(.app, "vw-app"), control: p.control, tally: p.tally,
+                            socket: appSide, expectedFrames: p.expectedFrames)
+        p.nativeDriver = driver
+        p.app = app
+        p.add("vw-hostdrv") { driver.run() }
+        p.add("vw-app") { app.run() }
+        p.closers.append { queues.irq.channel.signal(1) }
+        p.interruptMechanism = "eventfd (MSI stand-in) to host driver"
+        return p
+    }
+
+    // MARK: passthrough: guest driver -> device register (no exit); IRQ -> hypervisor -> guest
+
+    private static func assemblePassthrough(_ config: PathConfig) throws -> Pipeline {
+        let p = Pipeline(config: config)
+        let vmID: UInt8 = 1
+        let memory = try GuestMemory(size: guestMemoryBytes, vmID: vmID)
+        let rings = try GuestRings(memory: memory, ringSize: config.ringSize, rxBuffers: config.ringSize)
+        let iommu = IOMMU()
+        try iommu.attach(memory: memory)
+        p.iommu = iommu
+        let wiring = DeviceWiring(txRing: rings.tx, doorbell: Notifier(), completions: rings.completions,
+                                  rxFree: rings.rxFree, irq: try PhysicalInterrupt(), iommu: iommu, domainVMID: vmID)
+        let vms = VMTable()
+        try vms.register(Stations.deviceState(vmID: vmID))
+        p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
+        try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell), routes: TrapRoutes(),
+                       vmID: vmID)
+        let forwarder = InterruptForwarder(account: p.account(.hypervisor, "vw-hv-irq"), control: p.control,
+                                           irq: wiring.irq, line: p.guestLine!)
+        p.forwarder = forwarder
+        p.add("vw-hv-irq") { forwarder.run() }
+        p.closers.append { wiring.irq.channel.signal(1) }
+        p.interruptMechanism = "eventfd to hypervisor, injected into the guest's interrupt line"
+        return p
+    }
+
+    /// The guest thread and the hypervisor's exit handler (which also owns the VM's timer).
+    private func addGuest(rings: GuestRings, doorbell: GuestDoorbell?, routes: TrapRoutes, vmID: UInt8,
+                          trap existing: ThreadTrap? = nil, line existingLine: GuestInterruptLine? = nil) throws {
+        let line = existingLine ?? GuestInterruptLine()
+        guestLine = line
+        let trap = existing ?? ThreadTrap(control: control)
+        let timer = VMTimer()
+        var allRoutes = routes
+        allRoutes.add(base: VMTimer.base, length: VMTimer.length, device: timer)
+        let guest = try GuestDriver(config: config, account: account(.guest, "vw-guest"), control: control,
+                                    tally: tally, rings: rings, line: line,
+                                    doorbell: doorbell ?? TrappingDoorbell(trap: trap),
+                                    station: Stations.station(vmID: vmID), peer: Stations.peer,
+                                    bssid: Stations.bssid, expectedFrames: expectedFrames, timerTrap: trap)
+        let handler = ExitHandler(account: account(.hypervisor, "vw-hv-exit"), control: control, trap: trap,
+                                  routes: allRoutes, timer: timer, line: line,
+                                  expectedExits: min(1 << 20, expectedFrames * 2 + 100_000))
+        self.guest = guest
+        exitHandler = handler
+        notifiers += [trap.request, trap.resume, line.notifier]
+        trapBackendName = "thread"
+        add("vw-guest") { guest.run() }
+        add("vw-hv-exit") { handler.run() }
+        closers.append { trap.close(); line.close() }
+    }
+
+    // MARK: vwifi: guest -> trap -> device model -> (system call) -> augmented host driver -> μCode
+
+    private static func assembleVirtualWiFi(_ config: PathConfig) throws -> Pipeline {
+        let p = Pipeline(config: config)
+        let vmID: UInt8 = 1
+        let memory = try GuestMemory(size: guestMemoryBytes, vmID: vmID)
+        let rings = try GuestRings(memory: memory, ringSize: config.ringSize, rxBuffers: config.ringSize)
+        let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
+        var iommu: IOMMU? = nil
+        var translator: SoftwareTranslator? = nil
+        switch config.translation {
+        case .iommu:
+            let unit = IOMMU()
+            try unit.attach(memory: memory)
+            iommu = unit
+        case .software:
+            translator = try SoftwareTranslator(memory: memory, pageTable: GuestPageTable(memory: memory),
+                                                pagemap: config.pagemap)
+        }
+        p.iommu = iommu
+        p.translator = translator
+        let vms = VMTable()
+        try vms.register(Stations.deviceState(vmID: vmID))
+        p.addDevice(wiring: queues.wiring(iommu: iommu, domainVMID: vmID), vms: vms, stationVMID: vmID)
+        let (modelSide, driverSide) = try p.socketPair()
+        let line = GuestInterruptLine()
+        let model = try DeviceModel(config: config, account: p.account(.device_model, "vw-devmodel"),
+                                    control: p.control, tally: p.tally, vmID: vmID, rings: rings,
+                                    translator: translator, socket: modelSide, line: line)
+        var routes = TrapRoutes()
+        routes.add(base: DeviceModel.mmioBase, length: DeviceModel.mmioLength, device: model)
+        try p.addGuest(rings: rings, doorbell: nil, routes: routes, vmID: vmID, line: line)
+        let driver = AugmentedHostDriver(account: p.account(.host_driver, "vw-hostdrv"), control: p.control,
+                                         tally: p.tally, device: queues,
+                                         vms: [AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID))])
+        p.deviceModel = model
+        p.augmentedDriver = driver
+        p.add("vw-devmodel") { model.run() }
+        p.add("vw-hostdrv") { driver.run() }
+        p.closers.append { model.kick.signal(1); queues.irq.channel.signal(1) }
+        p.interruptMechanism = "eventfd to host driver; device model injects into the guest's interrupt line"
+        return p
+    }
+}

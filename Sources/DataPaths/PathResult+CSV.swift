@@ -1,0 +1,92 @@
+// The per-run files `vwifi-bench path --out DIR` writes. Column names are a contract that
+// scripts read: add columns at the end, never rename.
+
+extension PathResult {
+    public static let summaryHeader = [
+        "path", "direction", "packets_sent", "packets_delivered", "packets_dropped", "goodput_mbps",
+        "frames_per_s", "interrupts_physical", "interrupts_virtual", "exits", "host_cpu_percent",
+        "device_cpu_percent", "workload", "wall_s", "translations", "iotlb_hits", "iotlb_misses",
+        "iommu_faults", "trap_backend", "interrupt_mechanism", "translation", "coalesce_device_model",
+        "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent",
+    ]
+
+    public var summaryRow: [String] {
+        let s = summary
+        let rtt = rttMs.isEmpty ? "" : CSV.number(rttMs.sorted()[rttMs.count / 2])
+        return [s.path, s.direction, "\(s.packetsSent)", "\(s.packetsDelivered)", "\(s.packetsDropped)",
+                CSV.number(s.goodputMbps), CSV.number(s.framesPerSecond), "\(s.interruptsPhysical)",
+                "\(s.interruptsVirtual)", "\(s.exits)", CSV.number(s.hostCPUPercent), CSV.number(s.deviceCPUPercent),
+                s.workload, CSV.number(s.wallSeconds), "\(s.translations)", "\(s.iotlbHits)", "\(s.iotlbMisses)",
+                "\(s.iommuFaults)", s.trapBackend, s.interruptMechanism, config.translation.rawValue,
+                "\(config.coalesceDeviceModel)", "\(config.coalesceDevice)", config.air.rawValue,
+                config.slot.rawValue, "\(config.size)", rtt, CSV.number(systemCPUPercent)]
+    }
+
+    public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain"]
+    public static let cpuHeader = ["component", "user_s", "system_s", "cpu_percent", "counted_as_host",
+                                   "voluntary_switches", "involuntary_switches"]
+    public static let exitsHeader = ["reason", "count", "cycles_min", "cycles_median", "cycles_p99"]
+    public static let countersHeader = ["component", "event", "value", "available", "reason"]
+    public static let categoriesHeader = ["component", "category", "cycles", "percent_of_total"]
+
+    /// File name -> CSV text, for every per-run file.
+    public func csvFiles() -> [(String, String)] {
+        var files: [(String, String)] = []
+        files.append(("summary.csv", CSV.render(header: Self.summaryHeader, rows: [summaryRow])))
+        files.append(("stages.csv", CSV.render(header: Self.stagesHeader, rows: stages.map {
+            [$0.stage, "\($0.count)", CSV.number($0.cyclesMedian), CSV.number($0.cyclesP90),
+             CSV.number($0.cyclesP99), CSV.number($0.cyclesMean), $0.chain]
+        })))
+        files.append(("cpu.csv", CSV.render(header: Self.cpuHeader, rows: cpu.map {
+            [$0.component.rawValue, CSV.number($0.userSeconds), CSV.number($0.systemSeconds),
+             CSV.number($0.cpuPercent), $0.countedAsHost ? "true" : "false", "\($0.voluntarySwitches)",
+             "\($0.involuntarySwitches)"]
+        })))
+        files.append(("exits.csv", CSV.render(header: Self.exitsHeader, rows: exits.map {
+            [$0.reason, "\($0.count)", CSV.number($0.cyclesMin), CSV.number($0.cyclesMedian), CSV.number($0.cyclesP99)]
+        })))
+        files.append(("counters.csv", CSV.render(header: Self.countersHeader, rows: counters.map {
+            [$0.component.rawValue, $0.event, $0.value.map(CSV.number) ?? "", $0.available ? "true" : "false", $0.reason]
+        })))
+        files.append(("categories.csv", CSV.render(header: Self.categoriesHeader, rows: categories.map {
+            [$0.component.rawValue, $0.category.rawValue, CSV.number($0.cycles),
+             CSV.number(wallCycles > 0 ? $0.cycles / wallCycles * 100 : 0)]
+        })))
+        return files
+    }
+}
+
+/// Minimal RFC 4180 writing: quote fields with commas, quotes or newlines.
+public enum CSV {
+    public static func render(header: [String], rows: [[String]]) -> String {
+        var out = header.map(field).joined(separator: ",") + "\n"
+        for r in rows { out += r.map(field).joined(separator: ",") + "\n" }
+        return out
+    }
+
+    public static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
+        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+
+    /// Numbers with enough digits to be useful and no locale.
+    public static func number(_ x: Double) -> String {
+        guard x.isFinite else { return "" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        let magnitude = abs(x)
+        let digits = magnitude >= 100 ? 2 : magnitude >= 1 ? 3 : 6
+        var scaled = (x * pow10(digits)).rounded() / pow10(digits)
+        if scaled == -0.0 { scaled = 0 }
+        return "\(scaled)"
+    }
+
+    private static func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { r, _ in r * 10 } }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+// One assembled data path: its threads (not yet started), the objects to close to stop them,
+// and what to read from its components once they were joined.
+import CVWiFiShim
+import Measurement
+import Platform
+
+final class Pipeline: @unchecked Sendable {
+    // Sound: built and used by the executor's thread; components run on their own threads.
+    let config: PathConfig
+    let control = PipelineControl()
+    let tally = Tally()
+    var accounts: [ThreadAccount] = []
+    var bodies: [(String, @Sendable () -> Void)] = []
+    var closers: [() -> Void] = []
+    var sockets: [Int32] = []
+    /// Every futex notifier of the path, for counting the wake-ups it really issued.
+    var notifiers: [Notifier] = []
+    private var threads: [PipelineThread] = []
+
+    // Components the result is read from (whichever the path has).
+    var device: MicroCode?
+    var guest: GuestDriver?
+    var app: NativeApp?
+    var exitHandler: ExitHandler?
+    var forwarder: InterruptForwarder?
+    var deviceModel: DeviceModel?
+    var augmentedDriver: AugmentedHostDriver?
+    var nativeDriver: NativeHostDriver?
+    var translator: SoftwareTranslator?
+    var iommu: IOMMU?
+    var guestLine: GuestInterruptLine?
+    var trapBackendName = "none"
+    var trapReason = ""
+    var interruptMechanism = "none"
+
+    init(config: PathConfig) { self.config = config }
+
+    func account(_ component: Component, _ name: String) -> ThreadAccount {
+        let packets = config.duration.map { Int($0 * 4_000) } ?? config.packets
+        let expected = max(packets, config.workload == .ping ? config.pingCount : 0) + config.warmupPackets
+        let a = ThreadAccount(component: component, name: name, stampCapacity: min(1 << 20, expected * 6 + 4096),
+                              stampsEnabled: config.stamps, events: config.counters)
+        accounts.append(a)
+        return a
+    }
+
+    func add(_ name: String, _ body: @escaping @Sendable () -> Void) { bodies.append((name, body)) }
+
+    func start() throws {
+        for (name, body) in bodies {
+            do {
+                threads.append(try PipelineThread.start(name: name, body))
+            } catch {
+                stop()
+                throw error
+            }
+        }
+    }
+
+    /// Stops every thread within a bounded time: the phase flips, then every blocking point
+    /// (futex, eventfd, socket) is released.
+    func stop() {
+        control.stop()
+        for s in sockets { _ = vw_shutdown(s) }
+        for c in closers { c() }
+        for t in threads { t.join() }
+        threads.removeAll()
+    }
+
+    deinit {
+        for s in sockets { _ = vw_close(s) }
+    }
+
+    /// Frames the path will carry, for sizing sequence bitmaps.
+    var expectedFrames: Int {
+        let packets = config.duration.map { max(Int($0 * 200_000), 1) } ?? config.packets
+        return max(packets, config.pingCount) + 64
+    }
+}

@@ -1,0 +1,41 @@
+// Shared state of one run: phase (warm-up, measuring, stopping), the first fatal error a
+// thread met, and progress counters the watchdog reads.
+import CVWiFiShim
+import Synchronization
+
+final class PipelineControl: Sendable {
+    enum Phase: Int { case warmup = 0, measuring = 1, stopping = 2 }
+
+    private let phaseValue = Atomic<Int>(Phase.warmup.rawValue)
+    private let measuringSinceTSC = Atomic<UInt64>(0)
+    private let failure = Mutex<String?>(nil)
+    /// Bumped by whichever thread makes progress; the watchdog only compares values.
+    let progress = Atomic<Int>(0)
+
+    var phase: Phase { Phase(rawValue: phaseValue.load(ordering: .acquiring))! }
+    var isStopping: Bool { phaseValue.load(ordering: .relaxed) == Phase.stopping.rawValue }
+    var isMeasuring: Bool { phaseValue.load(ordering: .relaxed) >= Phase.measuring.rawValue }
+
+    /// Ends the warm-up (first caller wins) and remembers when, for the wall-time denominator.
+    func startMeasuring() {
+        if phaseValue.compareExchange(expected: Phase.warmup.rawValue, desired: Phase.measuring.rawValue,
+                                      ordering: .acquiringAndReleasing).exchanged {
+            measuringSinceTSC.store(vw_rdtsc(), ordering: .releasing)
+        }
+    }
+
+    /// TSC at the end of warm-up (0 if the run never left it).
+    var measuringSince: UInt64 { measuringSinceTSC.load(ordering: .acquiring) }
+
+    func stop() { phaseValue.store(Phase.stopping.rawValue, ordering: .releasing) }
+
+    /// Records the first fatal error (later ones are consequences) and stops the run.
+    func fail(_ message: String) {
+        failure.withLock { if $0 == nil { $0 = message } }
+        stop()
+    }
+
+    var failureMessage: String? { failure.withLock { $0 } }
+
+    @inline(__always) func bump() { progress.add(1, ordering: .relaxed) }
+}

@@ -1,0 +1,204 @@
+// Turns what the threads measured into a PathResult: stage durations from joined stamps,
+// CPU by component, counters, Table 1 categories, exits, round trips and drops.
+import CVWiFiShim
+import Measurement
+import Platform
+
+struct ResultBuilder {
+    let pipeline: Pipeline
+    let clock: TSCClock
+    let startTSC: UInt64
+    let stopTSC: UInt64
+    let wallNs: Int64
+
+    func build() -> PathResult {
+        let p = pipeline
+        let config = p.config
+        var summary = PathSummary(path: config.path.rawValue, direction: config.direction.rawValue,
+                                  workload: config.workload.rawValue)
+        let measuredFrom = p.control.measuringSince != 0 ? p.control.measuringSince : startTSC
+        let measuredCycles = Double(stopTSC &- measuredFrom)
+        let measuredSeconds = clock.seconds(cycles: measuredCycles)
+        summary.wallSeconds = Double(wallNs) / 1e9
+        summary.packetsSent = p.tally.sent.load(ordering: .relaxed)
+        summary.packetsDropped = p.tally.dropped.load(ordering: .relaxed)
+        summary.trapBackend = p.trapBackendName
+        summary.interruptMechanism = p.interruptMechanism
+
+        // Delivered and goodput, at the receiving end, over the measured (post-warm-up) packets.
+        var count = 0, bytes = 0, spanNs: Int64 = 0
+        if config.workload == .udp && config.direction == .rx {
+            summary.packetsSent = config.packets
+            if let g = p.guest {
+                summary.packetsDelivered = g.rxDelivered
+                count = g.measuredRxCount; bytes = g.measuredRxBytes; spanNs = g.measuredRxSpanNs
+            } else if let a = p.app {
+                summary.packetsDelivered = a.received
+                count = a.measuredCount; bytes = a.measuredBytes; spanNs = a.lastMeasuredNs - a.firstMeasuredNs
+            }
+        } else if let d = p.device {
+            summary.packetsDelivered = d.delivered
+            count = d.measuredDelivered; bytes = d.measuredBytes; spanNs = d.measuredSpanNs
+        }
+        if count > 1 && spanNs > 0 {
+            // n deliveries span n-1 inter-arrival gaps.
+            let perFrame = Double(bytes) / Double(count)
+            summary.framesPerSecond = Double(count - 1) / (Double(spanNs) / 1e9)
+            summary.goodputMbps = summary.framesPerSecond * perFrame * 8 / 1e6
+        }
+
+        summary.interruptsPhysical = p.device?.interruptsRaised ?? 0
+        summary.interruptsVirtual = p.deviceModel?.injections ?? p.forwarder?.injected ?? 0
+        if config.workload == .idle, let line = p.guestLine { summary.interruptsVirtual = line.injected }
+        summary.exits = p.exitHandler?.exits ?? 0
+        summary.translations = p.translator?.translations ?? 0
+        summary.iotlbHits = p.iommu?.hits ?? 0
+        summary.iotlbMisses = p.iommu?.misses ?? 0
+        summary.iommuFaults = p.iommu?.faults ?? 0
+        summary.wakeups = wakeSyscalls()
+
+        var result = PathResult(config: config, summary: summary)
+        result.tscHz = clock.hz
+        result.wallCycles = measuredCycles
+        result.stages = stageStatistics(warmup: UInt32(clamping: config.warmupPackets))
+        result.cpu = cpu(seconds: measuredSeconds)
+        result.summary.hostCPUPercent = result.cpu.filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent }
+        result.summary.deviceCPUPercent = result.cpu.filter { !$0.countedAsHost }.reduce(0) { $0 + $1.cpuPercent }
+        result.counters = counters()
+        result.categories = categories()
+        result.exits = exits()
+        let rtt = p.guest?.rttCycles ?? p.app?.rttCycles ?? []
+        result.rttMs = rtt.map { clock.seconds(cycles: Double($0)) * 1e3 }
+        result.drops = drops()
+        result.trapReason = p.trapReason
+        if vw_allocation_counting_active() != 0 {
+            for a in p.accounts { result.allocations[a.name] = Int(a.measuredAllocations) }
+        }
+        result.warnings = warnings(result)
+        return result
+    }
+
+    /// Futex wake-ups really issued (a signal to a thread that was not asleep costs none).
+    private func wakeSyscalls() -> Int {
+        pipeline.notifiers.reduce(0) { $0 + $1.wakeSyscalls }
+    }
+
+    // MARK: stages
+
+    private func stageStatistics(warmup: UInt32) -> [StageStatistic] {
+        // stage -> seq -> tsc, from every thread's log.
+        var byStage = [[UInt32: UInt64]](repeating: [:], count: Stage.allCases.count)
+        for a in pipeline.accounts {
+            for s in a.stamps.stamps { byStage[Int(s.stage)][s.seq] = s.tsc }
+        }
+        var rows: [StageStatistic] = []
+        for chain in StageChain.allCases {
+            let present = chain.stages.filter { !byStage[Int($0.rawValue)].isEmpty }
+            guard present.count > 1 else { continue }
+            for (previous, stage) in zip(present, present.dropFirst()) {
+                let before = byStage[Int(previous.rawValue)]
+                var cycles: [Double] = []
+                cycles.reserveCapacity(byStage[Int(stage.rawValue)].count)
+                for (seq, t) in byStage[Int(stage.rawValue)] where seq >= warmup || chain == .interruptPath {
+                    if let t0 = before[seq], t >= t0 { cycles.append(Double(t - t0)) }
+                }
+                guard !cycles.isEmpty else { continue }
+                let d = Statistics.summarize(cycles)
+                rows.append(StageStatistic(stage: stage.name, chain: chain.rawValue, count: d.count,
+                                           cyclesMedian: d.median, cyclesP90: d.p90, cyclesP99: d.p99,
+                                           cyclesMean: d.mean))
+            }
+        }
+        return rows
+    }
+
+    // MARK: CPU, counters, categories
+
+    private func cpu(seconds: Double) -> [ComponentCPU] {
+        var rows: [ComponentCPU] = []
+        for component in Component.allCases {
+            let mine = pipeline.accounts.filter { $0.component == component }
+            guard !mine.isEmpty else { continue }
+            var user = 0.0, system = 0.0, voluntary = 0, involuntary = 0
+            for a in mine {
+                guard let u = a.usage else { continue }
+                user += u.userSeconds
+                system += u.systemSeconds
+                voluntary += u.voluntarySwitches
+                involuntary += u.involuntarySwitches
+            }
+            let percent = seconds > 0 ? (user + system) / seconds * 100 : 0
+            rows.append(ComponentCPU(component: component, userSeconds: user, systemSeconds: system,
+                                     cpuPercent: percent, voluntarySwitches: voluntary,
+                                     involuntarySwitches: involuntary))
+        }
+        return rows
+    }
+
+    private func counters() -> [CounterReading] {
+        var rows: [CounterReading] = []
+        for component in Component.allCases {
+            let mine = pipeline.accounts.filter { $0.component == component }
+            guard let first = mine.first else { continue }
+            for availability in first.counterAvailability {
+                if availability.available {
+                    let total = mine.reduce(0.0) { $0 + ($1.counterValues[availability.name] ?? 0) }
+                    rows.append(CounterReading(component: component, event: availability.name, value: total,
+                                               available: true, reason: availability.reason))
+                } else {
+                    rows.append(CounterReading(component: component, event: availability.name, value: nil,
+                                               available: false, reason: availability.reason))
+                }
+            }
+        }
+        return rows
+    }
+
+    private func categories() -> [CategoryTime] {
+        var rows: [CategoryTime] = []
+        for component in Component.allCases where component.countedAsHost {
+            let mine = pipeline.accounts.filter { $0.component == component }
+            guard !mine.isEmpty else { continue }
+            for category in TimeCategory.allCases {
+                let cycles = mine.reduce(0.0) { $0 + Double($1.cycles(in: category)) }
+                if cycles > 0 { rows.append(CategoryTime(component: component, category: category, cycles: cycles)) }
+            }
+        }
+        return rows
+    }
+
+    private func exits() -> [ExitStatistic] {
+        guard let handler = pipeline.exitHandler, !handler.exitCycles.isEmpty else { return [] }
+        let d = Statistics.summarize(handler.exitCycles.map(Double.init))
+        var rows = [ExitStatistic(reason: "mmio_write (thread trap)", count: handler.exits, cyclesMin: d.min,
+                                  cyclesMedian: d.median, cyclesP99: d.p99)]
+        if handler.unroutedExits > 0 {
+            rows.append(ExitStatistic(reason: "unrouted", count: handler.unroutedExits, cyclesMin: 0,
+                                      cyclesMedian: 0, cyclesP99: 0))
+        }
+        return rows
+    }
+
+    private func drops() -> [String: Int] {
+        var out = pipeline.device?.dropCounts ?? [:]
+        if let m = pipeline.deviceModel {
+            if m.rejected > 0 { out["rejected_by_device_model", default: 0] += m.rejected }
+            if m.rxDropped > 0 { out["rx_no_guest_buffer", default: 0] += m.rxDropped }
+        }
+        if let h = pipeline.augmentedDriver, h.rejected > 0 { out["rejected_by_host_driver", default: 0] += h.rejected }
+        return out
+    }
+
+    private func warnings(_ r: PathResult) -> [String] {
+        var w: [String] = []
+        let overflowed = pipeline.accounts.reduce(0) { $0 + $1.stamps.overflowed }
+        if overflowed > 0 {
+            w.append("\(overflowed) stage stamps did not fit the preallocated logs; stage statistics cover the first part of the run only")
+        }
+        let s = r.summary
+        if r.config.workload == .udp && s.packetsSent != s.packetsDelivered + s.packetsDropped {
+            w.append("conservation: sent \(s.packetsSent) != delivered \(s.packetsDelivered) + dropped \(s.packetsDropped)")
+        }
+        return w
+    }
+}

@@ -1,0 +1,112 @@
+// Everything one pipeline thread measures about itself: its stage stamps, the cycles it spends
+// in each Table 1 category, its CPU time and its perf counters. Written only by its own thread;
+// read by the executor after the thread was joined.
+import CVWiFiShim
+import Measurement
+
+final class ThreadAccount: @unchecked Sendable {
+    let component: Component
+    let name: String
+    let stamps: StampLog
+    private let stampsEnabled: Bool
+    private let categoryCycles: UnsafeMutablePointer<UInt64>
+    private let events: [String]
+    private var counters: CounterGroup?
+
+    private(set) var measuring = false
+    private(set) var startUsage: ThreadUsage?
+    private(set) var endUsage: ThreadUsage?
+    private(set) var counterValues: [String: Double] = [:]
+    private(set) var counterAvailability: [CounterAvailability] = []
+    private(set) var tid: Int32 = 0
+    private var allocationsAtStart: UInt64 = 0
+    /// Heap allocation calls this thread made inside the measured region.
+    private(set) var measuredAllocations: UInt64 = 0
+
+    init(component: Component, name: String, stampCapacity: Int, stampsEnabled: Bool, events: [String]) {
+        self.component = component
+        self.name = name
+        self.stamps = StampLog(capacity: stampsEnabled ? stampCapacity : 1, owner: name)
+        self.stampsEnabled = stampsEnabled
+        self.events = events
+        categoryCycles = .allocate(capacity: TimeCategory.allCases.count)
+        categoryCycles.initialize(repeating: 0, count: TimeCategory.allCases.count)
+    }
+
+    deinit { categoryCycles.deallocate() }
+
+    /// Called first thing on the thread itself: counters are per-thread and open on the caller.
+    func attach() {
+        tid = Int32(vw_gettid())
+        if !events.isEmpty {
+            let group = CounterGroup(events: events)
+            counterAvailability = group.availability
+            counters = group
+        }
+    }
+
+    /// Starts the measured region once the run leaves warm-up. Cheap when already measuring.
+    @inline(__always) func follow(_ control: PipelineControl) {
+        if !measuring && control.isMeasuring { beginMeasuring() }
+    }
+
+    private func beginMeasuring() {
+        measuring = true
+        for i in 0..<TimeCategory.allCases.count { categoryCycles[i] = 0 }
+        startUsage = ThreadUsage.current()
+        counters?.start()
+        allocationsAtStart = vw_thread_allocations()
+    }
+
+    /// Ends the measured region; called by the thread just before it returns.
+    func finish() {
+        if !measuring { beginMeasuring() }
+        measuredAllocations = vw_thread_allocations() &- allocationsAtStart
+        counters?.stop()
+        endUsage = ThreadUsage.current()
+        if let c = counters { counterValues = c.read() }
+        counters?.close()
+        counters = nil
+    }
+
+    @inline(__always) func stamp(_ stage: Stage, _ seq: UInt32) {
+        if stampsEnabled { stamps.record(stage: stage.rawValue, seq: seq) }
+    }
+
+    @inline(__always) func stamp(_ stage: Stage, _ seq: UInt32, tsc: UInt64) {
+        if stampsEnabled { stamps.record(stage: stage.rawValue, seq: seq, tsc: tsc) }
+    }
+
+    /// Adds the cycles since `start` to `category` and returns now, so brackets can chain.
+    @inline(__always) @discardableResult
+    func charge(_ category: TimeCategory, since start: UInt64) -> UInt64 {
+        let now = TSC.now()
+        categoryCycles[category.index] &+= now &- start
+        return now
+    }
+
+    func cycles(in category: TimeCategory) -> UInt64 { categoryCycles[category.index] }
+
+    var usage: ThreadUsage? {
+        guard let s = startUsage, let e = endUsage else { return nil }
+        return e - s
+    }
+}
+
+extension TimeCategory {
+    var index: Int {
+        switch self {
+        case .virtualIRQDelivery: 0
+        case .addressTranslation: 1
+        case .ioExitHandling: 2
+        case .decoding: 3
+        case .interruptHandling: 4
+        case .systemCalls: 5
+        case .locking: 6
+        case .scheduling: 7
+        case .packetCopies: 8
+        case .timers: 9
+        case .networkStack: 10
+        }
+    }
+}

@@ -1,0 +1,52 @@
+// The readable summary `vwifi-bench path` prints.
+import DataPaths
+
+enum PathReport {
+    static func render(_ r: PathResult) -> String {
+        let s = r.summary
+        var lines: [String] = []
+        lines.append("path \(s.path)  workload \(s.workload)  direction \(s.direction)  trap \(s.trapBackend)")
+        if !r.trapReason.isEmpty { lines.append("  trap backend note: \(r.trapReason)") }
+        lines.append("  packets: sent \(s.packetsSent), delivered \(s.packetsDelivered), dropped \(s.packetsDropped)")
+        if !r.drops.isEmpty {
+            lines.append("  drops: " + r.drops.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        lines.append("  goodput \(fmt(s.goodputMbps)) Mbps, \(fmt(s.framesPerSecond)) frames/s, wall \(fmt(s.wallSeconds)) s")
+        lines.append("  interrupts: physical \(s.interruptsPhysical), virtual \(s.interruptsVirtual); exits \(s.exits)")
+        if s.translations > 0 || s.iotlbHits + s.iotlbMisses > 0 {
+            lines.append("  translations \(s.translations); IOTLB hits \(s.iotlbHits), misses \(s.iotlbMisses), faults \(s.iommuFaults)")
+        }
+        if !r.rttMs.isEmpty {
+            let sorted = r.rttMs.sorted()
+            lines.append("  rtt ms: median \(fmt(sorted[sorted.count / 2])), p99 \(fmt(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])), n \(sorted.count)")
+        }
+        lines.append("  CPU (percent of one core): host \(fmt(s.hostCPUPercent)), device \(fmt(s.deviceCPUPercent)) (hardware stand-in, not host)")
+        for c in r.cpu {
+            lines.append("    \(pad(c.component.rawValue, 13)) \(pad(fmt(c.cpuPercent), 8))% user \(fmt(c.userSeconds)) s, system \(fmt(c.systemSeconds)) s\(c.countedAsHost ? "" : "  [not host]")")
+        }
+        if !r.stages.isEmpty {
+            lines.append("  stages (TSC cycles; median / p99, n):")
+            for st in r.stages {
+                lines.append("    \(pad(st.chain, 16)) \(pad(st.stage, 24)) \(pad(fmt(st.cyclesMedian), 10)) / \(pad(fmt(st.cyclesP99), 10))  n \(st.count)")
+            }
+        }
+        if !r.exits.isEmpty {
+            for e in r.exits {
+                lines.append("  exits \(e.reason): \(e.count), cycles min \(fmt(e.cyclesMin)) median \(fmt(e.cyclesMedian)) p99 \(fmt(e.cyclesP99))")
+            }
+        }
+        let unavailable = Dictionary(grouping: r.counters.filter { !$0.available }, by: \.event)
+        if !unavailable.isEmpty {
+            lines.append("  counters not available:")
+            for (event, rows) in unavailable.sorted(by: { $0.key < $1.key }) {
+                lines.append("    \(event): \(rows[0].reason)")
+            }
+        }
+        for w in r.warnings { lines.append("  warning: \(w)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func fmt(_ x: Double) -> String { CSV.number(x) }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}
