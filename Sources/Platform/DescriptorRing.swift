@@ -30,19 +30,24 @@ public final class DescriptorRing: @unchecked Sendable {
     private let local: UnsafeMutablePointer<UInt32>
     private let ownsMemory: Bool
 
+    /// The capacity a ring actually gets: `requested` rounded up to a power of two in 2...2^24.
+    public static func normalizedCapacity(_ requested: Int) -> Int {
+        var c = 2
+        while c < requested && c < 1 << 24 { c <<= 1 }
+        return c
+    }
+
+    /// Bytes of memory a ring of `capacity` (normalized) needs: header plus slots.
     public static func bytesNeeded(capacity: Int) -> Int {
-        headerBytes + capacity * slotBytes
+        headerBytes + normalizedCapacity(capacity) * slotBytes
     }
 
     /// A ring over caller-provided memory of at least `bytesNeeded(capacity:)` bytes, 8-byte
-    /// aligned (64 recommended). `capacity` must be a power of two >= 2.
-    public init(memory: UnsafeMutableRawPointer, capacity: Int) throws {
-        guard capacity >= 2, capacity <= 1 << 24, capacity & (capacity - 1) == 0 else {
-            throw PlatformError.invalidArgument("ring capacity \(capacity) must be a power of two in 2...16777216")
-        }
-        guard Int(bitPattern: memory) % 8 == 0 else {
-            throw PlatformError.invalidArgument("ring memory \(memory) must be at least 8-byte aligned")
-        }
+    /// aligned (64 recommended; a misaligned pointer is a programming error and traps).
+    /// `capacity` is rounded up to a power of two (see `normalizedCapacity`).
+    public init(memory: UnsafeMutableRawPointer, capacity: Int) {
+        precondition(Int(bitPattern: memory) % 8 == 0, "DescriptorRing memory must be 8-byte aligned")
+        let capacity = DescriptorRing.normalizedCapacity(capacity)
         self.capacity = capacity
         self.memory = memory
         self.ownsMemory = false
@@ -59,11 +64,10 @@ public final class DescriptorRing: @unchecked Sendable {
         local[17] = produced
     }
 
-    /// A ring that allocates its own zeroed, 128-byte aligned memory.
-    public init(capacity: Int) throws {
-        guard capacity >= 2, capacity <= 1 << 24, capacity & (capacity - 1) == 0 else {
-            throw PlatformError.invalidArgument("ring capacity \(capacity) must be a power of two in 2...16777216")
-        }
+    /// A ring that allocates its own zeroed, 128-byte aligned memory; `capacity` is rounded up
+    /// to a power of two.
+    public init(capacity: Int) {
+        let capacity = DescriptorRing.normalizedCapacity(capacity)
         let bytes = DescriptorRing.bytesNeeded(capacity: capacity)
         let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
