@@ -1,0 +1,60 @@
+import CVWiFiShim
+
+/// Paces transmissions at the medium's rate: each exchange occupies the air for
+/// `AirTimeModel.exchangeNs`, back to back.
+///
+/// THIS SLEEP IS THE ONLY SIMULATED PHYSICS IN THE PROJECT: it stands for the radio, which no
+/// software path can make faster. Everything else the benchmark measures is real work.
+///
+/// Deadlines are absolute (`clock_nanosleep(TIMER_ABSTIME)`) and an exchange starts at
+/// max(now, end of the previous one), so wake-up jitter does not accumulate at saturation.
+/// Used by one thread at a time (the μCode thread; `@unchecked Sendable` only so it can be
+/// handed to that thread); timer slack is set to 1 ns on its first sleep.
+public final class AirPacer: @unchecked Sendable {
+    public let model: AirTimeModel?
+    /// Monotonic ns at which the medium becomes free.
+    public private(set) var mediumFreeNs: Int64 = 0
+    public private(set) var frames: Int = 0
+    /// Air time charged so far.
+    public private(set) var airNs: Int64 = 0
+    private var slackSet = false
+
+    /// `model` nil means `--air none`: no pacing, `transmit` returns at once.
+    public init(model: AirTimeModel?) {
+        self.model = model
+    }
+
+    /// Reserves the medium for one exchange and returns when it ends (absolute monotonic ns),
+    /// without sleeping. With no model, returns now.
+    @inline(__always)
+    public func deadline(forMpdu mpduBytes: Int) -> Int64 {
+        frames &+= 1
+        let now = vw_monotonic_ns()
+        guard let model else { return now }
+        let duration = model.exchangeNs(mpduBytes: mpduBytes)
+        let end = max(now, mediumFreeNs) &+ duration
+        mediumFreeNs = end
+        airNs &+= duration
+        return end
+    }
+
+    /// Sleeps until the absolute monotonic time `deadlineNs` (retrying on EINTR).
+    @inline(__always)
+    public func sleep(until deadlineNs: Int64) {
+        if !slackSet {
+            _ = vw_set_timer_slack(1)
+            slackSet = true
+        }
+        while vw_sleep_until_ns(deadlineNs) != 0 {}
+    }
+
+    /// Transmits one MPDU: reserves the medium and sleeps until the exchange ends; returns that
+    /// time. With no model, returns at once.
+    @inline(__always)
+    @discardableResult
+    public func transmit(mpduBytes: Int) -> Int64 {
+        let end = deadline(forMpdu: mpduBytes)
+        if model != nil { sleep(until: end) }
+        return end
+    }
+}

@@ -1,0 +1,235 @@
+/// Builds and checks the 802.11 data frames (MPDUs) the benchmark moves:
+///
+///   0  MAC header, 24 bytes: frame control (data; ToDS or FromDS), duration, addr1, addr2,
+///      addr3, sequence control
+///   24 LLC/SNAP, 8 bytes: AA AA 03 00 00 00 08 00 (IPv4)
+///   32 IPv4 header, 20 bytes, with a correct header checksum (10.0.0.<last MAC byte>)
+///   52 UDP header, 8 bytes (checksum 0 = none; the payload carries its own CRC)
+///   60 payload: `PayloadStamp` (seq, length, CRC-32 of the rest), then a pattern of (seq, index)
+///   end FCS, 4 bytes: CRC-32 of everything before it, little-endian
+///
+/// So an MPDU is payload + 64 bytes (1450 -> 1514). No function here allocates.
+/// The kind travels in the UDP ports: udp 50000 -> 9 (discard), echo request 50000 -> 7,
+/// echo reply 7 -> 50000.
+public enum FrameFormat {
+    public static let macHeaderBytes = 24
+    public static let llcSnapBytes = 8
+    public static let ipv4HeaderBytes = 20
+    public static let udpHeaderBytes = 8
+    public static let fcsBytes = 4
+    /// Offset of the UDP payload in the frame.
+    public static let payloadOffset = 60
+    /// Bytes an MPDU adds to its UDP payload.
+    public static let overheadBytes = 64
+    /// Smallest payload: the stamp.
+    public static let minimumPayload = PayloadStamp.byteSize
+    public static let maximumPayload = 65_535 - 28
+
+    static let workloadPort: UInt16 = 50_000
+    static let discardPort: UInt16 = 9
+    static let echoPort: UInt16 = 7
+
+    @inline(__always)
+    public static func mpduLength(payload: Int) -> Int { payload + overheadBytes }
+
+    /// Payload length of an MPDU of `mpdu` bytes.
+    @inline(__always)
+    public static func payloadLength(mpdu: Int) -> Int { mpdu - overheadBytes }
+
+    /// Writes a complete MPDU; returns its length, or 0 when `payloadLength` is outside
+    /// `minimumPayload...maximumPayload` or `capacity` is too small.
+    @discardableResult
+    public static func writeFrame(
+        into buffer: UnsafeMutableRawPointer, capacity: Int, payloadLength: Int, seq: UInt32,
+        source: MACAddress, destination: MACAddress, bssid: MACAddress, kind: FrameKind,
+        direction: FrameDirection = .toAP
+    ) -> Int {
+        guard payloadLength >= minimumPayload, payloadLength <= maximumPayload else { return 0 }
+        let total = mpduLength(payload: payloadLength)
+        guard capacity >= total else { return 0 }
+        let p = buffer
+        // MAC header. Frame control: type data (byte 0 = 0x08), flags ToDS (0x01) or FromDS (0x02).
+        p.storeBytes(of: 0x08, toByteOffset: 0, as: UInt8.self)
+        p.storeBytes(of: direction == .toAP ? 0x01 : 0x02, toByteOffset: 1, as: UInt8.self)
+        // Duration/NAV: 0; the medium model charges the ACK itself.
+        p.storeBytes(of: 0, toByteOffset: 2, as: UInt16.self)
+        switch direction {
+        case .toAP:
+            bssid.store(to: p + 4)
+            source.store(to: p + 10)
+            destination.store(to: p + 16)
+        case .fromAP:
+            destination.store(to: p + 4)
+            bssid.store(to: p + 10)
+            source.store(to: p + 16)
+        }
+        p.storeBytes(of: UInt16(truncatingIfNeeded: (seq & 0xFFF) << 4).littleEndian, toByteOffset: 22, as: UInt16.self)
+        // LLC/SNAP: AA AA 03 00 00 00, EtherType 0x0800.
+        p.storeBytes(of: UInt64(0x0008_0000_0003_AAAA).littleEndian, toByteOffset: 24, as: UInt64.self)
+        // IPv4 header.
+        let ip = p + 32
+        ip.storeBytes(of: 0x45, toByteOffset: 0, as: UInt8.self)
+        ip.storeBytes(of: 0, toByteOffset: 1, as: UInt8.self)
+        ip.storeBytes(of: UInt16(20 + 8 + payloadLength).bigEndian, toByteOffset: 2, as: UInt16.self)
+        ip.storeBytes(of: UInt16(truncatingIfNeeded: seq).bigEndian, toByteOffset: 4, as: UInt16.self)
+        ip.storeBytes(of: UInt16(0x4000).bigEndian, toByteOffset: 6, as: UInt16.self)  // DF
+        ip.storeBytes(of: 64, toByteOffset: 8, as: UInt8.self)  // TTL
+        ip.storeBytes(of: 17, toByteOffset: 9, as: UInt8.self)  // UDP
+        ip.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
+        ip.storeBytes(of: UInt32(0x0A00_0000 | UInt32(source.b5)).bigEndian, toByteOffset: 12, as: UInt32.self)
+        ip.storeBytes(of: UInt32(0x0A00_0000 | UInt32(destination.b5)).bigEndian, toByteOffset: 16, as: UInt32.self)
+        ip.storeBytes(of: ipv4Checksum(ip).bigEndian, toByteOffset: 10, as: UInt16.self)
+        // UDP header.
+        let (sourcePort, destinationPort) = ports(kind)
+        let udp = p + 52
+        udp.storeBytes(of: sourcePort.bigEndian, toByteOffset: 0, as: UInt16.self)
+        udp.storeBytes(of: destinationPort.bigEndian, toByteOffset: 2, as: UInt16.self)
+        udp.storeBytes(of: UInt16(8 + payloadLength).bigEndian, toByteOffset: 4, as: UInt16.self)
+        udp.storeBytes(of: 0, toByteOffset: 6, as: UInt16.self)
+        writePayload(into: p + payloadOffset, length: payloadLength, seq: seq)
+        let fcs = CRC32.checksum(p, length: total - fcsBytes)
+        p.storeBytes(of: fcs.littleEndian, toByteOffset: total - fcsBytes, as: UInt32.self)
+        return total
+    }
+
+    /// Checks an MPDU end to end: FCS, header fields, lengths, IPv4 checksum, payload CRC.
+    public static func verify(frame: UnsafeRawPointer, length: Int) -> FrameCheck {
+        guard length >= overheadBytes + minimumPayload else { return .corrupt(reason: "frame shorter than headers plus stamp") }
+        let fcs = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: length - fcsBytes, as: UInt32.self))
+        guard CRC32.checksum(frame, length: length - fcsBytes) == fcs else { return .corrupt(reason: "bad FCS") }
+        guard frame.load(fromByteOffset: 0, as: UInt8.self) == 0x08 else { return .corrupt(reason: "not a data frame") }
+        guard UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: 24, as: UInt64.self)) == 0x0008_0000_0003_AAAA else {
+            return .corrupt(reason: "bad LLC/SNAP header")
+        }
+        let ip = frame + 32
+        guard ip.load(as: UInt8.self) == 0x45, ip.load(fromByteOffset: 9, as: UInt8.self) == 17 else {
+            return .corrupt(reason: "not IPv4/UDP")
+        }
+        let payloadLength = length - overheadBytes
+        let ipTotal = Int(UInt16(bigEndian: ip.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+        guard ipTotal == 28 + payloadLength else { return .corrupt(reason: "IPv4 length mismatch") }
+        guard ipv4Checksum(ip) == 0 else { return .corrupt(reason: "bad IPv4 header checksum") }
+        let udp = frame + 52
+        let udpLength = Int(UInt16(bigEndian: udp.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
+        guard udpLength == 8 + payloadLength else { return .corrupt(reason: "UDP length mismatch") }
+        let sourcePort = UInt16(bigEndian: udp.loadUnaligned(fromByteOffset: 0, as: UInt16.self))
+        let destinationPort = UInt16(bigEndian: udp.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let kind: FrameKind
+        switch (sourcePort, destinationPort) {
+        case (workloadPort, discardPort): kind = .udp
+        case (workloadPort, echoPort): kind = .echoRequest
+        case (echoPort, workloadPort): kind = .echoReply
+        default: return .corrupt(reason: "unknown UDP ports")
+        }
+        let stamp = PayloadStamp(loadingFrom: frame + payloadOffset)
+        guard Int(stamp.length) == payloadLength else { return .corrupt(reason: "payload length mismatch") }
+        let (seq, ok) = verifyPayload(frame + payloadOffset, length: payloadLength)
+        guard ok else { return .corrupt(reason: "bad payload checksum") }
+        return .ok(seq: seq, payloadLength: payloadLength, kind: kind)
+    }
+
+    /// Fills a payload: stamp, then the (seq, index) pattern. Returns false when `length` <
+    /// `minimumPayload` (nothing written).
+    @discardableResult
+    public static func writePayload(into payload: UnsafeMutableRawPointer, length: Int, seq: UInt32) -> Bool {
+        guard length >= minimumPayload else { return false }
+        var i = PayloadStamp.byteSize
+        while i < length && i & 7 != 0 {
+            payload.storeBytes(of: patternByte(seq: seq, index: i), toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
+        while i + 8 <= length {
+            payload.storeBytes(of: patternWord(seq: seq, word: i >> 3).littleEndian, toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < length {
+            payload.storeBytes(of: patternByte(seq: seq, index: i), toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
+        let body = CRC32.checksum(payload + PayloadStamp.byteSize, length: length - PayloadStamp.byteSize)
+        PayloadStamp(seq: seq, length: UInt32(length), checksum: body).store(to: payload)
+        return true
+    }
+
+    /// Checks a payload's stamp (length and CRC of the rest); returns its sequence number.
+    public static func verifyPayload(_ payload: UnsafeRawPointer, length: Int) -> (seq: UInt32, ok: Bool) {
+        guard length >= minimumPayload else { return (0, false) }
+        let stamp = PayloadStamp(loadingFrom: payload)
+        guard Int(stamp.length) == length else { return (stamp.seq, false) }
+        let body = CRC32.checksum(payload + PayloadStamp.byteSize, length: length - PayloadStamp.byteSize)
+        return (stamp.seq, body == stamp.checksum)
+    }
+
+    /// Source address (SA): addr2 for ToDS frames, addr3 for FromDS frames.
+    @inline(__always)
+    public static func sourceMAC(frame: UnsafeRawPointer) -> MACAddress {
+        MACAddress(loadingFrom: frame + (isFromDS(frame) ? 16 : 10))
+    }
+
+    /// Destination address (DA): addr3 for ToDS frames, addr1 for FromDS frames.
+    @inline(__always)
+    public static func destinationMAC(frame: UnsafeRawPointer) -> MACAddress {
+        MACAddress(loadingFrom: frame + (isFromDS(frame) ? 4 : 16))
+    }
+
+    /// Receiver address (addr1): the BSSID on the way up, the station on the way down.
+    @inline(__always)
+    public static func receiverMAC(frame: UnsafeRawPointer) -> MACAddress {
+        MACAddress(loadingFrom: frame + 4)
+    }
+
+    /// Transmitter address (addr2): the station on the way up, the BSSID on the way down.
+    @inline(__always)
+    public static func transmitterMAC(frame: UnsafeRawPointer) -> MACAddress {
+        MACAddress(loadingFrom: frame + 10)
+    }
+
+    @inline(__always)
+    public static func direction(frame: UnsafeRawPointer) -> FrameDirection {
+        isFromDS(frame) ? .fromAP : .toAP
+    }
+
+    /// Sequence number from the sequence-control field (12 bits).
+    @inline(__always)
+    public static func sequenceNumber(frame: UnsafeRawPointer) -> UInt16 {
+        UInt16(littleEndian: frame.loadUnaligned(fromByteOffset: 22, as: UInt16.self)) >> 4
+    }
+
+    // MARK: helpers
+
+    @inline(__always)
+    static func isFromDS(_ frame: UnsafeRawPointer) -> Bool {
+        frame.load(fromByteOffset: 1, as: UInt8.self) & 0x03 == 0x02
+    }
+
+    @inline(__always)
+    static func ports(_ kind: FrameKind) -> (UInt16, UInt16) {
+        switch kind {
+        case .udp: return (workloadPort, discardPort)
+        case .echoRequest: return (workloadPort, echoPort)
+        case .echoReply: return (echoPort, workloadPort)
+        }
+    }
+
+    /// One's-complement sum of the 20-byte header (0 when the stored checksum is right).
+    @inline(__always)
+    static func ipv4Checksum(_ header: UnsafeRawPointer) -> UInt16 {
+        var sum: UInt32 = 0
+        for i in stride(from: 0, to: 20, by: 2) {
+            sum &+= UInt32(UInt16(bigEndian: header.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
+        }
+        while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }
+        return ~UInt16(truncatingIfNeeded: sum)
+    }
+
+    /// Pattern word `word` of a payload: a multiplicative hash of (seq, word index).
+    @inline(__always)
+    static func patternWord(seq: UInt32, word: Int) -> UInt64 {
+        (UInt64(seq) << 32 | UInt64(truncatingIfNeeded: word)) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    @inline(__always)
+    static func patternByte(seq: UInt32, index: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: patternWord(seq: seq, word: index >> 3) >> UInt64((index & 7) * 8))
+    }
+}

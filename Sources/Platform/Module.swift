@@ -1,1 +1,0 @@
-// Module Platform: see README.md for the layer it sits in.

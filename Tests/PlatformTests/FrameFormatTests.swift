@@ -1,0 +1,115 @@
+import Testing
+@testable import Platform
+
+@Suite struct FrameFormatTests {
+    let station = MACAddress.virtualMAC(vmID: 1)
+    let peer = MACAddress(0x02, 0, 0, 0, 0, 0x63)
+    let ap = MACAddress(0x02, 0xAA, 0, 0, 0, 0x01)
+
+    func withBuffer<R>(_ bytes: Int = 4096, _ body: (UnsafeMutableRawPointer) -> R) -> R {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        defer { p.deallocate() }
+        return body(p)
+    }
+
+    @Test func crc32MatchesTheStandardCheckValue() {
+        let text = Array("123456789".utf8)
+        #expect(text.withUnsafeBytes { CRC32.checksum($0.baseAddress!, length: 9) } == 0xCBF4_3926)
+        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        var bitwise: UInt32 = 0xFFFF_FFFF
+        for byte in long {
+            bitwise ^= UInt32(byte)
+            for _ in 0..<8 { bitwise = bitwise & 1 != 0 ? (bitwise >> 1) ^ 0xEDB8_8320 : bitwise >> 1 }
+        }
+        #expect(long.withUnsafeBytes { CRC32.checksum($0.baseAddress!, length: 1000) } == ~bitwise)
+    }
+
+    @Test func macAddressPrintsAndParses() {
+        #expect(MACAddress.virtualMAC(vmID: 1).description == "02:00:00:00:00:01")
+        #expect(MACAddress(string: "02:aa:00:00:00:01") == ap)
+        #expect(MACAddress(string: "02:aa:00:00:00") == nil)
+        #expect(MACAddress(value: ap.value) == ap)
+    }
+
+    @Test func fullSizeFrameRoundTrips() {
+        withBuffer { p in
+            #expect(FrameFormat.mpduLength(payload: 1450) == 1514)
+            let n = FrameFormat.writeFrame(into: p, capacity: 4096, payloadLength: 1450, seq: 77,
+                                           source: station, destination: peer, bssid: ap, kind: .udp)
+            #expect(n == 1514)
+            #expect(FrameFormat.verify(frame: p, length: n) == .ok(seq: 77, payloadLength: 1450, kind: .udp))
+            #expect(FrameFormat.sourceMAC(frame: p) == station)
+            #expect(FrameFormat.destinationMAC(frame: p) == peer)
+            #expect(FrameFormat.receiverMAC(frame: p) == ap)
+            #expect(FrameFormat.transmitterMAC(frame: p) == station)
+            #expect(FrameFormat.sequenceNumber(frame: p) == 77)
+            // Fixed header bytes: data frame, LLC/SNAP, IPv4 with a valid checksum.
+            let snap: [UInt8] = [0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00]
+            #expect((0..<8).allSatisfy { p.load(fromByteOffset: 24 + $0, as: UInt8.self) == snap[$0] })
+            #expect(p.load(fromByteOffset: 0, as: UInt8.self) == 0x08)
+            #expect(FrameFormat.ipv4Checksum(p + 32) == 0)
+        }
+    }
+
+    @Test func everyKindAndDirectionRoundTrips() {
+        withBuffer { p in
+            for kind in FrameKind.allCases {
+                for length in [12, 13, 56, 1451] {
+                    let n = FrameFormat.writeFrame(into: p, capacity: 4096, payloadLength: length, seq: 5,
+                                                   source: peer, destination: station, bssid: ap, kind: kind,
+                                                   direction: .fromAP)
+                    #expect(FrameFormat.verify(frame: p, length: n) == .ok(seq: 5, payloadLength: length, kind: kind))
+                    #expect(FrameFormat.receiverMAC(frame: p) == station)
+                    #expect(FrameFormat.destinationMAC(frame: p) == station)
+                    #expect(FrameFormat.sourceMAC(frame: p) == peer)
+                    #expect(FrameFormat.direction(frame: p) == .fromAP)
+                }
+            }
+        }
+    }
+
+    @Test func flippedBytesAreDetected() {
+        withBuffer { p in
+            let n = FrameFormat.writeFrame(into: p, capacity: 4096, payloadLength: 1450, seq: 1,
+                                           source: station, destination: peer, bssid: ap, kind: .udp)
+            for offset in [0, 10, 40, 60, 61, 800, n - 5, n - 1] {
+                let original = p.load(fromByteOffset: offset, as: UInt8.self)
+                p.storeBytes(of: original ^ 0x10, toByteOffset: offset, as: UInt8.self)
+                #expect(!FrameFormat.verify(frame: p, length: n).isOK, "flip at \(offset)")
+                p.storeBytes(of: original, toByteOffset: offset, as: UInt8.self)
+            }
+            #expect(FrameFormat.verify(frame: p, length: n).isOK)
+            // A payload corruption with a recomputed FCS is caught by the payload checksum.
+            let original = p.load(fromByteOffset: 900, as: UInt8.self)
+            p.storeBytes(of: original ^ 1, toByteOffset: 900, as: UInt8.self)
+            p.storeBytes(of: CRC32.checksum(p, length: n - 4).littleEndian, toByteOffset: n - 4, as: UInt32.self)
+            #expect(FrameFormat.verify(frame: p, length: n) == .corrupt(reason: "bad payload checksum"))
+            // A truncated frame.
+            #expect(!FrameFormat.verify(frame: p, length: n - 1).isOK)
+        }
+    }
+
+    @Test func refusesImpossibleFrames() {
+        withBuffer { p in
+            #expect(FrameFormat.writeFrame(into: p, capacity: 1513, payloadLength: 1450, seq: 0,
+                                           source: station, destination: peer, bssid: ap, kind: .udp) == 0)
+            #expect(FrameFormat.writeFrame(into: p, capacity: 4096, payloadLength: 11, seq: 0,
+                                           source: station, destination: peer, bssid: ap, kind: .udp) == 0)
+        }
+    }
+
+    @Test func payloadsAloneRoundTrip() {
+        withBuffer { p in
+            for length in [12, 19, 1448, 1450] {
+                #expect(FrameFormat.writePayload(into: p, length: length, seq: 9))
+                let r = FrameFormat.verifyPayload(p, length: length)
+                #expect(r.seq == 9 && r.ok)
+                #expect(!FrameFormat.verifyPayload(p, length: length + 1).ok)
+            }
+            let last = p.load(fromByteOffset: 1449, as: UInt8.self)
+            p.storeBytes(of: last ^ 0x80, toByteOffset: 1449, as: UInt8.self)
+            #expect(!FrameFormat.verifyPayload(p, length: 1450).ok)
+            #expect(!FrameFormat.writePayload(into: p, length: 11, seq: 0))
+        }
+    }
+}

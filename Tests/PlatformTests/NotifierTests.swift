@@ -1,0 +1,103 @@
+import CVWiFiShim
+import Foundation
+import Synchronization
+import Testing
+@testable import Platform
+
+@Suite(.serialized) struct NotifierTests {
+    @Test func signalWithoutAWaiterMakesNoSyscall() {
+        let n = Notifier()
+        let token = n.prepare()
+        #expect(!n.signal())
+        #expect(n.wakeSyscalls == 0 && n.signals == 1)
+        // The signal came after the token: the wait returns at once, without sleeping.
+        #expect(n.wait(after: token, spinIterations: 0, timeoutNs: 5_000_000_000) == .signalled)
+        #expect(n.sleeps == 0)
+    }
+
+    @Test func waitTimesOutWhenNothingIsSignalled() {
+        let n = Notifier()
+        #expect(n.wait(spinIterations: 10, timeoutNs: 1_000_000) == .timedOut)
+        #expect(!n.hasSleeper)
+    }
+
+    @Test func aSleepingWaiterIsWokenEveryRound() {
+        let n = Notifier()
+        let rounds = 200
+        let completed = Atomic<Int>(0)
+        let unexpected = Atomic<Int>(0)
+        let waiter = TestThread {
+            for _ in 0..<rounds {
+                let outcome = n.wait(after: n.prepare(), spinIterations: 0, timeoutNs: 10_000_000_000)
+                if outcome != .signalled { unexpected.add(1, ordering: .relaxed) }
+                completed.add(1, ordering: .releasing)
+            }
+        }
+        var syscallsMade = 0
+        for r in 0..<rounds {
+            // The waiter has announced it sleeps: a signal must now make the wake system call.
+            guard eventually({ n.hasSleeper }) else { Issue.record("waiter never slept in round \(r)"); break }
+            if n.signal() { syscallsMade += 1 }
+            guard eventually({ completed.load(ordering: .acquiring) == r + 1 }) else {
+                Issue.record("waiter not woken in round \(r)"); break
+            }
+        }
+        #expect(waiter.join())
+        #expect(unexpected.load(ordering: .relaxed) == 0)
+        #expect(syscallsMade == rounds)
+        #expect(n.wakeSyscalls == rounds)
+    }
+
+    @Test func pingPongLosesNoWakeUps() {
+        // Two threads hand a token back and forth; each waits with the prepare/check/wait
+        // pattern. A lost wake-up would show up as a timed-out wait.
+        let toB = Notifier(), toA = Notifier()
+        let turn = Atomic<Int>(0)  // even: A's turn, odd: B's
+        let rounds = 2_000
+        let failures = Atomic<Int>(0)
+        let b = TestThread {
+            for r in 0..<rounds {
+                while true {
+                    let token = toB.prepare()
+                    if turn.load(ordering: .acquiring) == 2 * r + 1 { break }
+                    if toB.wait(after: token, spinIterations: 50, timeoutNs: 5_000_000_000) == .timedOut {
+                        failures.add(1, ordering: .relaxed); return
+                    }
+                }
+                turn.store(2 * r + 2, ordering: .releasing)
+                toA.signal()
+            }
+        }
+        for r in 0..<rounds {
+            turn.store(2 * r + 1, ordering: .releasing)
+            toB.signal()
+            var ok = true
+            while true {
+                let token = toA.prepare()
+                if turn.load(ordering: .acquiring) == 2 * r + 2 { break }
+                if toA.wait(after: token, spinIterations: 50, timeoutNs: 5_000_000_000) == .timedOut { ok = false; break }
+            }
+            if !ok { failures.add(1, ordering: .relaxed); break }
+        }
+        #expect(b.join())
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(turn.load(ordering: .relaxed) == 2 * rounds)
+        #expect(toB.signals == rounds && toA.signals == rounds)
+        #expect(toB.wakeSyscalls <= rounds)
+    }
+
+    @Test func closeReleasesASleeperAndLaterWaits() {
+        let n = Notifier()
+        let outcome = Mutex<WaitOutcome?>(nil)
+        let waiter = TestThread {
+            let o = n.wait(spinIterations: 0, timeoutNs: -1)
+            outcome.withLock { $0 = o }
+        }
+        #expect(eventually { n.hasSleeper })
+        n.close()
+        #expect(waiter.join(seconds: 10))
+        #expect(outcome.withLock { $0 } == .closed)
+        #expect(n.wait(spinIterations: 1_000, timeoutNs: -1) == .closed)
+        #expect(n.isClosed)
+    }
+}
