@@ -112,8 +112,9 @@ public final class CounterGroup {
         var values: [String: Double] = [:]
         for i in leaders.indices {
             let count = leaders[i].names.count
+            let fd = leaders[i].fd
             let got = leaders[i].readBuffer.withUnsafeMutableBytes {
-                vw_perf_read(leaders[i].fd, $0.baseAddress, $0.count)
+                vw_perf_read(fd, $0.baseAddress, $0.count)
             }
             guard got >= 0 else { continue }
             let buffer = leaders[i].readBuffer
