@@ -54,24 +54,36 @@ extension TSCClock {
         return (end.tsc - start.tsc) / (Double(end.ns - start.ns) / 1e9)
     }
 
+    // The TSC may advance in coarse steps (24.5 ticks on some VMs), so single back-to-back
+    // deltas read 0 or one step and their median says little. The mean of many deltas resolves
+    // below the step because the read phase against the step is uniform; the largest 1% are
+    // dropped first (interrupts and preemption, not read cost).
+
     private static func bareReadCost() -> Double {
-        var deltas = [UInt64](repeating: 0, count: 2001)
+        var deltas = [UInt64](repeating: 0, count: 4000)
         for i in deltas.indices {
             let a = vw_rdtsc()
             let b = vw_rdtsc()
             deltas[i] = b &- a
         }
-        return median(deltas.map(Double.init))
+        return trimmedMean(deltas)
     }
 
     private static func fencedFloor() -> Double {
-        var deltas = [UInt64](repeating: 0, count: 2001)
+        var deltas = [UInt64](repeating: 0, count: 4000)
         for i in deltas.indices {
             let a = vw_rdtsc_fenced()
             let b = vw_rdtscp_fenced()
             deltas[i] = b &- a
         }
-        return median(deltas.map(Double.init))
+        return trimmedMean(deltas)
+    }
+
+    /// Mean after dropping the largest 1% of values.
+    static func trimmedMean(_ values: [UInt64]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let kept = values.sorted().prefix(max(1, values.count * 99 / 100))
+        return kept.reduce(0.0) { $0 + Double($1) } / Double(kept.count)
     }
 
     /// CPUID 0x80000007 EDX bit 8 (invariant TSC), if the extended leaf exists.

@@ -12,9 +12,10 @@ public struct TSCClock: Sendable, Codable, Equatable {
     public let cpuidInvariantBit: Bool
     /// Spread between the calibration rounds, in parts per million of `hz`.
     public let calibrationSpreadPPM: Double
-    /// Median of bare back-to-back RDTSC deltas: the cost of one unfenced stamp.
+    /// Cost of one unfenced stamp: back-to-back RDTSC deltas, 1%-trimmed mean (the TSC may tick
+    /// in coarse steps, which makes a median of single deltas read 0 or one step).
     public let readCostCycles: Double
-    /// Median of an empty fenced region (fencedStart .. fencedEnd): the floor of any region.
+    /// An empty fenced region (fencedStart .. fencedEnd), 1%-trimmed mean: the floor of any region.
     public let fencedFloorCycles: Double
     /// The counters of all CPUs this process may run on agree (within the probe's uncertainty).
     public let synchronized: Bool

@@ -3,9 +3,9 @@
 import CVWiFiShim
 import Glibc
 
-enum TextFile {
+public enum TextFile {
     /// The whole file as UTF-8 text, or nil if it cannot be opened or read.
-    static func read(_ path: String) -> String? {
+    public static func read(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return nil }
         defer { close(fd) }
@@ -24,21 +24,21 @@ enum TextFile {
     }
 
     /// The first line without surrounding white space, or nil.
-    static func firstLine(_ path: String) -> String? {
+    public static func firstLine(_ path: String) -> String? {
         guard let text = read(path) else { return nil }
         let line = text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
         return line.trimmedWhitespace
     }
 
     /// `true` if something exists at `path`.
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
 }
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line ends (no Foundation needed).
-    var trimmedWhitespace: String {
+    public var trimmedWhitespace: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }),
               let last = lastIndex(where: { !isSpace($0) }) else { return "" }
