@@ -51,37 +51,47 @@ public final class CounterGroup {
         attr.read_format = vw_perf_format_group() | vw_perf_format_total_time_enabled()
             | vw_perf_format_total_time_running() | vw_perf_format_id()
         attr.exclude_hv = 1
-        var notes: [String] = []
+        // Unprivileged users may still count their own user-space side: on EACCES/EPERM each
+        // attempt is retried without the kernel side, and the reason says so.
+        let mayDropKernel = geteuid() != 0
+        var kernelDenied = ""
+        func attempt(groupFD: Int32) -> Int32 {
+            var fd = Self.openEvent(&attr, groupFD: groupFD, flags: encoded.flags)
+            if (fd == -EACCES || fd == -EPERM) && mayDropKernel && attr.exclude_kernel == 0 {
+                kernelDenied = PerfOpenFailure.explain(errno: -fd, type: attr.type)
+                attr.exclude_kernel = 1
+                fd = Self.openEvent(&attr, groupFD: groupFD, flags: encoded.flags)
+                if fd < 0 { attr.exclude_kernel = 0 }
+            }
+            return fd
+        }
+        func userOnlyNote() -> [String] {
+            attr.exclude_kernel != 0 ? ["counts user space only: kernel side \(kernelDenied)"] : []
+        }
 
         // Join the first group if there is one; members follow the leader's enable state.
+        var notes: [String] = []
         if let group = leaders.first {
             attr.disabled = 0
-            let fd = Self.openEvent(&attr, groupFD: group.fd, flags: encoded.flags)
+            let fd = attempt(groupFD: group.fd)
             if fd >= 0 {
                 leaders[0].names.append(name)
                 memberFDs.append(fd)
-                return CounterAvailability(name: name, available: true, reason: "", encoding: encoded.description)
+                return CounterAvailability(name: name, available: true, reason: userOnlyNote().joined(separator: "; "),
+                                           encoding: encoded.description)
             }
             notes.append("could not join the group (\(ErrnoText.name(-fd))), opened alone: not read at the same instants as the group")
         }
 
         attr.disabled = 1
-        var fd = Self.openEvent(&attr, groupFD: -1, flags: encoded.flags)
-        if (fd == -EACCES || fd == -EPERM) && geteuid() != 0 {
-            // Unprivileged users may still count their own user-space side.
-            let kernelDenied = PerfOpenFailure.explain(errno: -fd, type: attr.type)
-            attr.exclude_kernel = 1
-            fd = Self.openEvent(&attr, groupFD: -1, flags: encoded.flags)
-            if fd >= 0 { notes.append("counts user space only: kernel side \(kernelDenied)") }
-        }
+        let fd = attempt(groupFD: -1)
         guard fd >= 0 else {
             return CounterAvailability(name: name, available: false,
                                        reason: PerfOpenFailure.explain(errno: -fd, type: attr.type),
                                        encoding: encoded.description)
         }
-        if leaders.isEmpty { notes.removeAll() }  // the first event to open leads the group
         leaders.append(Leader(fd: fd, names: [name], readBuffer: []))
-        return CounterAvailability(name: name, available: true, reason: notes.joined(separator: "; "),
+        return CounterAvailability(name: name, available: true, reason: (notes + userOnlyNote()).joined(separator: "; "),
                                    encoding: encoded.description)
     }
 

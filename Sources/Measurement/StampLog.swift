@@ -2,16 +2,16 @@
 import CVWiFiShim
 
 /// `@unchecked Sendable` because exactly one thread writes (`record`, `reset`) and readers look
-/// only after that writer has been joined (or otherwise synchronized with): the thread join is
-/// the happens-before edge that makes the plain stores visible. No locks or atomics on the hot path.
+/// only after that writer has been joined (or otherwise synchronized with): the join is the
+/// happens-before edge that makes the plain stores visible. No locks or atomics on the hot path.
 public final class StampLog: @unchecked Sendable {
     public let capacity: Int
     /// Who writes this log (thread or stage name), for reports.
     public let owner: String
-    private let storage: UnsafeMutablePointer<Stamp>
-    public private(set) var count: Int = 0
-    /// Records refused because the log was full.
-    public private(set) var overflowed: Int = 0
+    // Raw storage, fixed at init. The cursor (count, overflowed) lives in raw memory too: a
+    // stored `var` of a class would pay a dynamic exclusivity check on every record.
+    @usableFromInline let storage: UnsafeMutablePointer<Stamp>
+    @usableFromInline let cursor: UnsafeMutablePointer<Int>
 
     public init(capacity: Int, owner: String) {
         self.capacity = max(0, capacity)
@@ -19,29 +19,37 @@ public final class StampLog: @unchecked Sendable {
         storage = UnsafeMutablePointer<Stamp>.allocate(capacity: max(1, capacity))
         // Touch every slot now so that recording never takes a page fault on fresh memory.
         storage.initialize(repeating: Stamp(tsc: 0, seq: 0, stage: 0), count: max(1, capacity))
+        cursor = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        cursor.initialize(repeating: 0, count: 2)
     }
 
     deinit {
         storage.deinitialize(count: max(1, capacity))
         storage.deallocate()
+        cursor.deallocate()
     }
 
+    /// Stamps recorded.
+    public var count: Int { cursor[0] }
+    /// Records refused because the log was full.
+    public var overflowed: Int { cursor[1] }
+
     /// One TSC read and one store. No allocation, lock or atomic read-modify-write.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func record(stage: UInt8, seq: UInt32) {
         record(stage: stage, seq: seq, tsc: vw_rdtsc())
     }
 
     /// Records a stamp taken elsewhere (e.g. a fenced read, or a stamp carried by an item).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func record(stage: UInt8, seq: UInt32, tsc: UInt64) {
-        let index = count
+        let index = cursor[0]
         if index < capacity {
-            // Sound: index < capacity, and the slots were initialized in init.
+            // Sound: 0 <= index < capacity and every slot was initialized in init.
             storage[index] = Stamp(tsc: tsc, seq: seq, stage: stage)
-            count = index + 1
+            cursor[0] = index + 1
         } else {
-            overflowed &+= 1
+            cursor[1] &+= 1
         }
     }
 
@@ -52,8 +60,8 @@ public final class StampLog: @unchecked Sendable {
 
     /// Forgets all stamps (the writer, or anyone after the writer stopped).
     public func reset() {
-        count = 0
-        overflowed = 0
+        cursor[0] = 0
+        cursor[1] = 0
     }
 
     /// The recorded stamps. Read only after the writer stopped; valid while the log lives.

@@ -3,11 +3,11 @@ import CVWiFiShim
 
 public enum TSC {
     /// Unfenced RDTSC: the cheapest stamp; may drift a few instructions against its neighbours.
-    @inline(__always) public static func now() -> UInt64 { vw_rdtsc() }
+    @inlinable @inline(__always) public static func now() -> UInt64 { vw_rdtsc() }
 
     /// LFENCE; RDTSC: opens a region once all earlier instructions have completed.
-    @inline(__always) public static func fencedStart() -> UInt64 { vw_rdtsc_fenced() }
+    @inlinable @inline(__always) public static func fencedStart() -> UInt64 { vw_rdtsc_fenced() }
 
     /// RDTSCP; LFENCE: closes a region; later instructions cannot start before the read.
-    @inline(__always) public static func fencedEnd() -> UInt64 { vw_rdtscp_fenced() }
+    @inlinable @inline(__always) public static func fencedEnd() -> UInt64 { vw_rdtscp_fenced() }
 }
