@@ -48,3 +48,21 @@ import Testing
         group.close()
     }
 }
+
+@Suite struct CounterGroupFallbackTests {
+    @Test func aMemberThatCannotJoinIsOpenedAloneAndSaysSo() throws {
+        // The kernel lets only a group leader be exclusive, so this member cannot join.
+        let group = CounterGroup(events: ["perf::TASK-CLOCK", "perf::PAGE-FAULTS:excl=1"])
+        defer { group.close() }
+        let member = group.availability[1]
+        try #require(group.availability[0].available)
+        if member.available {
+            #expect(member.reason.contains("opened alone"), "\(member.reason)")
+            group.start()
+            group.stop()
+            #expect(group.read()["perf::PAGE-FAULTS:excl=1"] != nil)
+        } else {
+            #expect(!member.reason.isEmpty)
+        }
+    }
+}
