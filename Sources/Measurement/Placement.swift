@@ -69,7 +69,8 @@ public enum Placement {
                                 runningOn: running, node: node(ofCPU: running))
     }
 
-    /// Pins thread `tid` of this process to `cpu`; `runningOn` is the CPU the kernel last ran it on.
+    /// Pins thread `tid` of this process to `cpu`. `runningOn` is the CPU the kernel last ran it
+    /// on: a thread that is asleep moves when it next runs, so this may still show the old CPU.
     public static func pin(tid: Int32, cpu: Int) throws(PlacementError) -> AppliedPlacement {
         try setAffinity(tid: tid, cpu: cpu)
         let running = lastCPU(tid: tid) ?? -1

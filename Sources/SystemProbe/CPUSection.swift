@@ -12,6 +12,11 @@ public struct CPUSection: Codable, Sendable, Equatable {
     /// Flags of interest from /proc/cpuinfo, each present or not.
     public var flags: [String: Bool]
 
+    enum CodingKeys: String, CodingKey {
+        case model, vendor, count, flags
+        case allowedCPUs = "allowed_cpus"  // the snake_case strategy would make "allowed_cp_us"
+    }
+
     public static let flagsOfInterest = [
         "constant_tsc", "nonstop_tsc", "rdtscp", "tsc_known_freq", "hypervisor", "vmx", "svm",
         "avx2", "avx512f", "pdpe1gb",

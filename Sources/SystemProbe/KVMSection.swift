@@ -17,12 +17,6 @@ public struct KVMSection: Codable, Sendable, Equatable {
     /// What the backing module means for guests, in plain words.
     public var notes: String
 
-    enum CodingKeys: String, CodingKey {
-        case present, device, reason
-        case apiVersion = "api_version"
-        case module, capabilities, notes
-    }
-
     static let capabilityChecks: [(name: String, id: Int32)] = [
         ("IRQCHIP", KVM_CAP_IRQCHIP), ("IRQFD", KVM_CAP_IRQFD), ("IOEVENTFD", KVM_CAP_IOEVENTFD),
         ("IMMEDIATE_EXIT", KVM_CAP_IMMEDIATE_EXIT), ("COALESCED_MMIO", KVM_CAP_COALESCED_MMIO),

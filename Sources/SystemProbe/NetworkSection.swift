@@ -11,13 +11,6 @@ public struct NetworkSection: Codable, Sendable, Equatable {
     public var tunOpenable: Bool
     public var tunReason: String
 
-    enum CodingKeys: String, CodingKey {
-        case canCreateNamespace = "can_create_namespace"
-        case namespaceReason = "namespace_reason"
-        case tunOpenable = "tun_openable"
-        case tunReason = "tun_reason"
-    }
-
     public static func probe() -> NetworkSection {
         let ns = vw_probe_unshare_net()
         let namespaceReason: String

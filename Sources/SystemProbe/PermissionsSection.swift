@@ -9,12 +9,6 @@ public struct PermissionsSection: Codable, Sendable, Equatable {
     /// What the level means for this user, in plain words.
     public var note: String
 
-    enum CodingKeys: String, CodingKey {
-        case root
-        case perfEventParanoid = "perf_event_paranoid"
-        case note
-    }
-
     public static func probe() -> PermissionsSection {
         let root = geteuid() == 0
         let level = TextFile.firstLine("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0) }

@@ -1,6 +1,7 @@
 @preconcurrency import CNuma
 import CVWiFiShim
 import Glibc
+import Synchronization
 import Testing
 @testable import Measurement
 
@@ -32,6 +33,34 @@ import Testing
         #expect(applied.allowedCPUs == [target])
         #expect(applied.runningOn == target)
         #expect(Int(box.actual) == target)
+    }
+
+    @Test func pinningAnotherThreadMovesIt() throws {
+        final class Shared: Sendable {
+            let tid = Atomic<Int32>(0)
+            let phase = Atomic<Int>(0)  // 0 wait for pin, 1 pinned: report cpu, 2 reported, 3 exit
+            let cpu = Atomic<Int32>(-1)
+        }
+        let shared = Shared()
+        let target = try #require(Placement.allowedCPUs().first)
+        let worker = try #require(NativeThread.start { tid in
+            shared.tid.store(tid, ordering: .releasing)
+            while shared.phase.load(ordering: .acquiring) == 0 { yieldBriefly() }
+            yieldBriefly()  // sleep once so the kernel applies the new mask when it wakes us
+            shared.cpu.store(vw_current_cpu(), ordering: .relaxed)
+            shared.phase.store(2, ordering: .releasing)
+            while shared.phase.load(ordering: .acquiring) != 3 { yieldBriefly() }
+        })
+        while shared.tid.load(ordering: .acquiring) == 0 { yieldBriefly() }
+        let tid = shared.tid.load(ordering: .acquiring)
+        let applied = try Placement.pin(tid: tid, cpu: target)
+        #expect(applied.allowedCPUs == [target])
+        shared.phase.store(1, ordering: .releasing)
+        while shared.phase.load(ordering: .acquiring) != 2 { yieldBriefly() }
+        #expect(Int(shared.cpu.load(ordering: .relaxed)) == target)
+        #expect(Placement.lastCPU(tid: tid) == target)
+        shared.phase.store(3, ordering: .releasing)
+        worker.join()
     }
 
     @Test func pinningToANonexistentCPUExplains() {
