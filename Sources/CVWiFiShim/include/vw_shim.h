@@ -10,4 +10,5 @@
 #include "vw_perf.h"
 #include "vw_kvm.h"
 #include "vw_alloc.h"
+#include "vw_probe.h"
 #endif

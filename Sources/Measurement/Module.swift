@@ -1,1 +1,0 @@
-// Module Measurement: see README.md for the layer it sits in.

@@ -1,0 +1,68 @@
+// Reads small text files such as those under /proc and /sys. Those report a size of 0, so
+// this reads until end of file instead of trusting stat.
+import CVWiFiShim
+import Glibc
+
+public enum TextFile {
+    /// The whole file as UTF-8 text, or nil if it cannot be opened or read.
+    public static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The first line without surrounding white space, or nil.
+    public static func firstLine(_ path: String) -> String? {
+        guard let text = read(path) else { return nil }
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+        return line.trimmedWhitespace
+    }
+
+    /// `true` if something exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and line ends (no Foundation needed).
+    public var trimmedWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }),
+              let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
+
+/// The `errno` name and text for messages, e.g. "ENOENT (No such file or directory)".
+public enum ErrnoText {
+    public static func describe(_ code: Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let text = buffer.withUnsafeMutableBufferPointer { buf -> String in
+            String(cString: vw_strerror(code, buf.baseAddress, buf.count))
+        }
+        return "\(name(code)) (\(text))"
+    }
+
+    public static func name(_ code: Int32) -> String { names[code] ?? "errno \(code)" }
+
+    private static let names: [Int32: String] = [
+        EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EINTR: "EINTR", EIO: "EIO",
+        E2BIG: "E2BIG", EBADF: "EBADF", EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES",
+        EFAULT: "EFAULT", EBUSY: "EBUSY", EEXIST: "EEXIST", ENODEV: "ENODEV", EINVAL: "EINVAL",
+        EMFILE: "EMFILE", ENOSPC: "ENOSPC", ENOSYS: "ENOSYS", EOPNOTSUPP: "EOPNOTSUPP",
+        ENXIO: "ENXIO", ECHILD: "ECHILD", EXDEV: "EXDEV", ENOTTY: "ENOTTY", ETIMEDOUT: "ETIMEDOUT",
+    ]
+}

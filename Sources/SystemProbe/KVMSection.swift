@@ -1,0 +1,67 @@
+import CVWiFiShim
+import Glibc
+import Measurement
+
+/// The KVM device: whether it opens, which module backs it, and the capabilities the VMM uses.
+public struct KVMSection: Codable, Sendable, Equatable {
+    public var present: Bool
+    public var device: String
+    /// Why it is not usable, when it is not.
+    public var reason: String
+    /// KVM_GET_API_VERSION (12 on every kernel since 2.6.22).
+    public var apiVersion: Int?
+    /// kvm_intel, kvm_amd or kvm_pvm, from /sys/module; nil if none is loaded.
+    public var module: String?
+    /// KVM_CHECK_EXTENSION answers: > 0 means supported.
+    public var capabilities: [String: Bool]
+    /// What the backing module means for guests, in plain words.
+    public var notes: String
+
+    static let capabilityChecks: [(name: String, id: Int32)] = [
+        ("IRQCHIP", KVM_CAP_IRQCHIP), ("IRQFD", KVM_CAP_IRQFD), ("IOEVENTFD", KVM_CAP_IOEVENTFD),
+        ("IMMEDIATE_EXIT", KVM_CAP_IMMEDIATE_EXIT), ("COALESCED_MMIO", KVM_CAP_COALESCED_MMIO),
+    ]
+
+    public static func probe(device: String = "/dev/kvm") -> KVMSection {
+        let module = ["kvm_intel", "kvm_amd", "kvm_pvm"].first { TextFile.exists("/sys/module/\($0)") }
+        let notes = notes(for: module)
+        let fd = vw_open_rdwr(device)
+        guard fd >= 0 else {
+            let reason: String
+            switch -fd {
+            case ENOENT: reason = "\(device) does not exist: no KVM module loaded (modprobe kvm_intel or kvm_amd) or nested virtualization is off"
+            case EACCES, EPERM: reason = "\(device) is not accessible to this user: add the user to group 'kvm' or run as root"
+            default: reason = "cannot open \(device): \(ErrnoText.describe(-fd))"
+            }
+            return KVMSection(present: false, device: device, reason: reason, apiVersion: nil, module: module,
+                              capabilities: [:], notes: notes)
+        }
+        defer { _ = vw_close(fd) }
+        let api = vw_ioctl_int(fd, VW_KVM_GET_API_VERSION, 0)
+        var capabilities: [String: Bool] = [:]
+        for check in capabilityChecks {
+            capabilities[check.name] = vw_ioctl_int(fd, VW_KVM_CHECK_EXTENSION, UInt(check.id)) > 0
+        }
+        var reason = ""
+        if api < 0 {
+            reason = "\(device) opened but KVM_GET_API_VERSION failed: \(ErrnoText.describe(-api)); is it really a KVM device?"
+        } else if api != KVM_API_VERSION {
+            reason = "KVM API version \(api), expected \(KVM_API_VERSION)"
+        }
+        return KVMSection(present: api >= 0, device: device, reason: reason, apiVersion: api >= 0 ? Int(api) : nil,
+                          module: module, capabilities: capabilities, notes: notes)
+    }
+
+    static func notes(for module: String?) -> String {
+        switch module {
+        case "kvm_pvm":
+            return "kvm_pvm (pagetable-based virtual machine, nested without VMX/SVM): guest code runs natively only at CPL3 in 64-bit long mode (user bit set at every page-table level); CPL0 and real-mode instructions are interpreted; the guest IDT is ignored, so interrupts are delivered from the run loop"
+        case "kvm_intel":
+            return "kvm_intel (VMX): hardware virtualization; use the in-kernel irqchip and irqfd for interrupts"
+        case "kvm_amd":
+            return "kvm_amd (SVM): hardware virtualization; use the in-kernel irqchip and irqfd for interrupts"
+        default:
+            return "no kvm_intel, kvm_amd or kvm_pvm module under /sys/module"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module SystemProbe: see README.md for the layer it sits in.
