@@ -4,6 +4,8 @@
 #include "vw_alloc.h"
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <malloc.h>
 
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);

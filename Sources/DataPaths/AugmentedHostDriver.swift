@@ -95,7 +95,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
         var mark = account.charge(.interruptHandling, since: start)
         var d = Descriptor()
         while device.completions.tryPop(into: &d) {
-            guard let vm = vms.first(where: { $0.vmID == d.vmID }) else {
+            guard let vm = attached(d.vmID) else {
                 // A completion for no attached VM: count, recycle, never deliver elsewhere.
                 if d.kind == DescriptorKind.rxFrame.rawValue { device.repost(bufferID: d.bufferID) }
                 tally.add(tally.dropped)
@@ -104,8 +104,10 @@ final class AugmentedHostDriver: @unchecked Sendable {
             if d.kind == DescriptorKind.rxFrame.rawValue {
                 account.stamp(.rxIRQHandled, d.seq, tsc: mark)
                 let frame = device.rxFrame(d)
-                let sent = withUnsafeBytes(of: &d) {
-                    vw_send2(vm.socket, $0.baseAddress, $0.count, frame, Int(d.length), 0)
+                let length = Int(d.length)
+                var header = d
+                let sent = withUnsafeBytes(of: &header) {
+                    vw_send2(vm.socket, $0.baseAddress, $0.count, frame, length, 0)
                 }
                 mark = account.charge(.systemCalls, since: mark)
                 if sent > 0 { account.stamp(.rxForwarded, d.seq, tsc: mark) }
@@ -116,6 +118,17 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 mark = TSC.now()
             }
         }
+    }
+
+    /// Routing by VM-ID: a scan over a handful of VMs, written as an index loop because a
+    /// generic iterator can allocate in unoptimised builds.
+    @inline(__always) private func attached(_ vmID: UInt8) -> AttachedVM? {
+        var i = 0
+        while i < vms.count {
+            if vms[i].vmID == vmID { return vms[i] }
+            i += 1
+        }
+        return nil
     }
 
     private func forward(_ d: Descriptor, to vm: AttachedVM) {

@@ -153,7 +153,7 @@ final class GuestDriver: @unchecked Sendable {
         // The application writes its data; the guest stack copies it into a driver buffer
         // behind the headers it builds.
         FrameFormat.writePayload(into: appBuffer, length: payload, seq: seq)
-        let headers = FrameFormat.writeHeaders(into: host, payloadLength: payload, source: station,
+        let headers = FrameFormat.writeHeaders(into: host, payloadLength: payload, seq: seq, source: station,
                                                destination: peer, bssid: bssid, kind: frameKind)
         (host + headers).copyMemory(from: appBuffer, byteCount: payload)
         var d = Descriptor()

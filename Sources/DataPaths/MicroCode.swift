@@ -112,7 +112,7 @@ final class MicroCode: @unchecked Sendable {
         ap = AccessPoint(capacity: expectedFrames, warmup: config.warmupPackets)
         staging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
         staging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
-        rxRemaining = (config.workload == .udp && config.direction == .rx) ? expectedFrames : 0
+        rxRemaining = (config.workload == .udp && config.direction == .rx) ? config.packets : 0
         replySeqs = [UInt32](repeating: 0, count: 1024)
     }
 
@@ -184,9 +184,9 @@ final class MicroCode: @unchecked Sendable {
             complete(d, dropped: d.flags & DescriptorFlag.hostAddress != 0 ? .translationFault : .iommuFault)
             return
         }
+        let vmID = sender(of: d)
         // DMA: the frame moves from host or guest memory into the device.
         staging.copyMemory(from: source, byteCount: length)
-        let vmID = d.flags & DescriptorFlag.hostAddress != 0 && d.vmID == 0 ? stationVMID : d.vmID
         guard vms.sourceMatches(vmID: vmID, frame: staging) else {
             complete(d, dropped: .spoofedSource)
             return
@@ -208,6 +208,15 @@ final class MicroCode: @unchecked Sendable {
             if kind == .echoRequest { queueEchoReply(seq) }
         }
         complete(d, dropped: .none)
+    }
+
+    /// Which VM a TX descriptor speaks for: the tag the device model put in the address bits
+    /// (IOMMU), the VM-ID it put in the command (software translation), or the one domain of an
+    /// assigned device (passthrough). Untagged host commands are the station's own.
+    private func sender(of d: Descriptor) -> UInt8 {
+        if d.flags & DescriptorFlag.tagged != 0 { return IOMMU.vmID(ofTagged: d.addr) }
+        if d.flags & DescriptorFlag.hostAddress != 0 { return d.vmID == 0 ? stationVMID : d.vmID }
+        return wiring.domainVMID
     }
 
     private func dmaSource(_ d: Descriptor, length: Int) -> UnsafeMutableRawPointer? {
@@ -278,7 +287,8 @@ final class MicroCode: @unchecked Sendable {
     /// destination to a VM and DMAs it into a posted buffer.
     private func receive(seq: UInt32, payload: Int, kind: FrameKind) {
         let length = FrameFormat.writeFrame(into: staging, capacity: Self.stagingBytes, payloadLength: payload,
-                                            seq: seq, source: bssid, destination: station, bssid: bssid, kind: kind)
+                                            seq: seq, source: Stations.peer, destination: station, bssid: bssid,
+                                            kind: kind, direction: .fromAP)
         pacer.transmit(mpduBytes: length)
         account.stamp(.rxOnAir, seq)
         framesReceived += 1

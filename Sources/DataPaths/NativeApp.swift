@@ -92,7 +92,8 @@ final class NativeApp: @unchecked Sendable {
         let n = vw_recv(socket, buffer, 8192, 0)
         let t1 = account.charge(.systemCalls, since: t0)
         guard n > 0 else { return nil }
-        guard let seq = FrameFormat.verifyPayload(buffer, length: n) else {
+        let (seq, ok) = FrameFormat.verifyPayload(buffer, length: n)
+        guard ok else {
             control.fail("application received a corrupted payload of \(n) bytes")
             return nil
         }

@@ -61,7 +61,7 @@ final class NativeHostDriver: @unchecked Sendable {
     }
 
     private func drainApplication() {
-        let headerBytes = FrameFormat.headerBytes
+        let headerBytes = FrameFormat.payloadOffset
         while freeTxCount > 0 && !device.tx.isFull {
             let buffer = freeTx[freeTxCount - 1]
             let frame = txPool + Int(buffer) * Self.bufferBytes
@@ -70,9 +70,9 @@ final class NativeHostDriver: @unchecked Sendable {
             let received = account.charge(.systemCalls, since: start)
             guard n > 0 else { return }
             freeTxCount -= 1
-            let seq = (frame + headerBytes).loadUnaligned(as: UInt32.self)
+            let seq = PayloadStamp(loadingFrom: frame + headerBytes).seq
             account.stamp(.hostDriverReceived, seq, tsc: received)
-            let headers = FrameFormat.writeHeaders(into: frame, payloadLength: n, source: station,
+            let headers = FrameFormat.writeHeaders(into: frame, payloadLength: n, seq: seq, source: station,
                                                    destination: peer, bssid: bssid, kind: frameKind)
             var d = Descriptor()
             d.addr = UInt64(UInt(bitPattern: frame))
@@ -111,7 +111,7 @@ final class NativeHostDriver: @unchecked Sendable {
                 return
             }
             mark = account.charge(.networkStack, since: mark)
-            let sent = vw_send(socket, frame + FrameFormat.headerBytes, payload, 0)
+            let sent = vw_send(socket, frame + FrameFormat.payloadOffset, payload, 0)
             mark = account.charge(.systemCalls, since: mark)
             if sent > 0 { account.stamp(.rxForwarded, d.seq, tsc: mark) }
             device.repost(bufferID: d.bufferID)

@@ -34,7 +34,13 @@ public struct PipelineExecutor: PathExecutor {
         }
         var result = ResultBuilder(pipeline: pipeline, clock: TSCClock.shared, startTSC: startTSC, stopTSC: stopTSC,
                                    wallNs: stopNs - startNs).build()
-        result.systemCPUPercent = NoiseReport.between(machineBefore, machineAfter).busyPercentOfOneCore
+        if let a = machineBefore, let b = machineAfter {
+            let noise = NoiseReport.between(a, b)
+            result.systemCPUPercent = noise.busyPercentOfOneCore
+            result.warnings += noise.warnings
+        } else {
+            result.warnings.append("/proc/stat unreadable: machine-wide CPU and steal time not measured")
+        }
         return result
     }
 
@@ -107,6 +113,9 @@ public struct PipelineExecutor: PathExecutor {
         summary.trapBackend = "none"
         summary.interruptMechanism = "none"
         var result = PathResult(config: config, summary: summary)
+        guard let before, let after else {
+            throw PipelineError.setup("/proc/stat is unreadable: the system-idle scenario cannot be measured")
+        }
         result.systemCPUPercent = NoiseReport.between(before, after).busyPercentOfOneCore
         result.tscHz = TSCClock.shared.hz
         return result

@@ -47,6 +47,20 @@ public enum FrameFormat {
         guard payloadLength >= minimumPayload, payloadLength <= maximumPayload else { return 0 }
         let total = mpduLength(payload: payloadLength)
         guard capacity >= total else { return 0 }
+        writeHeaders(into: buffer, payloadLength: payloadLength, seq: seq, source: source,
+                     destination: destination, bssid: bssid, kind: kind, direction: direction)
+        writePayload(into: buffer + payloadOffset, length: payloadLength, seq: seq)
+        return appendFCS(frame: buffer, length: total - fcsBytes)
+    }
+
+    /// Writes the MAC, LLC/SNAP, IPv4 and UDP headers (what a network stack and driver build in
+    /// front of a payload); returns `payloadOffset`. The payload and FCS are not touched.
+    @discardableResult
+    public static func writeHeaders(
+        into buffer: UnsafeMutableRawPointer, payloadLength: Int, seq: UInt32,
+        source: MACAddress, destination: MACAddress, bssid: MACAddress, kind: FrameKind,
+        direction: FrameDirection = .toAP
+    ) -> Int {
         let p = buffer
         // MAC header. Frame control: type data (byte 0 = 0x08), flags ToDS (0x01) or FromDS (0x02).
         p.storeBytes(of: 0x08, toByteOffset: 0, as: UInt8.self)
@@ -86,10 +100,16 @@ public enum FrameFormat {
         udp.storeBytes(of: destinationPort.bigEndian, toByteOffset: 2, as: UInt16.self)
         udp.storeBytes(of: UInt16(8 + payloadLength).bigEndian, toByteOffset: 4, as: UInt16.self)
         udp.storeBytes(of: 0, toByteOffset: 6, as: UInt16.self)
-        writePayload(into: p + payloadOffset, length: payloadLength, seq: seq)
-        let fcs = CRC32.checksum(p, length: total - fcsBytes)
-        p.storeBytes(of: fcs.littleEndian, toByteOffset: total - fcsBytes, as: UInt32.self)
-        return total
+        return payloadOffset
+    }
+
+    /// Appends the frame check sequence (CRC-32 of the `length` bytes before it), as the device
+    /// hardware does on transmit; returns the length with the FCS.
+    @inline(__always) @discardableResult
+    public static func appendFCS(frame: UnsafeMutableRawPointer, length: Int) -> Int {
+        let fcs = CRC32.checksum(frame, length: length)
+        frame.storeBytes(of: fcs.littleEndian, toByteOffset: length, as: UInt32.self)
+        return length + fcsBytes
     }
 
     /// Checks an MPDU end to end: FCS, header fields, lengths, IPv4 checksum, payload CRC.
