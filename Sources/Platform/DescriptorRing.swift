@@ -14,7 +14,8 @@ import CVWiFiShim
 /// `@unchecked Sendable`: one thread produces and one consumes; the header words are accessed
 /// only with acquire loads and release stores, which order the slot accesses around them.
 /// Several ring objects may view the same memory (one per side): `init(memory:capacity:)`
-/// starts from the indices found there, so zeroed memory is an empty ring.
+/// starts from the indices found there, so zeroed memory is an empty ring. A ring over given
+/// memory does not retain it: keep the `GuestMemory` (or allocation) alive as long as the ring.
 public final class DescriptorRing: @unchecked Sendable {
     public static let headerBytes = 256
     public static let slotBytes = 32

@@ -11,7 +11,8 @@ import Glibc
 ///
 /// `@unchecked Sendable`: all shared state is in a raw block accessed only with atomics; the
 /// counters are plain words each written by one side (signaller: wakeSyscalls, signals; waiter:
-/// sleeps), read after the threads join.
+/// sleeps, spinHits), read after the threads join. Several threads may signal (the wake-up stays
+/// correct), but then the signaller-side counters are approximate.
 public final class Notifier: @unchecked Sendable {
     // Shared words (one cache line): [0] sequence, [1] waiter-is-sleeping flag, [2] closed.
     private let shared: UnsafeMutablePointer<UInt32>

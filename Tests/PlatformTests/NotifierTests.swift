@@ -36,10 +36,12 @@ import Testing
         var syscallsMade = 0
         for r in 0..<rounds {
             // The waiter has announced it sleeps: a signal must now make the wake system call.
-            guard eventually({ n.hasSleeper }) else { Issue.record("waiter never slept in round \(r)"); break }
-            if n.signal() { syscallsMade += 1 }
+            // On any failure, close() releases the waiter at once so the test fails fast.
+            guard eventually({ n.hasSleeper }) else { Issue.record("waiter never slept in round \(r)"); n.close(); break }
+            guard n.signal() else { Issue.record("no wake syscall in round \(r)"); n.close(); break }
+            syscallsMade += 1
             guard eventually({ completed.load(ordering: .acquiring) == r + 1 }) else {
-                Issue.record("waiter not woken in round \(r)"); break
+                Issue.record("waiter not woken in round \(r)"); n.close(); break
             }
         }
         #expect(waiter.join())
