@@ -92,6 +92,8 @@ final class MicroCode: @unchecked Sendable {
     private(set) var interruptsRaised = 0
     private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
     private(set) var lastIRQSeq: UInt32 = 0
+    /// True while frames keep arriving before the medium frees: no idle wait since the last one.
+    private var backToBack = false
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, wiring: DeviceWiring,
          vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int) {
@@ -159,6 +161,7 @@ final class MicroCode: @unchecked Sendable {
     }
 
     private func idle(now: Int64) {
+        backToBack = false
         let token = wiring.doorbell.prepare()
         if !wiring.txRing.isEmpty || control.isStopping { return }
         var timeout: Int64 = 100_000_000
@@ -193,7 +196,8 @@ final class MicroCode: @unchecked Sendable {
         }
         // The device computes the frame check sequence in hardware as the frame goes out.
         let onAir = FrameFormat.appendFCS(frame: staging, length: length)
-        pacer.transmit(mpduBytes: onAir)
+        pacer.transmit(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : nil)
+        backToBack = true
         let now = vw_monotonic_ns()
         account.stamp(.airDone, d.seq)
         framesTransmitted += 1
@@ -273,23 +277,26 @@ final class MicroCode: @unchecked Sendable {
     private func receiveEchoReply() {
         let seq = replySeqs[replyHead]
         replyHead = (replyHead + 1) % replySeqs.count
-        receive(seq: seq, payload: PingWorkload.payloadBytes, kind: .echoReply)
+        receive(seq: seq, payload: PingWorkload.payloadBytes, kind: .echoReply, readySinceNs: nil)
     }
 
     private func receiveStreamFrame() {
         let seq = rxSeq
         rxSeq &+= 1
         rxRemaining -= 1
-        receive(seq: seq, payload: config.size, kind: .udp)
+        // The access point has the next frame ready when the medium frees (saturating), or at
+        // its offered time.
+        let ready = config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) } ?? pacer.mediumFreeNs
+        receive(seq: seq, payload: config.size, kind: .udp, readySinceNs: ready)
     }
 
     /// A frame from the access point: it occupies the air, then the device matches its
     /// destination to a VM and DMAs it into a posted buffer.
-    private func receive(seq: UInt32, payload: Int, kind: FrameKind) {
+    private func receive(seq: UInt32, payload: Int, kind: FrameKind, readySinceNs: Int64?) {
         let length = FrameFormat.writeFrame(into: staging, capacity: Self.stagingBytes, payloadLength: payload,
                                             seq: seq, source: Stations.peer, destination: station, bssid: bssid,
                                             kind: kind, direction: .fromAP)
-        pacer.transmit(mpduBytes: length)
+        pacer.transmit(mpduBytes: length, readySinceNs: readySinceNs)
         account.stamp(.rxOnAir, seq)
         framesReceived += 1
         let destination = FrameFormat.destinationMAC(frame: staging)

@@ -169,7 +169,7 @@ struct ResultBuilder {
 
     private func exits() -> [ExitStatistic] {
         guard let handler = pipeline.exitHandler, !handler.exitCycles.isEmpty else { return [] }
-        let d = Statistics.summarize(handler.exitCycles.map(Double.init))
+        let d = Statistics.summarize(handler.exitCycles.map { Double($0) })
         var rows = [ExitStatistic(reason: "mmio_write (thread trap)", count: handler.exits, cyclesMin: d.min,
                                   cyclesMedian: d.median, cyclesP99: d.p99)]
         if handler.unroutedExits > 0 {

@@ -26,13 +26,19 @@ public final class AirPacer: @unchecked Sendable {
 
     /// Reserves the medium for one exchange and returns when it ends (absolute monotonic ns),
     /// without sleeping. With no model, returns now.
+    ///
+    /// `readySinceNs` is when the frame was ready for the air. A device that finds the next
+    /// descriptor already queued when the previous exchange ends (its DMA engine prefetches while
+    /// the radio is busy) passes `mediumFreeNs`, so its own wake-up latency does not stretch the
+    /// medium; a frame that arrives on an idle device starts when it arrives. Default: now.
     @inline(__always)
-    public func deadline(forMpdu mpduBytes: Int) -> Int64 {
+    public func deadline(forMpdu mpduBytes: Int, readySinceNs: Int64? = nil) -> Int64 {
         frames &+= 1
         let now = vw_monotonic_ns()
         guard let model else { return now }
         let duration = model.exchangeNs(mpduBytes: mpduBytes)
-        let end = max(now, mediumFreeNs) &+ duration
+        let ready = min(now, readySinceNs ?? now)
+        let end = max(ready, mediumFreeNs) &+ duration
         mediumFreeNs = end
         airNs &+= duration
         return end
@@ -52,8 +58,8 @@ public final class AirPacer: @unchecked Sendable {
     /// time. With no model, returns at once.
     @inline(__always)
     @discardableResult
-    public func transmit(mpduBytes: Int) -> Int64 {
-        let end = deadline(forMpdu: mpduBytes)
+    public func transmit(mpduBytes: Int, readySinceNs: Int64? = nil) -> Int64 {
+        let end = deadline(forMpdu: mpduBytes, readySinceNs: readySinceNs)
         if model != nil { sleep(until: end) }
         return end
     }
