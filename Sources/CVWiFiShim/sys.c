@@ -190,3 +190,9 @@ long vw_send2(int fd, const void *a, size_t alen, const void *b, size_t blen, in
     ssize_t r = sendmsg(fd, &m, MSG_NOSIGNAL | (dontwait ? MSG_DONTWAIT : 0));
     return r < 0 ? -errno : (long)r;
 }
+
+int vw_poll_writable(int fd, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    int r = poll(&p, 1, timeout_ms);
+    return r < 0 ? -errno : r;
+}

@@ -67,9 +67,8 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 continue
             }
             let validated = account.charge(.ioExitHandling, since: received)
-            _ = device.queue(command, account: account)
-            account.stamp(.queuedToDevice, command.seq)
             _ = validated
+            _ = device.queue(command, account: account)
             commandsQueued += 1
         }
     }
@@ -106,11 +105,11 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 let frame = device.rxFrame(d)
                 let length = Int(d.length)
                 var header = d
-                let sent = withUnsafeBytes(of: &header) {
-                    vw_send2(vm.socket, $0.baseAddress, $0.count, frame, length, 0)
+                account.stamp(.rxForwarded, d.seq)
+                _ = withUnsafeBytes(of: &header) {
+                    SocketCalls.send(vm.socket, $0.baseAddress, $0.count, frame, length, account: account, control: control)
                 }
-                mark = account.charge(.systemCalls, since: mark)
-                if sent > 0 { account.stamp(.rxForwarded, d.seq, tsc: mark) }
+                mark = TSC.now()
                 device.repost(bufferID: d.bufferID)
             } else {
                 // TX drops are counted once, by the guest driver that reclaims the buffer.
@@ -133,8 +132,8 @@ final class AugmentedHostDriver: @unchecked Sendable {
 
     private func forward(_ d: Descriptor, to vm: AttachedVM) {
         var status = d
-        let start = TSC.now()
-        _ = withUnsafeBytes(of: &status) { vw_send(vm.socket, $0.baseAddress, $0.count, 0) }
-        account.charge(.interruptHandling, since: start)
+        _ = withUnsafeBytes(of: &status) {
+            SocketCalls.send(vm.socket, $0.baseAddress, $0.count, account: account, control: control)
+        }
     }
 }

@@ -113,13 +113,15 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             }
             let translated = account.charge(.addressTranslation, since: decoded)
             account.stamp(.translated, d.seq, tsc: translated)
-            let sent = withUnsafeBytes(of: &command) { vw_send(socket, $0.baseAddress, $0.count, 0) }
-            let handed = account.charge(.systemCalls, since: translated)
+            // Stamped as the system call starts: the host driver may run before it returns.
+            account.stamp(.handedToHostDriver, d.seq)
+            let sent = withUnsafeBytes(of: &command) {
+                SocketCalls.send(socket, $0.baseAddress, $0.count, account: account, control: control)
+            }
             guard sent == MemoryLayout<Descriptor>.size else {
                 if !control.isStopping { control.fail("device model could not hand a command to the host driver (\(sent))") }
                 return
             }
-            account.stamp(.handedToHostDriver, d.seq, tsc: handed)
             commands += 1
         }
     }

@@ -7,6 +7,7 @@ final class DeviceRegisterDoorbell: GuestDoorbell, @unchecked Sendable {
     // Sound: Notifier is safe to signal from any thread.
     private let device: Notifier
     init(device: Notifier) { self.device = device }
+    var reachesDevice: Bool { true }
     func ring(tail: UInt32, seq: UInt32) { _ = device.signal() }
 }
 
@@ -15,6 +16,7 @@ final class TrappingDoorbell: GuestDoorbell, @unchecked Sendable {
     // Sound: only the guest thread calls `ring`; ThreadTrap serialises the hand-off.
     private let trap: ThreadTrap
     init(trap: ThreadTrap) { self.trap = trap }
+    var reachesDevice: Bool { false }
     func ring(tail: UInt32, seq: UInt32) {
         trap.write(address: DeviceModel.mmioBase + DeviceModel.txDoorbellOffset, value: UInt64(tail),
                    width: 4, seq: seq)

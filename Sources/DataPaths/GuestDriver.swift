@@ -9,6 +9,9 @@ import Platform
 protocol GuestDoorbell: AnyObject, Sendable {
     /// Writes the TX ring's new tail to the doorbell register; `seq` is the stamped packet.
     func ring(tail: UInt32, seq: UInt32)
+    /// True when the write lands in the physical device's own queue (passthrough): there is no
+    /// extra path between the guest and the device.
+    var reachesDevice: Bool { get }
 }
 
 final class GuestDriver: @unchecked Sendable {
@@ -162,12 +165,15 @@ final class GuestDriver: @unchecked Sendable {
         d.seq = seq
         d.kind = DescriptorKind.tx.rawValue
         d.bufferID = buffer
+        if config.workload == .ping { pingSentAt[Int(seq)] = TSC.now() }
+        if Int(seq) == config.warmupPackets { control.startMeasuring() }
+        // Stamped before publication: the device (or device model) may take it at once.
+        let now = TSC.now()
+        account.stamp(.senderDoorbell, seq, tsc: now)
+        if doorbell.reachesDevice { account.stamp(.queuedToDevice, seq, tsc: now) }
         _ = rings.tx.push(d)
         txTail &+= 1
         tally.add(tally.sent)
-        if config.workload == .ping { pingSentAt[Int(seq)] = TSC.now() }
-        if Int(seq) == config.warmupPackets { control.startMeasuring() }
-        account.stamp(.senderDoorbell, seq)
         doorbell.ring(tail: txTail, seq: seq)
     }
 

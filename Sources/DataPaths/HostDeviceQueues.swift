@@ -52,8 +52,11 @@ final class HostDeviceQueues: @unchecked Sendable {
 
     /// Publishes one TX descriptor and rings the device's doorbell (a register write; waking the
     /// device thread stands for the device noticing it).
+    /// Stamps `queuedToDevice` as the descriptor is published (the device may take it at once).
     @inline(__always) func queue(_ d: Descriptor, account: ThreadAccount) -> Bool {
-        guard tx.push(d) else { return false }
+        guard !tx.isFull else { return false }
+        account.stamp(.queuedToDevice, d.seq)
+        _ = tx.push(d)
         let start = TSC.now()
         _ = doorbell.signal()
         account.charge(.scheduling, since: start)

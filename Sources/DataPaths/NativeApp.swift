@@ -59,10 +59,8 @@ final class NativeApp: @unchecked Sendable {
             }
             FrameFormat.writePayload(into: buffer, length: config.size, seq: seq)
             if Int(seq) == config.warmupPackets { control.startMeasuring() }
-            let t0 = TSC.now()
-            account.stamp(.senderDoorbell, seq, tsc: t0)
-            let n = vw_send(socket, buffer, config.size, 0)
-            account.charge(.systemCalls, since: t0)
+            account.stamp(.senderDoorbell, seq)
+            let n = SocketCalls.send(socket, buffer, config.size, account: account, control: control)
             guard n == config.size else { break }
             tally.add(tally.sent)
             seq &+= 1
@@ -88,9 +86,8 @@ final class NativeApp: @unchecked Sendable {
 
     /// Receives and verifies one payload; nil when the socket was shut down.
     private func receiveOne() -> UInt32? {
-        let t0 = TSC.now()
-        let n = vw_recv(socket, buffer, 8192, 0)
-        let t1 = account.charge(.systemCalls, since: t0)
+        let n = SocketCalls.receive(socket, buffer, 8192, account: account, control: control)
+        let t1 = TSC.now()
         guard n > 0 else { return nil }
         let (seq, ok) = FrameFormat.verifyPayload(buffer, length: n)
         guard ok else {
@@ -117,7 +114,8 @@ final class NativeApp: @unchecked Sendable {
             FrameFormat.writePayload(into: buffer, length: PingWorkload.payloadBytes, seq: seq)
             let t0 = TSC.now()
             account.stamp(.senderDoorbell, seq, tsc: t0)
-            guard vw_send(socket, buffer, PingWorkload.payloadBytes, 0) > 0 else { break }
+            guard SocketCalls.send(socket, buffer, PingWorkload.payloadBytes, account: account, control: control) > 0
+            else { break }
             tally.add(tally.sent)
             guard let reply = receiveOne() else { break }
             if reply == seq { rttCycles.append(TSC.now() &- t0) }

@@ -83,7 +83,6 @@ final class NativeHostDriver: @unchecked Sendable {
             d.bufferID = buffer
             account.charge(.networkStack, since: received)
             _ = device.queue(d, account: account)
-            account.stamp(.queuedToDevice, seq)
         }
     }
 
@@ -111,9 +110,9 @@ final class NativeHostDriver: @unchecked Sendable {
                 return
             }
             mark = account.charge(.networkStack, since: mark)
-            let sent = vw_send(socket, frame + FrameFormat.payloadOffset, payload, 0)
-            mark = account.charge(.systemCalls, since: mark)
-            if sent > 0 { account.stamp(.rxForwarded, d.seq, tsc: mark) }
+            account.stamp(.rxForwarded, d.seq, tsc: mark)
+            _ = SocketCalls.send(socket, frame + FrameFormat.payloadOffset, payload, account: account, control: control)
+            mark = TSC.now()
             device.repost(bufferID: d.bufferID)
         }
     }

@@ -88,6 +88,8 @@ int vw_shutdown(int fd);
 /// poll(2) on up to two fds (pass -1 to skip one). Sets *ready_a / *ready_b to 1 when readable
 /// (or hung up). Returns the number ready, 0 on timeout, or -errno.
 int vw_poll2(int fd_a, int fd_b, int timeout_ms, int *ready_a, int *ready_b);
+/// poll(2) for writability of one fd; returns 1 ready (or hung up), 0 timeout, or -errno.
+int vw_poll_writable(int fd, int timeout_ms);
 /// sendmsg(2) of two pieces as one message (a command header and the frame behind it), so the
 /// kernel copies each once. Returns bytes sent or -errno.
 long vw_send2(int fd, const void *a, size_t alen, const void *b, size_t blen, int dontwait);
