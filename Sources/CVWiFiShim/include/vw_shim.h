@@ -9,4 +9,5 @@
 #include "vw_sys.h"
 #include "vw_perf.h"
 #include "vw_kvm.h"
+#include "vw_vmm.h"
 #endif
