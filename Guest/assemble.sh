@@ -20,6 +20,7 @@ sym() { nm "$tmp/guest.o" | awk -v s="$1" '$3 == s { print "0x" $1 }' | sed 's/0
   echo "    public static let entryOffset: UInt64 = $(sym entry)"
   echo "    public static let isrStartOffset: UInt64 = $(sym isr_start)"
   echo "    public static let probeEntryOffset: UInt64 = $(sym probe_entry)"
+  echo "    public static let exitCostEntryOffset: UInt64 = $(sym exit_cost_entry)"
   echo "    public static let isrEndOffset: UInt64 = $(sym isr_end)"
   echo "    public static let bytes: [UInt8] = ["
   od -An -v -tx1 "$tmp/guest.bin" | awk '{ line = "       "; for (i = 1; i <= NF; i++) line = line " 0x" $i ","; print line }'

@@ -14,6 +14,9 @@
  * Entry points (fixed offsets, see the jump table below):
  *   +0x00 entry        the driver: send mailbox.packetCount packets, then OUT to the done port.
  *   +0x10 probe_entry  one MMIO store of PROBE_MAGIC to mailbox.doorbell, then OUT done.
+ *   +0x20 exit_cost_entry  exit-cost measurement: packetCount doorbell stores, then packetCount
+ *                      OUTs to the bench port, each between two TSC stamps; then spins until the
+ *                      host sets mailbox.spinRelease (the host kicks it out meanwhile); OUT done.
  *   isr_start          interrupt entry: the host pushed the interrupted RIP and set RIP here.
  *                      [isr_start, isr_end) is the ISR; the host never enters it twice.
  *
@@ -52,6 +55,8 @@
     .equ MB_BAD_STATUS,         0x120
     .equ MB_POLLED_ISR,         0x128
     .equ MB_HOST_ISR,           0x130
+/* Mailbox: written by the host to end exit_cost_entry's spin phase. */
+    .equ MB_SPIN_RELEASE,       0x140
 /* Mailbox: the interrupt cause register, written by the device model (own cache line). */
     .equ MB_IRQ_PENDING,        0x180
 
@@ -59,6 +64,7 @@
     .equ PORT_WAIT,             0
     .equ PORT_DONE,             1
     .equ PORT_ERROR,            2
+    .equ PORT_BENCH,            3
 
 /* Stamp record, one per packet at stampArea + (seq & (stampCapacity-1)) * 32. */
     .equ ST_FILL,               0
@@ -109,6 +115,10 @@ entry:
 probe_entry:
     jmp probe_main
     .balign 16
+    .globl exit_cost_entry
+exit_cost_entry:
+    jmp exit_cost_main
+    .balign 16
 
 /* ---- the probe: proves a CPL3 long-mode guest runs to an MMIO exit ---- */
 probe_main:
@@ -118,6 +128,55 @@ probe_main:
     add edx, PORT_DONE
     out dx, al
 1:  jmp 1b
+
+/*
+ * ---- exit-cost measurement ----
+ * Stamp record i: ST_FILL / ST_DOORBELL = TSC before / after the i-th doorbell store,
+ * ST_RESUMED / ST_RECLAIMED = TSC before / after the i-th OUT to the bench port.
+ */
+exit_cost_main:
+    mov r13, [r15 + MB_PACKET_COUNT]
+    mov rsi, [r15 + MB_DOORBELL]
+    xor r14, r14
+7:  cmp r14, r13
+    jae 8f
+    mov r8, [r15 + MB_STAMP_CAPACITY]
+    dec r8
+    and r8, r14
+    shl r8, ST_SHIFT
+    add r8, [r15 + MB_STAMP_AREA]
+    lfence
+    STAMP_RAX
+    mov [r8 + ST_FILL], rax
+    mov [rsi], r14d                     /* MMIO store: exit, or absorbed by ioeventfd */
+    STAMP_RAX
+    mov [r8 + ST_DOORBELL], rax
+    inc r14
+    jmp 7b
+8:  xor r14, r14
+    mov rdx, [r15 + MB_PORT_BASE]
+    add edx, PORT_BENCH
+    mov rcx, rdx
+9:  cmp r14, r13
+    jae 10f
+    mov r8, [r15 + MB_STAMP_CAPACITY]
+    dec r8
+    and r8, r14
+    shl r8, ST_SHIFT
+    add r8, [r15 + MB_STAMP_AREA]
+    lfence
+    STAMP_RAX
+    mov [r8 + ST_RESUMED], rax
+    mov rdx, rcx
+    out dx, al                          /* PIO exit */
+    STAMP_RAX
+    mov [r8 + ST_RECLAIMED], rax
+    inc r14
+    jmp 9b
+10: pause                               /* the host forces the vCPU out while it spins here */
+    cmp qword ptr [r15 + MB_SPIN_RELEASE], 0
+    je 10b
+    jmp finished
 
 /* ---- the driver ---- */
 driver_main:

@@ -105,14 +105,19 @@ public final class GuestDriverRunner {
         hostDoorbellHandledStamps.deallocate()
     }
 
-    /// Copies the image, writes the mailbox parameters, clears state, stamps and the ring header.
-    static func load(layout: GuestLayout, parameters p: GuestDriverParameters, ram: GuestRAM) throws(VMMError) {
+    /// Copies the guest image to `layout.code`, clears the mailbox and the stamp area.
+    static func loadImage(layout: GuestLayout, ram: GuestRAM) throws(VMMError) {
         guard let code = ram.pointer(layout.code, length: UInt64(GuestDriverImage.bytes.count)) else {
             throw .config("GuestLayout.code", "outside guest RAM")
         }
         GuestDriverImage.bytes.withUnsafeBytes { code.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         ram.zero(layout.mailbox, length: 4096)
         ram.zero(layout.stampArea, length: layout.stampBytes)
+    }
+
+    /// Loads the image, writes the mailbox parameters, clears the ring header and completion index.
+    static func load(layout: GuestLayout, parameters p: GuestDriverParameters, ram: GuestRAM) throws(VMMError) {
+        try loadImage(layout: layout, ram: ram)
         let m = layout.mailbox
         ram.storeU64(m + GuestMailbox.packetCount, UInt64(p.packetCount))
         ram.storeU64(m + GuestMailbox.payloadLength, UInt64(p.payloadLength))

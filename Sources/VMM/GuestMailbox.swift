@@ -23,6 +23,8 @@ public enum GuestMailbox {
     public static let badStatus: UInt64 = 0x120
     public static let polledISR: UInt64 = 0x128
     public static let hostISR: UInt64 = 0x130
+    /// Written non-zero by the host to end the exit-cost spin phase.
+    public static let spinRelease: UInt64 = 0x140
     // Interrupt cause register (u32), written by the device model, cleared by the ISR.
     public static let irqPending: UInt64 = 0x180
 
@@ -30,6 +32,8 @@ public enum GuestMailbox {
     public static let waitPort: UInt16 = 0
     public static let donePort: UInt16 = 1
     public static let errorPort: UInt16 = 2
+    /// Port the exit-cost entry writes (ignored by the host).
+    public static let benchPort: UInt16 = 3
 
     /// The value the probe entry writes to the doorbell.
     public static let probeMagic: UInt32 = 0x5657_4946

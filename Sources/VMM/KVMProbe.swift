@@ -85,10 +85,7 @@ public enum KVMProbe {
         let portBase: UInt16 = 0x510
         let vm = try KVMVirtualMachine(device: device, ram: ram)
         try LongModeSetup.install(layout, in: ram)
-        guard let code = ram.pointer(layout.code, length: UInt64(GuestDriverImage.bytes.count)) else {
-            throw .config("GuestLayout.code", "outside the probe's RAM")
-        }
-        GuestDriverImage.bytes.withUnsafeBytes { code.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        try GuestDriverRunner.loadImage(layout: layout, ram: ram)
         ram.storeU64(layout.mailbox + GuestMailbox.doorbell, doorbell)
         ram.storeU64(layout.mailbox + GuestMailbox.portBase, UInt64(portBase))
         let vcpu = try vm.createVCPU()

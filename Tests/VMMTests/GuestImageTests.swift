@@ -42,7 +42,7 @@ import Testing
             "MB_VM_ID": GuestMailbox.vmID, "MB_SENT": GuestMailbox.sent, "MB_RECLAIMED": GuestMailbox.reclaimed,
             "MB_ISR_COUNT": GuestMailbox.isrCount, "MB_WAIT_COUNT": GuestMailbox.waitCount,
             "MB_BAD_STATUS": GuestMailbox.badStatus, "MB_POLLED_ISR": GuestMailbox.polledISR,
-            "MB_HOST_ISR": GuestMailbox.hostISR, "MB_IRQ_PENDING": GuestMailbox.irqPending,
+            "MB_HOST_ISR": GuestMailbox.hostISR, "MB_SPIN_RELEASE": GuestMailbox.spinRelease, "PORT_BENCH": UInt64(GuestMailbox.benchPort), "MB_IRQ_PENDING": GuestMailbox.irqPending,
             "PORT_WAIT": UInt64(GuestMailbox.waitPort), "PORT_DONE": UInt64(GuestMailbox.donePort),
             "PORT_ERROR": UInt64(GuestMailbox.errorPort), "PROBE_MAGIC": UInt64(GuestMailbox.probeMagic),
             "ST_FILL": GuestStampField.fill.rawValue, "ST_DOORBELL": GuestStampField.doorbell.rawValue,
@@ -65,6 +65,7 @@ import Testing
         let size = UInt64(GuestDriverImage.bytes.count)
         #expect(GuestDriverImage.entryOffset < size)
         #expect(GuestDriverImage.probeEntryOffset < size)
+        #expect(GuestDriverImage.exitCostEntryOffset < GuestDriverImage.isrStartOffset)
         #expect(GuestDriverImage.isrStartOffset < GuestDriverImage.isrEndOffset)
         #expect(GuestDriverImage.isrEndOffset == size)
     }
