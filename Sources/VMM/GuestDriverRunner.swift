@@ -302,3 +302,14 @@ public struct GuestRunReport: Sendable {
     public let wait: CycleSummary?
     public let hostCycles: UInt64
 }
+
+extension GuestRunReport: CustomStringConvertible {
+    public var description: String {
+        var lines = ["guest run: sent \(packetsSent), reclaimed \(packetsReclaimed), doorbell \(doorbellMode.rawValue) (\(doorbellExits) user-space doorbell exits), interrupts \(interruptMechanism.rawValue): raised \(interruptsRaised), kicks \(interruptKicks), ISR entered by host \(isrEntriesByHost), polled by guest \(isrPolledByGuest), deferred \(isrDeferred); waits \(guestWaits)"]
+        for exit in exits { lines.append("  exit \(exit.reason): \(exit.cycles)") }
+        if let isrEntry { lines.append("  ISR entry (host): \(isrEntry)") }
+        if let kickLatency { lines.append("  kick raise->EINTR: \(kickLatency)") }
+        if let wait { lines.append("  blocked in wait: \(wait)") }
+        return lines.joined(separator: "\n")
+    }
+}

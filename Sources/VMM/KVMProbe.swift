@@ -109,3 +109,13 @@ public enum KVMProbe {
         return cycles
     }
 }
+
+extension KVMAvailability: CustomStringConvertible {
+    /// One line for `doctor`: usable or not, why, module, API version, capabilities, mechanism.
+    public var description: String {
+        let caps = capabilities.keys.sorted().map { "\($0)=\(capabilities[$0]!)" }.joined(separator: " ")
+        let status = usable ? "usable" : "unusable"
+        return "kvm backend \(status): \(reason); device \(device), module \(module ?? "none"), API \(apiVersion.map(String.init) ?? "-"); "
+            + "interrupts: \(interruptMechanism)\(irqchipUsable ? " (in-kernel irqchip present, not used yet)" : ""); caps: \(caps.isEmpty ? "-" : caps)"
+    }
+}

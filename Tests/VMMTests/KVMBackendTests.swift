@@ -28,6 +28,7 @@ final class TestRAM {
         #expect(availability.reason.contains("/nonexistent/kvm"))
         #expect(availability.reason.contains("No such file"))
         #expect(availability.apiVersion == nil)
+        #expect(availability.description.contains("unusable"))
     }
 
     @Test func creatingAVMOnAMissingDeviceNamesTheDeviceAndErrno() throws {
@@ -157,5 +158,21 @@ struct GuestDriverRunnerTests {
         if let s = report.wait { lines.append("  wait blocked: \(s)") }
         lines.append("  raised \(report.interruptsRaised) kicks \(report.interruptKicks) hostISR \(report.isrEntriesByHost) polled \(report.isrPolledByGuest) deferred \(report.isrDeferred) waits \(report.guestWaits)")
         return lines.joined(separator: "\n")
+    }
+}
+
+@Suite(.enabled(if: KVMHere.usable && KVMHere.availability.capabilities["IRQCHIP", default: 0] > 0, "no usable KVM with KVM_CAP_IRQCHIP here"))
+struct IRQChipPlumbingTests {
+    @Test func irqchipLineAndIrqfdAreAccepted() throws {
+        let memory = try TestRAM(size: 4 << 20)
+        let vm = try KVMVirtualMachine(ram: memory.ram)
+        #expect(throws: VMMError.self) { try vm.setIRQLine(5, level: true) }   // no irqchip yet
+        try vm.createIRQChip()
+        try vm.setIRQLine(5, level: true)
+        try vm.setIRQLine(5, level: false)
+        let fd = vw_eventfd(0, 0)
+        defer { _ = vw_close(fd) }
+        try vm.addIRQFD(gsi: 6, eventfd: fd)
+        #expect(vw_eventfd_signal(fd, 1) == 0)
     }
 }
