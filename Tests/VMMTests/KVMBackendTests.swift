@@ -127,6 +127,18 @@ struct GuestDriverRunnerTests {
         print(Self.describe(report, runner: runner, packets: packets))
     }
 
+    @Test(arguments: [DoorbellMode.exit, .ioeventfd])
+    func twoBuffersForceAWaitOrInterruptPerPacketWithoutLosingAny(mode: DoorbellMode) throws {
+        let memory = try TestRAM()
+        let packets = 400
+        let outcome = try send(packets, mode: mode, bufferCount: 2, payload: 64, memory: memory)
+        #expect(outcome.device.failures.isEmpty, "\(outcome.device.failures.prefix(5))")
+        #expect(outcome.report.packetsReclaimed == packets)
+        #expect(outcome.report.badCompletionStatus == 0)
+        #expect(outcome.report.doorbellExits == (mode == .exit ? packets : 0))
+        #expect(outcome.report.isrEntriesByHost + outcome.report.isrPolledByGuest >= packets / 2 / 2)
+    }
+
     @Test func aBadParameterIsReportedByTheGuestOrRejectedUpFront() throws {
         let memory = try TestRAM()
         let layout = GuestLayout(memorySize: memory.ram.size)
