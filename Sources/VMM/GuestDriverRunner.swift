@@ -40,6 +40,9 @@ public final class GuestDriverRunner {
     private let ram: GuestRAM
     private let isrStart: UInt64
     private let isrRange: Range<UInt64>
+    /// Host TSC right after the last KVM_RUN returned (a device model called during the exit
+    /// can read it as the moment the exit reached user space).
+    public private(set) var lastExitTSC: UInt64 = 0
     private var doorbellExits = 0
     private var deferredInterrupts = 0
     private var started = false
@@ -158,6 +161,7 @@ public final class GuestDriverRunner {
             let before = vw_rdtsc()
             let exit = vcpu.run()
             let after = vw_rdtsc()
+            lastExitTSC = after
             vcpu.setImmediateExit(false)
             let reason = ExitReason(exit)
             statistics.record(reason, cycles: after &- before)
@@ -249,10 +253,10 @@ public final class GuestDriverRunner {
     public func mailbox(_ offset: UInt64) -> UInt64 { ram.loadU64(layout.mailbox + offset) }
 
     /// The guest's stamp for packet `seq` (0 if not written yet).
-    public func guestStamp(seq: Int, _ field: GuestStampField) -> UInt64 {
-        let record = UInt64(seq & (layout.stampCapacity - 1)) * GuestLayout.stampRecordSize
-        return ram.loadU64(layout.stampArea + record + field.rawValue)
-    }
+    public func guestStamp(seq: Int, _ field: GuestStampField) -> UInt64 { stamps.stamp(seq: seq, field) }
+
+    /// The guest's stamp area, for the device model's thread.
+    public var stamps: GuestStampArea { GuestStampArea(ram: ram, layout: layout) }
 
     private func report(hostCycles: UInt64) -> GuestRunReport {
         GuestRunReport(

@@ -58,13 +58,21 @@ public final class GuestInterruptLine: @unchecked Sendable {
         case .waiting:
             _ = vw_futex_wake(sequencePointer, 1)
         case .running:
-            vw_store_release_u64(kickStampPointer, vw_rdtsc())
-            _ = vw_fetch_add_u32(kicksPointer, 1)
-            vw_kvm_set_immediate_exit(run, 1)
-            _ = vw_tgkill(Int32(bitPattern: vw_load_acquire_u32(threadPointer)), signal)
+            requestImmediateExit()
         default:
             break   // not running: the run loop reads the cause before it enters the guest
         }
+    }
+
+    /// Forces the vCPU out of guest mode without raising the interrupt (requestImmediateExit):
+    /// KVM_RUN returns EINTR on the vCPU thread if it is running the guest; nothing otherwise.
+    public func requestImmediateExit() {
+        vw_fence_seq_cst()
+        guard State(rawValue: vw_load_acquire_u32(statePointer)) == .running else { return }
+        vw_store_release_u64(kickStampPointer, vw_rdtsc())
+        _ = vw_fetch_add_u32(kicksPointer, 1)
+        vw_kvm_set_immediate_exit(run, 1)
+        _ = vw_tgkill(Int32(bitPattern: vw_load_acquire_u32(threadPointer)), signal)
     }
 
     /// Times `raise()` was called.

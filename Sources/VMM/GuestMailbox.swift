@@ -105,3 +105,23 @@ public enum GuestPayload {
         return stored == sum ? nil : "seq \(seq): checksum \(stored), computed \(sum)"
     }
 }
+
+/// Read access to the guest's stamp area for another thread (the device model): packet `seq`'s
+/// guest TSC stamps, e.g. `.doorbell`, the start of the virtualization extra path.
+/// `@unchecked Sendable`: it only loads words of guest RAM with acquire ordering.
+public struct GuestStampArea: @unchecked Sendable {
+    public let ram: GuestRAM
+    public let base: UInt64
+    public let capacity: Int
+
+    public init(ram: GuestRAM, layout: GuestLayout) {
+        self.ram = ram
+        base = layout.stampArea
+        capacity = layout.stampCapacity
+    }
+
+    /// The stamp (0 until the guest wrote it). Records are reused every `capacity` packets.
+    public func stamp(seq: Int, _ field: GuestStampField) -> UInt64 {
+        ram.loadU64(base + UInt64(seq & (capacity - 1)) * GuestLayout.stampRecordSize + field.rawValue)
+    }
+}
