@@ -147,7 +147,6 @@ public final class GuestDriverRunner {
         started = true
         _ = vw_unblock_signal(interruptLine.signal)
         interruptLine.attach(thread: vw_gettid())
-        interruptLine.setState(.running)
         defer { interruptLine.setState(.idle) }
         let portBase = parameters.portBase
         let stampMask = layout.stampCapacity - 1
@@ -155,12 +154,14 @@ public final class GuestDriverRunner {
         let startTSC = vw_rdtsc()
 
         runLoop: while true {
+            interruptLine.setState(.running)
             if interruptLine.isPending {
                 try deliverInterrupt(needsCompletion: &needsCompletion)
             }
             let before = vw_rdtsc()
             let exit = vcpu.run()
             let after = vw_rdtsc()
+            interruptLine.markInHost()
             lastExitTSC = after
             vcpu.setImmediateExit(false)
             let reason = ExitReason(exit)
@@ -221,7 +222,7 @@ public final class GuestDriverRunner {
            UInt32(truncatingIfNeeded: mailbox(GuestMailbox.isrCount)) != observed { return }
         let start = vw_rdtsc()
         interruptLine.setState(.waiting)
-        defer { interruptLine.setState(.running) }
+        defer { interruptLine.markInHost() }
         let deadline = vw_monotonic_ns() + timeoutNanoseconds
         while !interruptLine.isPending {
             let sequence = vw_load_acquire_u32(interruptLine.sequencePointer)

@@ -21,7 +21,9 @@ public enum InterruptMechanism: String, Sendable {
 /// acquire/release/seq_cst atomics; the kvm_run page and guest RAM stay mapped because this
 /// object retains their owner (`owner`).
 public final class GuestInterruptLine: @unchecked Sendable {
-    enum State: UInt32 { case idle = 0, running = 1, waiting = 2 }
+    /// Where the vCPU thread is. Only `.running` (about to enter or inside KVM_RUN) needs a
+    /// kick; `.inHost` (handling an exit) and `.idle` re-check the cause before entering.
+    enum State: UInt32 { case idle = 0, running = 1, waiting = 2, inHost = 3 }
 
     public let mechanism: InterruptMechanism = .pendingFlag
     /// The signal sent to the vCPU thread.
@@ -60,7 +62,7 @@ public final class GuestInterruptLine: @unchecked Sendable {
         case .running:
             requestImmediateExit()
         default:
-            break   // not running: the run loop reads the cause before it enters the guest
+            break   // idle or handling an exit: the run loop reads the cause before it enters the guest
         }
     }
 
@@ -86,10 +88,16 @@ public final class GuestInterruptLine: @unchecked Sendable {
 
     func attach(thread: Int32) { vw_store_release_u32(threadPointer, UInt32(bitPattern: thread)) }
 
+    /// Publishes the state, then a full fence: the run loop reads the cause after this, and
+    /// raise() writes the cause before it reads the state, so one of the two sees the other.
     func setState(_ state: State) {
         vw_store_release_u32(statePointer, state.rawValue)
         vw_fence_seq_cst()
     }
+
+    /// Back from KVM_RUN. No fence needed: a raise() that still reads `.running` only kicks
+    /// needlessly (KVM_RUN then returns EINTR at once).
+    func markInHost() { vw_store_release_u32(statePointer, State.inHost.rawValue) }
 
     /// Takes the TSC stamp of the last kick, if one is outstanding.
     func takeKickStamp() -> UInt64 {
