@@ -39,6 +39,10 @@ void vw_kvm_set_immediate_exit(struct kvm_run *run, uint8_t value) {
     __atomic_store_n(&run->immediate_exit, value, __ATOMIC_SEQ_CST);
 }
 
+struct kvm_regs *vw_kvm_run_sync_regs(struct kvm_run *run) { return &run->s.regs.regs; }
+void vw_kvm_run_set_valid_regs(struct kvm_run *run, uint64_t sets) { run->kvm_valid_regs = sets; }
+void vw_kvm_run_mark_dirty_regs(struct kvm_run *run, uint64_t sets) { run->kvm_dirty_regs |= sets; }
+
 int vw_vmm_kick_signal(void) { return SIGRTMIN + 5; }
 
 int vw_unblock_signal(int sig) {

@@ -49,9 +49,11 @@ public final class GuestDriverRunner {
 
     /// Loads the guest into `vm`'s RAM per `layout`, on a new vCPU. With `.ioeventfd`, give
     /// `doorbellEventFD`; it is registered on the doorbell address (4-byte writes).
+    /// `useSyncRegisters` lets ISR entry read and write RIP/RSP through kvm_run instead of
+    /// KVM_GET_REGS/KVM_SET_REGS, where the host supports it.
     public init(vm: KVMVirtualMachine, layout: GuestLayout, parameters: GuestDriverParameters, bus: MMIOBus,
                 doorbellMode: DoorbellMode = .exit, doorbellEventFD: Int32? = nil,
-                statisticsCapacity: Int = 1 << 16) throws(VMMError) {
+                statisticsCapacity: Int = 1 << 16, useSyncRegisters: Bool = true) throws(VMMError) {
         let ram = vm.ram
         guard layout.guestPhysicalBase == ram.guestPhysicalBase, layout.memorySize == ram.size else {
             throw .config("GuestLayout", "base/size (0x\(String(layout.guestPhysicalBase, radix: 16)), \(layout.memorySize)) differ from the VM's RAM (0x\(String(ram.guestPhysicalBase, radix: 16)), \(ram.size))")
@@ -79,6 +81,7 @@ public final class GuestDriverRunner {
         vcpu = try vm.createVCPU()
         try vcpu.enterLongModeUser(layout: layout, rip: layout.code + GuestDriverImage.entryOffset,
                                    rsp: layout.stackTop, r15: layout.mailbox)
+        if useSyncRegisters { vcpu.enableSyncRegisters() }
         let signal = vw_vmm_kick_signal()
         let installed = vw_install_interrupting_handler(signal)
         guard installed >= 0 else { throw .system("sigaction (vCPU kick signal \(signal))", installed) }

@@ -13,6 +13,11 @@ public final class VirtualCPU {
     /// Keeps the VM (and its fds) alive as long as the vCPU.
     let vm: KVMVirtualMachine
     private var exitRecord = vw_kvm_exit()
+    /// KVM mirrors the general registers in kvm_run (KVM_CAP_SYNC_REGS): reading and changing
+    /// them costs no ioctl. Set by `enableSyncRegisters()`.
+    public private(set) var syncRegisters = false
+    /// kvm_run's register mirror is filled only once KVM_RUN has returned.
+    private var mirrorValid = false
 
     init(vm: KVMVirtualMachine, id: UInt64) throws(VMMError) {
         let fd = vw_ioctl_int(vm.vmFD, VW_KVM_CREATE_VCPU, UInt(id))
@@ -51,9 +56,20 @@ public final class VirtualCPU {
         try setRegisters(regs)
     }
 
+    /// Asks KVM to mirror the general registers in kvm_run on every exit, if the host can.
+    @discardableResult
+    public func enableSyncRegisters() -> Bool {
+        let sets = UInt64(max(0, vm.checkExtension(KVM_CAP_SYNC_REGS)))
+        guard sets & VW_KVM_SYNC_X86_REGS != 0 else { return false }
+        vw_kvm_run_set_valid_regs(runPage, VW_KVM_SYNC_X86_REGS)
+        syncRegisters = true
+        return true
+    }
+
     /// Enters the guest until the next exit.
     public func run() -> VMExit {
         let result = vw_ioctl_int(fd, VW_KVM_RUN, 0)
+        mirrorValid = syncRegisters
         if result == -EINTR { return .interrupted }
         if result < 0 { return .failed(errno: -result) }
         vw_kvm_exit_decode(runPage, &exitRecord)
@@ -93,18 +109,26 @@ public final class VirtualCPU {
     public func completePendingIO() throws(VMMError) {
         setImmediateExit(true)
         let result = vw_ioctl_int(fd, VW_KVM_RUN, 0)
+        mirrorValid = syncRegisters
         setImmediateExit(false)
         guard result == -EINTR || result == 0 else { throw .system("KVM_RUN (complete pending I/O)", result) }
     }
 
     public func registers() throws(VMMError) -> kvm_regs {
+        if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) { return mirror.pointee }
         var regs = kvm_regs()
         let result = vw_ioctl_ptr(fd, VW_KVM_GET_REGS, &regs)
         guard result >= 0 else { throw .system("KVM_GET_REGS", result) }
         return regs
     }
 
+    /// With the kvm_run mirror, the change is applied at the next KVM_RUN (no ioctl).
     public func setRegisters(_ regs: kvm_regs) throws(VMMError) {
+        if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) {
+            mirror.pointee = regs
+            vw_kvm_run_mark_dirty_regs(runPage, VW_KVM_SYNC_X86_REGS)
+            return
+        }
         var copy = regs
         let result = vw_ioctl_ptr(fd, VW_KVM_SET_REGS, &copy)
         guard result >= 0 else { throw .system("KVM_SET_REGS", result) }

@@ -60,7 +60,8 @@ struct GuestDriverRunnerTests {
         let parameters: GuestDriverParameters
     }
 
-    func send(_ packets: Int, mode: DoorbellMode, bufferCount: Int = 16, payload: Int = 1450, memory: TestRAM) throws -> Outcome {
+    func send(_ packets: Int, mode: DoorbellMode, bufferCount: Int = 16, payload: Int = 1450, syncRegisters: Bool = true,
+              memory: TestRAM) throws -> Outcome {
         let layout = GuestLayout(memorySize: memory.ram.size)
         let parameters = GuestDriverParameters.standard(layout: layout, packetCount: packets, payloadLength: payload,
                                                         bufferCount: bufferCount, ringCapacity: 32)
@@ -69,7 +70,8 @@ struct GuestDriverRunnerTests {
         let bus = MMIOBus()
         try bus.insert(device, base: parameters.doorbellAddress, length: 4)
         let runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus,
-                                           doorbellMode: mode, doorbellEventFD: device.doorbellFD)
+                                           doorbellMode: mode, doorbellEventFD: device.doorbellFD, useSyncRegisters: syncRegisters)
+        #expect(runner.vcpu.syncRegisters == (syncRegisters && KVMHere.availability.capabilities["SYNC_REGS", default: 0] & 1 != 0))
         device.start(interruptLine: runner.interruptLine)
         defer { device.shutdown() }
         let report = try runner.run(waitTimeoutNanoseconds: 5_000_000_000)
@@ -127,11 +129,12 @@ struct GuestDriverRunnerTests {
         print(Self.describe(report, runner: runner, packets: packets))
     }
 
-    @Test(arguments: [DoorbellMode.exit, .ioeventfd])
-    func twoBuffersForceAWaitOrInterruptPerPacketWithoutLosingAny(mode: DoorbellMode) throws {
+    /// Both ways of entering the ISR: registers through kvm_run (sync regs) and through ioctls.
+    @Test(arguments: [DoorbellMode.exit, .ioeventfd], [true, false])
+    func twoBuffersForceAWaitOrInterruptPerPacketWithoutLosingAny(mode: DoorbellMode, syncRegisters: Bool) throws {
         let memory = try TestRAM()
         let packets = 400
-        let outcome = try send(packets, mode: mode, bufferCount: 2, payload: 64, memory: memory)
+        let outcome = try send(packets, mode: mode, bufferCount: 2, payload: 64, syncRegisters: syncRegisters, memory: memory)
         #expect(outcome.device.failures.isEmpty, "\(outcome.device.failures.prefix(5))")
         #expect(outcome.report.packetsReclaimed == packets)
         #expect(outcome.report.badCompletionStatus == 0)

@@ -28,6 +28,15 @@ uint8_t *vw_kvm_run_mmio_data(struct kvm_run *run);
 void vw_kvm_set_immediate_exit(struct kvm_run *run, uint8_t value);
 static const uint32_t VW_KVM_IOEVENTFD_FLAG_DEASSIGN = KVM_IOEVENTFD_FLAG_DEASSIGN;
 
+/// KVM_SYNC_X86_REGS: general registers mirrored in kvm_run (KVM_CAP_SYNC_REGS).
+static const uint64_t VW_KVM_SYNC_X86_REGS = KVM_SYNC_X86_REGS;
+/// The general registers KVM stores into kvm_run on every exit when kvm_valid_regs asks.
+struct kvm_regs *vw_kvm_run_sync_regs(struct kvm_run *run);
+/// Sets kvm_run.kvm_valid_regs (which register sets KVM mirrors on exit).
+void vw_kvm_run_set_valid_regs(struct kvm_run *run, uint64_t sets);
+/// ORs `sets` into kvm_run.kvm_dirty_regs: KVM loads them from kvm_run at the next KVM_RUN.
+void vw_kvm_run_mark_dirty_regs(struct kvm_run *run, uint64_t sets);
+
 /// Real-time signal used to kick a vCPU thread out of KVM_RUN (SIGRTMIN + 5).
 int vw_vmm_kick_signal(void);
 /// Unblocks `sig` for the calling thread (a vCPU thread must receive the kick).
