@@ -19,7 +19,7 @@ public final class GuestDriverRunner {
     public let vm: KVMVirtualMachine
     public let vcpu: VirtualCPU
     public let layout: GuestLayout
-    public let parameters: GuestDriverParameters
+    public private(set) var parameters: GuestDriverParameters
     public let bus: MMIOBus
     /// Port-I/O devices other than the guest's own wait/done/error ports.
     public let portBus = MMIOBus()
@@ -46,6 +46,8 @@ public final class GuestDriverRunner {
     private var doorbellExits = 0
     private var deferredInterrupts = 0
     private var started = false
+    private var raisedAtStart: UInt32 = 0
+    private var kicksAtStart: UInt32 = 0
 
     /// Loads the guest into `vm`'s RAM per `layout`, on a new vCPU. With `.ioeventfd`, give
     /// `doorbellEventFD`; it is registered on the doorbell address (4-byte writes).
@@ -146,8 +148,10 @@ public final class GuestDriverRunner {
     /// done. `waitTimeoutNanoseconds` bounds each wait for an interrupt, so a device model that
     /// never completes is an error, not a hang.
     public func run(waitTimeoutNanoseconds: Int64 = 10_000_000_000) throws(VMMError) -> GuestRunReport {
-        guard !started else { throw VMMError("GuestDriverRunner.run: the guest already ran; create a new runner") }
+        guard !started else { throw VMMError("GuestDriverRunner.run: the guest already ran; call prepareNextRun() first") }
         started = true
+        raisedAtStart = interruptLine.raisedCount
+        kicksAtStart = interruptLine.kickCount
         _ = vw_unblock_signal(interruptLine.signal)
         interruptLine.attach(thread: vw_gettid())
         defer { interruptLine.setState(.idle) }
@@ -218,6 +222,37 @@ public final class GuestDriverRunner {
         return report(hostCycles: vw_rdtsc() &- startTSC)
     }
 
+    /// Makes the runner ready to run the guest again on the same vCPU (warm-up, then measured
+    /// runs): reloads the mailbox (optionally with new `parameters`, same doorbell address),
+    /// clears the ring header, completion index, stamps and statistics, and points the vCPU at
+    /// the entry again. The device model must reset its own ring state (consumer index) too.
+    public func prepareNextRun(parameters next: GuestDriverParameters? = nil) throws(VMMError) {
+        let next = next ?? parameters
+        guard next.doorbellAddress == parameters.doorbellAddress else {
+            throw .config("doorbellAddress", "cannot change between runs of one runner (the bus and ioeventfd are bound to it)")
+        }
+        try next.validate(layout: layout, ram: ram)
+        if started { try vcpu.completePendingIO() }   // the guest stopped at its done port
+        parameters = next
+        try GuestDriverRunner.load(layout: layout, parameters: next, ram: ram)
+        var regs = kvm_regs()
+        regs.rip = layout.code + GuestDriverImage.entryOffset
+        regs.rsp = layout.stackTop
+        regs.rflags = LongModeSetup.userFlags
+        regs.r15 = layout.mailbox
+        try vcpu.setRegisters(regs)
+        statistics.reset()
+        isrEntryCycles.reset()
+        kickLatencyCycles.reset()
+        waitCycles.reset()
+        hostDoorbellExitStamps.update(repeating: 0)
+        hostDoorbellHandledStamps.update(repeating: 0)
+        doorbellExits = 0
+        deferredInterrupts = 0
+        lastExitTSC = 0
+        started = false
+    }
+
     /// The guest is at the wait port having seen `observedISRCount`: block until an interrupt is
     /// pending, unless an ISR already ran since (then the guest just re-checks).
     private func waitForInterrupt(observedISRCount: UInt32?, timeoutNanoseconds: Int64) throws(VMMError) {
@@ -269,8 +304,8 @@ public final class GuestDriverRunner {
             doorbellExits: doorbellExits,
             doorbellMode: doorbellMode,
             interruptMechanism: interruptLine.mechanism,
-            interruptsRaised: Int(interruptLine.raisedCount),
-            interruptKicks: Int(interruptLine.kickCount),
+            interruptsRaised: Int(interruptLine.raisedCount &- raisedAtStart),
+            interruptKicks: Int(interruptLine.kickCount &- kicksAtStart),
             isrEntriesByHost: Int(mailbox(GuestMailbox.hostISR)),
             isrPolledByGuest: Int(mailbox(GuestMailbox.polledISR)),
             isrDeferred: deferredInterrupts,

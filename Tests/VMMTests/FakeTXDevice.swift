@@ -17,6 +17,7 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
     let mode: DoorbellMode
     let doorbellFD: Int32        // ioeventfd mode: signalled by KVM; exit mode: by write()
     private var consumer: UInt32 = 0
+    private var lastCompleted: UInt32 = 0
     private(set) var failures: [String] = []
     let doorbellWrites = Atomic<Int>(0)
     let eventfdCount = Atomic<Int>(0)
@@ -40,6 +41,14 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
         let thread = Thread { [self] in workerLoop() }
         worker = thread
         thread.start()
+    }
+
+    /// Forgets the ring position between two guest runs (call while no doorbell is in flight).
+    func resetRing() {
+        consumer = 0
+        lastCompleted = 0
+        doorbellWrites.store(0, ordering: .relaxed)
+        eventfdCount.store(0, ordering: .relaxed)
     }
 
     func shutdown() {
@@ -92,7 +101,6 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
 
     private func workerLoop() {
         defer { finished.signal() }
-        var lastCompleted: UInt32 = 0
         while true {
             var value: UInt64 = 0
             guard vw_eventfd_wait(doorbellFD, &value) == 0 else { continue }

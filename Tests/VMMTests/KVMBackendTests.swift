@@ -142,6 +142,32 @@ struct GuestDriverRunnerTests {
         #expect(outcome.report.isrEntriesByHost + outcome.report.isrPolledByGuest >= packets / 2 / 2)
     }
 
+    @Test func theSameRunnerRunsTheGuestAgainAfterPrepareNextRun() throws {
+        let memory = try TestRAM()
+        let layout = GuestLayout(memorySize: memory.ram.size)
+        let first = GuestDriverParameters.standard(layout: layout, packetCount: 100, payloadLength: 256, bufferCount: 8, ringCapacity: 8)
+        let vm = try KVMVirtualMachine(ram: memory.ram)
+        let device = FakeTXDevice(ram: memory.ram, parameters: first, mode: .exit)
+        let bus = MMIOBus()
+        try bus.insert(device, base: first.doorbellAddress, length: 4)
+        let runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: first, bus: bus)
+        device.start(interruptLine: runner.interruptLine)
+        defer { device.shutdown() }
+        let one = try runner.run()
+        #expect(one.packetsReclaimed == 100 && one.doorbellExits == 100)
+        #expect(throws: VMMError.self) { _ = try runner.run() }
+        var second = first
+        second.packetCount = 150
+        try runner.prepareNextRun(parameters: second)
+        device.resetRing()
+        let two = try runner.run()
+        #expect(two.packetsSent == 150 && two.packetsReclaimed == 150)
+        #expect(two.doorbellExits == 150)
+        #expect(runner.statistics.count(.mmioWrite) == 150)
+        #expect(device.doorbellWrites.load(ordering: .relaxed) == 150)
+        #expect(device.failures.isEmpty, "\(device.failures.prefix(5))")
+    }
+
     @Test func aBadParameterIsReportedByTheGuestOrRejectedUpFront() throws {
         let memory = try TestRAM()
         let layout = GuestLayout(memorySize: memory.ram.size)
