@@ -11,4 +11,5 @@
 #include "vw_kvm.h"
 #include "vw_alloc.h"
 #include "vw_probe.h"
+#include "vw_vmm.h"
 #endif

@@ -1,0 +1,34 @@
+/// Exits by reason: count and the host-observed KVM_RUN duration of each (TSC just before
+/// KVM_RUN to just after it returned: the guest's run up to the exit plus the exit itself).
+/// Storage is preallocated per reason.
+public final class ExitStatistics {
+    private let samples: [CycleSamples]
+
+    public init(capacityPerReason: Int = 1 << 16) {
+        samples = ExitReason.allCases.map { _ in CycleSamples(capacity: capacityPerReason) }
+    }
+
+    @inline(__always)
+    public func record(_ reason: ExitReason, cycles: UInt64) {
+        samples[reason.rawValue].record(cycles)
+    }
+
+    public func count(_ reason: ExitReason) -> Int { samples[reason.rawValue].count }
+
+    public func summary(_ reason: ExitReason) -> CycleSummary? { samples[reason.rawValue].summary() }
+
+    /// Every reason that occurred, with its statistics.
+    public func summaries() -> [ExitSummary] {
+        ExitReason.allCases.compactMap { reason in
+            summary(reason).map { ExitSummary(reason: reason.name, cycles: $0) }
+        }
+    }
+
+    public func reset() { samples.forEach { $0.reset() } }
+}
+
+/// One exit reason's statistics.
+public struct ExitSummary: Sendable, Equatable {
+    public let reason: String
+    public let cycles: CycleSummary
+}

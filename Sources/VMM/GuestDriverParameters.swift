@@ -1,0 +1,80 @@
+/// What the guest driver transmits and where: the mailbox parameters (see GuestMailbox).
+public struct GuestDriverParameters: Sendable, Equatable {
+    public var packetCount: Int
+    public var payloadLength: Int
+    /// TX buffers: `txBufferCount` buffers of `txBufferStride` bytes from `txBufferBase` (GPA).
+    public var txBufferBase: UInt64
+    public var txBufferStride: UInt64
+    public var txBufferCount: Int
+    /// TX ring (header + 32-byte slots) at `txRing`; capacity a power of two, >= txBufferCount.
+    public var txRing: UInt64
+    public var txRingCapacity: Int
+    /// u32 free-running completion index the device model writes (GPA).
+    public var completionIndex: UInt64
+    /// Doorbell register (MMIO, outside RAM, inside the identity map).
+    public var doorbellAddress: UInt64
+    /// The guest's I/O ports: wait = base, done = base + 1, error = base + 2.
+    public var portBase: UInt16
+    public var vmID: UInt8
+
+    public static let defaultDoorbell: UInt64 = 0xD000_0000
+
+    public init(packetCount: Int, payloadLength: Int, txBufferBase: UInt64, txBufferStride: UInt64,
+                txBufferCount: Int, txRing: UInt64, txRingCapacity: Int, completionIndex: UInt64,
+                doorbellAddress: UInt64 = defaultDoorbell, portBase: UInt16 = 0x510, vmID: UInt8 = 0) {
+        self.packetCount = packetCount
+        self.payloadLength = payloadLength
+        self.txBufferBase = txBufferBase
+        self.txBufferStride = txBufferStride
+        self.txBufferCount = txBufferCount
+        self.txRing = txRing
+        self.txRingCapacity = txRingCapacity
+        self.completionIndex = completionIndex
+        self.doorbellAddress = doorbellAddress
+        self.portBase = portBase
+        self.vmID = vmID
+    }
+
+    /// Ring, completion index and buffers placed one after another from `layout.dataStart`.
+    public static func standard(layout: GuestLayout, packetCount: Int, payloadLength: Int = 1450,
+                                bufferCount: Int = 64, ringCapacity: Int = 64) -> GuestDriverParameters {
+        let ring = layout.dataStart
+        let completion = ring + TXDescriptorLayout.ringBytes(capacity: ringCapacity)
+        let stride = UInt64(max(payloadLength, 8) + 63) & ~63
+        return GuestDriverParameters(
+            packetCount: packetCount, payloadLength: payloadLength,
+            txBufferBase: (completion + 64 + 4095) & ~4095, txBufferStride: stride, txBufferCount: bufferCount,
+            txRing: ring, txRingCapacity: ringCapacity, completionIndex: completion)
+    }
+
+    /// Checks the parameters against the layout; errors name the field and the fix.
+    public func validate(layout: GuestLayout, ram: GuestRAM) throws(VMMError) {
+        guard packetCount >= 0 else { throw .config("packetCount", "\(packetCount) is negative") }
+        guard payloadLength >= 8, UInt64(payloadLength) <= txBufferStride else {
+            throw .config("payloadLength", "\(payloadLength): give 8 (seq + checksum) to txBufferStride (\(txBufferStride)) bytes")
+        }
+        guard txRingCapacity > 0, txRingCapacity & (txRingCapacity - 1) == 0, txRingCapacity <= 1 << 16 else {
+            throw .config("txRingCapacity", "\(txRingCapacity) is not a power of two up to 65536")
+        }
+        guard txBufferCount > 0, txBufferCount <= txRingCapacity else {
+            throw .config("txBufferCount", "\(txBufferCount): give 1 to txRingCapacity (\(txRingCapacity)) buffers")
+        }
+        let regions: [(String, UInt64, UInt64)] = [
+            ("txRing", txRing, TXDescriptorLayout.ringBytes(capacity: txRingCapacity)),
+            ("completionIndex", completionIndex, 4),
+            ("txBufferBase", txBufferBase, txBufferStride * UInt64(txBufferCount)),
+        ]
+        for (name, start, length) in regions {
+            guard start >= layout.dataStart, ram.contains(start, length: length) else {
+                throw .config(name, "[0x\(String(start, radix: 16)), +0x\(String(length, radix: 16))) must be guest RAM above the VMM's reserved 2 MiB (0x\(String(layout.dataStart, radix: 16)))")
+            }
+        }
+        guard txRing % 64 == 0, completionIndex % 4 == 0 else {
+            throw .config("txRing/completionIndex", "align the ring to 64 bytes and the index to 4")
+        }
+        guard !ram.contains(doorbellAddress, length: 4), doorbellAddress + 4 <= layout.identityMapSize, doorbellAddress % 4 == 0 else {
+            throw .config("doorbellAddress", "0x\(String(doorbellAddress, radix: 16)) must be 4-byte aligned, outside RAM and below identityMapSize")
+        }
+        guard Int(portBase) + 3 <= 0x10000 else { throw .config("portBase", "\(portBase) leaves no room for 3 ports") }
+    }
+}

@@ -1,0 +1,115 @@
+import CVWiFiShim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a device model's interrupt reaches the guest ISR.
+public enum InterruptMechanism: String, Sendable {
+    /// In-kernel irqchip, KVM_IRQFD/KVM_IRQ_LINE into a guest IDT (kvm_intel, kvm_amd).
+    case irqchip = "irqchip"
+    /// The cause word in guest RAM is set, the vCPU is forced out (immediate_exit + signal) and
+    /// the run loop enters the guest's ISR entry. Works on every KVM, including kvm_pvm.
+    case pendingFlag = "pending-flag+immediate_exit"
+}
+
+/// The interrupt line of one guest vCPU, for the device model's thread: `raise()` sets the
+/// guest's cause register and makes the vCPU thread enter the ISR, whether that thread is
+/// running guest code (kick: immediate_exit + a signal), waiting in the run loop (futex wake),
+/// or between the two.
+///
+/// `@unchecked Sendable`: every field shared between threads is raw memory accessed only with
+/// acquire/release/seq_cst atomics; the kvm_run page and guest RAM stay mapped because this
+/// object retains their owner (`owner`).
+public final class GuestInterruptLine: @unchecked Sendable {
+    /// Where the vCPU thread is. Only `.running` (about to enter or inside KVM_RUN) needs a
+    /// kick; `.inHost` (handling an exit) and `.idle` re-check the cause before entering.
+    enum State: UInt32 { case idle = 0, running = 1, waiting = 2, inHost = 3 }
+
+    public let mechanism: InterruptMechanism = .pendingFlag
+    /// The signal sent to the vCPU thread.
+    public let signal: Int32
+    private let cause: UnsafeMutableRawPointer            // u32 in guest RAM (mailbox.irqPending)
+    private let control: UnsafeMutableRawPointer          // host words, one cache line each
+    private let run: UnsafeMutablePointer<kvm_run>
+    private let owner: AnyObject
+
+    private var statePointer: UnsafeMutablePointer<UInt32> { control.assumingMemoryBound(to: UInt32.self) }
+    /// Raise count; the waiting run loop sleeps on it (futex).
+    var sequencePointer: UnsafeMutablePointer<UInt32> { (control + 64).assumingMemoryBound(to: UInt32.self) }
+    private var threadPointer: UnsafeMutablePointer<UInt32> { (control + 128).assumingMemoryBound(to: UInt32.self) }
+    private var kickStampPointer: UnsafeMutablePointer<UInt64> { (control + 192).assumingMemoryBound(to: UInt64.self) }
+    private var kicksPointer: UnsafeMutablePointer<UInt32> { (control + 256).assumingMemoryBound(to: UInt32.self) }
+
+    init(cause: UnsafeMutableRawPointer, run: UnsafeMutablePointer<kvm_run>, signal: Int32, owner: AnyObject) {
+        self.cause = cause
+        self.run = run
+        self.signal = signal
+        self.owner = owner
+        control = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
+        control.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
+    }
+
+    deinit { control.deallocate() }
+
+    /// Raises the interrupt (callable from any thread).
+    public func raise() {
+        vwStoreRelease32(cause, 1)
+        _ = vw_fetch_add_u32(sequencePointer, 1)
+        vw_fence_seq_cst()   // pairs with the run loop's fence between publishing its state and reading the cause
+        switch State(rawValue: vw_load_acquire_u32(statePointer)) {
+        case .waiting:
+            _ = vw_futex_wake(sequencePointer, 1)
+        case .running:
+            requestImmediateExit()
+        default:
+            break   // idle or handling an exit: the run loop reads the cause before it enters the guest
+        }
+    }
+
+    /// Forces the vCPU out of guest mode without raising the interrupt (requestImmediateExit):
+    /// KVM_RUN returns EINTR on the vCPU thread if it is running the guest; nothing otherwise.
+    public func requestImmediateExit() {
+        vw_fence_seq_cst()
+        guard State(rawValue: vw_load_acquire_u32(statePointer)) == .running else { return }
+        vw_store_release_u64(kickStampPointer, vw_rdtsc())
+        _ = vw_fetch_add_u32(kicksPointer, 1)
+        vw_kvm_set_immediate_exit(run, 1)
+        _ = vw_tgkill(Int32(bitPattern: vw_load_acquire_u32(threadPointer)), signal)
+    }
+
+    /// Times `raise()` was called.
+    public var raisedCount: UInt32 { vw_load_acquire_u32(sequencePointer) }
+    /// Times `raise()` had to kick a running vCPU (immediate_exit + signal).
+    public var kickCount: UInt32 { vw_load_acquire_u32(kicksPointer) }
+
+    // ---- run-loop side (the vCPU thread) ----
+
+    var isPending: Bool { vwLoadAcquire32(cause) != 0 }
+
+    func attach(thread: Int32) { vw_store_release_u32(threadPointer, UInt32(bitPattern: thread)) }
+
+    /// Publishes the state, then a full fence: the run loop reads the cause after this, and
+    /// raise() writes the cause before it reads the state, so one of the two sees the other.
+    func setState(_ state: State) {
+        vw_store_release_u32(statePointer, state.rawValue)
+        vw_fence_seq_cst()
+    }
+
+    /// Back from KVM_RUN. No fence needed: a raise() that still reads `.running` only kicks
+    /// needlessly (KVM_RUN then returns EINTR at once).
+    func markInHost() { vw_store_release_u32(statePointer, State.inHost.rawValue) }
+
+    /// Takes the TSC stamp of the last kick, if one is outstanding.
+    func takeKickStamp() -> UInt64 {
+        let stamp = vw_load_acquire_u64(kickStampPointer)
+        if stamp != 0 { vw_store_release_u64(kickStampPointer, 0) }
+        return stamp
+    }
+
+    /// Blocks until `raise()` has been called since `sequence` was read, or the timeout.
+    /// Returns false on timeout.
+    func wait(sequence: UInt32, timeoutNanoseconds: Int64) -> Bool {
+        let result = vw_futex_wait(sequencePointer, sequence, timeoutNanoseconds)
+        return result != -ETIMEDOUT
+    }
+}

@@ -1,0 +1,127 @@
+/// Byte offsets of the mailbox page shared with the guest driver, and the other constants of
+/// the guest ABI. They mirror the `.equ` lines of Guest/guest_driver.s (GuestImageTests checks).
+public enum GuestMailbox {
+    // Parameters, written by the host before the guest starts.
+    public static let packetCount: UInt64 = 0x00
+    public static let payloadLength: UInt64 = 0x08
+    public static let txBufferBase: UInt64 = 0x10
+    public static let txBufferStride: UInt64 = 0x18
+    public static let txBufferCount: UInt64 = 0x20
+    public static let txRing: UInt64 = 0x28
+    public static let txRingCapacity: UInt64 = 0x30
+    public static let completionIndex: UInt64 = 0x38
+    public static let doorbell: UInt64 = 0x40
+    public static let stampArea: UInt64 = 0x48
+    public static let stampCapacity: UInt64 = 0x50
+    public static let portBase: UInt64 = 0x58
+    public static let vmID: UInt64 = 0x60
+    // Driver state, written by the guest.
+    public static let sent: UInt64 = 0x100
+    public static let reclaimed: UInt64 = 0x108
+    public static let isrCount: UInt64 = 0x110
+    public static let waitCount: UInt64 = 0x118
+    public static let badStatus: UInt64 = 0x120
+    public static let polledISR: UInt64 = 0x128
+    public static let hostISR: UInt64 = 0x130
+    /// Written non-zero by the host to end the exit-cost spin phase.
+    public static let spinRelease: UInt64 = 0x140
+    // Interrupt cause register (u32), written by the device model, cleared by the ISR.
+    public static let irqPending: UInt64 = 0x180
+
+    /// Ports relative to `portBase`.
+    public static let waitPort: UInt16 = 0
+    public static let donePort: UInt16 = 1
+    public static let errorPort: UInt16 = 2
+    /// Port the exit-cost entry writes (ignored by the host).
+    public static let benchPort: UInt16 = 3
+
+    /// The value the probe entry writes to the doorbell.
+    public static let probeMagic: UInt32 = 0x5657_4946
+
+    /// Error codes the guest reports on the error port.
+    public static func guestErrorText(_ code: UInt32) -> String {
+        switch code {
+        case 1: "payloadLength is below 8 bytes (seq + checksum)"
+        case 2: "payloadLength exceeds txBufferStride"
+        case 3: "txBufferCount is 0 or larger than txRingCapacity"
+        case 4: "txRingCapacity is not a power of two"
+        case 5: "stampCapacity is not a power of two"
+        default: "unknown guest error \(code)"
+        }
+    }
+}
+
+/// Offsets within one 32-byte guest stamp record.
+public enum GuestStampField: UInt64, CaseIterable, Sendable {
+    /// Payload fill started.
+    case fill = 0
+    /// Immediately before the doorbell MMIO store: the start of the virtualization extra path.
+    case doorbell = 8
+    /// Immediately after the doorbell store returned to the guest.
+    case resumed = 16
+    /// The ISR reclaimed the packet.
+    case reclaimed = 24
+}
+
+/// The 32-byte TX descriptor shared with the Platform rings, and the ring header layout.
+public enum TXDescriptorLayout {
+    public static let size: UInt64 = 32
+    public static let address: UInt64 = 0      // UInt64 GPA
+    public static let length: UInt64 = 8       // UInt32
+    public static let seq: UInt64 = 12         // UInt32
+    public static let flags: UInt64 = 16       // UInt16
+    public static let vmID: UInt64 = 18        // UInt8
+    public static let kind: UInt64 = 19        // UInt8, tx = 1
+    public static let status: UInt64 = 20      // UInt16, device writes statusDone
+    public static let bufferID: UInt64 = 22    // UInt16
+    public static let aux: UInt64 = 24         // UInt64: guest TSC at publication
+    public static let kindTX: UInt8 = 1
+    public static let statusDone: UInt16 = 1
+    /// Ring header: producer u32 at 0, consumer u32 at 64, slots from 128.
+    public static let producerOffset: UInt64 = 0
+    public static let consumerOffset: UInt64 = 64
+    public static let slotsOffset: UInt64 = 128
+
+    /// Bytes of a ring with `capacity` slots.
+    public static func ringBytes(capacity: Int) -> UInt64 { slotsOffset + UInt64(capacity) * size }
+}
+
+/// The payload the guest writes: u32 seq, u32 checksum, then byte i = (seq * 7 + i) & 0xff.
+public enum GuestPayload {
+    /// Checks a payload in host memory; returns nil if intact, else what is wrong.
+    public static func verify(_ payload: UnsafeRawPointer, length: Int, seq: UInt32) -> String? {
+        guard length >= 8 else { return "payload of \(length) bytes is shorter than its header" }
+        let storedSeq = payload.loadUnaligned(as: UInt32.self)
+        guard storedSeq == seq else { return "payload seq \(storedSeq), descriptor seq \(seq)" }
+        let seed = seq &* 7
+        var sum: UInt32 = 0
+        for i in 8..<length {
+            let byte = payload.load(fromByteOffset: i, as: UInt8.self)
+            let expected = UInt8(truncatingIfNeeded: seed &+ UInt32(i))
+            guard byte == expected else { return "seq \(seq): byte \(i) is \(byte), expected \(expected)" }
+            sum &+= UInt32(byte)
+        }
+        let stored = payload.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        return stored == sum ? nil : "seq \(seq): checksum \(stored), computed \(sum)"
+    }
+}
+
+/// Read access to the guest's stamp area for another thread (the device model): packet `seq`'s
+/// guest TSC stamps, e.g. `.doorbell`, the start of the virtualization extra path.
+/// `@unchecked Sendable`: it only loads words of guest RAM with acquire ordering.
+public struct GuestStampArea: @unchecked Sendable {
+    public let ram: GuestRAM
+    public let base: UInt64
+    public let capacity: Int
+
+    public init(ram: GuestRAM, layout: GuestLayout) {
+        self.ram = ram
+        base = layout.stampArea
+        capacity = layout.stampCapacity
+    }
+
+    /// The stamp (0 until the guest wrote it). Records are reused every `capacity` packets.
+    public func stamp(seq: Int, _ field: GuestStampField) -> UInt64 {
+        ram.loadU64(base + UInt64(seq & (capacity - 1)) * GuestLayout.stampRecordSize + field.rawValue)
+    }
+}

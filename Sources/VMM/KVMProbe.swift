@@ -1,0 +1,121 @@
+import CVWiFiShim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whether the kvm trap backend can run here, and why not.
+public struct KVMAvailability: Sendable, Equatable {
+    /// True only if a CPL3 long-mode guest really ran to the expected MMIO exit.
+    public let usable: Bool
+    /// Why not (or what ran), in a sentence.
+    public let reason: String
+    public let device: String
+    /// kvm_intel, kvm_amd or kvm_pvm (from /sys/module), if loaded.
+    public let module: String?
+    public let apiVersion: Int?
+    /// KVM_CHECK_EXTENSION answers: IRQCHIP, IRQFD, IOEVENTFD, IMMEDIATE_EXIT, COALESCED_MMIO,
+    /// USER_MEMORY, SYNC_REGS, HALT_POLL.
+    public let capabilities: [String: Int]
+    /// The mechanism the backend uses to deliver device interrupts.
+    public let interruptMechanism: String
+    /// Whether the host offers a full in-kernel irqchip a guest could take IDT interrupts from
+    /// (kvm_intel/kvm_amd with KVM_CAP_IRQCHIP); not on kvm_pvm, whose guests ignore the IDT.
+    public let irqchipUsable: Bool
+    /// Host-observed KVM_RUN cycles of the probe guest's MMIO exit (first run: includes faults).
+    public let probeExitCycles: UInt64?
+}
+
+public enum KVMProbe {
+    static let capabilityNames: [(String, Int32)] = [
+        ("IRQCHIP", KVM_CAP_IRQCHIP), ("IRQFD", KVM_CAP_IRQFD), ("IOEVENTFD", KVM_CAP_IOEVENTFD),
+        ("IMMEDIATE_EXIT", KVM_CAP_IMMEDIATE_EXIT), ("COALESCED_MMIO", KVM_CAP_COALESCED_MMIO),
+        ("USER_MEMORY", KVM_CAP_USER_MEMORY), ("SYNC_REGS", KVM_CAP_SYNC_REGS), ("HALT_POLL", KVM_CAP_HALT_POLL),
+    ]
+
+    /// The loaded KVM vendor module, from /sys/module.
+    public static func loadedModule() -> String? {
+        ["kvm_pvm", "kvm_intel", "kvm_amd"].first { access("/sys/module/\($0)", F_OK) == 0 }
+    }
+
+    /// Opens `device`, reads its API version and capabilities, and runs a tiny CPL3 long-mode
+    /// guest to one MMIO exit. Never throws: an unusable backend comes back with its reason.
+    public static func check(device: String = "/dev/kvm") -> KVMAvailability {
+        let module = loadedModule()
+        let mechanism = InterruptMechanism.pendingFlag.rawValue
+        func unusable(_ reason: String, api: Int? = nil, caps: [String: Int] = [:]) -> KVMAvailability {
+            KVMAvailability(usable: false, reason: reason, device: device, module: module, apiVersion: api,
+                            capabilities: caps, interruptMechanism: mechanism, irqchipUsable: false, probeExitCycles: nil)
+        }
+        let fd = vw_open_rdwr(device)
+        guard fd >= 0 else {
+            return unusable("cannot open \(device): \(errorText(-fd)) (errno \(-fd))"
+                + (module == nil ? "; no KVM module is loaded" : "; check the device node and its permissions"))
+        }
+        let api = Int(vw_ioctl_int(fd, VW_KVM_GET_API_VERSION, 0))
+        var caps: [String: Int] = [:]
+        for (name, cap) in capabilityNames {
+            caps[name] = max(0, Int(vw_ioctl_int(fd, VW_KVM_CHECK_EXTENSION, UInt(cap))))
+        }
+        vw_close(fd)
+        guard api == 12 else { return unusable("\(device): KVM API version \(api), expected 12", api: api, caps: caps) }
+        guard (caps["USER_MEMORY"] ?? 0) > 0, (caps["IMMEDIATE_EXIT"] ?? 0) > 0 else {
+            return unusable("\(device) lacks KVM_CAP_USER_MEMORY or KVM_CAP_IMMEDIATE_EXIT", api: api, caps: caps)
+        }
+        let irqchip = (module == "kvm_intel" || module == "kvm_amd") && (caps["IRQCHIP"] ?? 0) > 0
+        do {
+            let cycles = try runProbeGuest(device: device)
+            let what = module.map { " on \($0)" } ?? ""
+            return KVMAvailability(usable: true, reason: "a CPL3 long-mode guest ran to an MMIO exit\(what)", device: device,
+                                   module: module, apiVersion: api, capabilities: caps, interruptMechanism: mechanism,
+                                   irqchipUsable: irqchip, probeExitCycles: cycles)
+        } catch {
+            return unusable("the probe guest did not reach its MMIO exit: \(error)", api: api, caps: caps)
+        }
+    }
+
+    /// Runs GuestDriverImage's probe entry: one MMIO store of the magic, then the done port.
+    static func runProbeGuest(device: String) throws(VMMError) -> UInt64 {
+        let size = 4 << 20
+        var err: Int32 = 0
+        guard let memory = vw_mmap_anonymous(size, 0, &err) else { throw .system("mmap guest RAM", -err) }
+        defer { _ = vw_munmap(memory, size) }
+        let ram = GuestRAM(base: memory, size: UInt64(size))
+        let layout = GuestLayout(memorySize: UInt64(size), identityMapSize: GuestLayout.gibibyte)
+        let doorbell: UInt64 = 0x3000_0000
+        let portBase: UInt16 = 0x510
+        let vm = try KVMVirtualMachine(device: device, ram: ram)
+        try LongModeSetup.install(layout, in: ram)
+        try GuestDriverRunner.loadImage(layout: layout, ram: ram)
+        ram.storeU64(layout.mailbox + GuestMailbox.doorbell, doorbell)
+        ram.storeU64(layout.mailbox + GuestMailbox.portBase, UInt64(portBase))
+        let vcpu = try vm.createVCPU()
+        try vcpu.enterLongModeUser(layout: layout, rip: layout.code + GuestDriverImage.probeEntryOffset,
+                                   rsp: layout.stackTop, r15: layout.mailbox)
+        let before = vw_rdtsc()
+        let first = vcpu.run()
+        let cycles = vw_rdtsc() &- before
+        guard first == .mmio(address: doorbell, length: 4, isWrite: true) else {
+            throw VMMError("expected a 4-byte MMIO write to 0x\(String(doorbell, radix: 16)), got \(first)")
+        }
+        let value = vcpu.mmioData.load(as: UInt32.self)
+        guard value == GuestMailbox.probeMagic else {
+            throw VMMError("the MMIO write carried 0x\(String(value, radix: 16)), expected 0x\(String(GuestMailbox.probeMagic, radix: 16))")
+        }
+        let second = vcpu.run()
+        guard case .io(portBase + GuestMailbox.donePort, true, _, _) = second else {
+            let rip = (try? vcpu.registers().rip).map { "0x" + String($0, radix: 16) } ?? "unknown"
+            throw VMMError("expected an OUT to the done port, got \(second) at RIP \(rip) (probe entry 0x\(String(layout.code + GuestDriverImage.probeEntryOffset, radix: 16)))")
+        }
+        return cycles
+    }
+}
+
+extension KVMAvailability: CustomStringConvertible {
+    /// One line for `doctor`: usable or not, why, module, API version, capabilities, mechanism.
+    public var description: String {
+        let caps = capabilities.keys.sorted().map { "\($0)=\(capabilities[$0]!)" }.joined(separator: " ")
+        let status = usable ? "usable" : "unusable"
+        return "kvm backend \(status): \(reason); device \(device), module \(module ?? "none"), API \(apiVersion.map(String.init) ?? "-"); "
+            + "interrupts: \(interruptMechanism)\(irqchipUsable ? " (in-kernel irqchip present, not used yet)" : ""); caps: \(caps.isEmpty ? "-" : caps)"
+    }
+}

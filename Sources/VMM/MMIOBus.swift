@@ -1,0 +1,71 @@
+/// A device model reachable through an address range (crosvm's BusDevice shape). Offsets are
+/// relative to the range's base. Called on the vCPU thread, during the exit.
+public protocol BusDevice: AnyObject {
+    func read(offset: UInt64, data: UnsafeMutableRawBufferPointer)
+    func write(offset: UInt64, data: UnsafeRawBufferPointer)
+}
+
+/// Address ranges (MMIO or ports) mapped to device models. An access no device covers is
+/// counted (reads return zeros), never fatal.
+public final class MMIOBus {
+    private struct Entry {
+        let base: UInt64
+        let length: UInt64
+        let device: BusDevice
+    }
+    private var entries: [Entry] = []
+    /// Accesses that hit no device.
+    public private(set) var unknownAccesses = 0
+    /// Address of the last unknown access, for the error report.
+    public private(set) var lastUnknownAddress: UInt64?
+
+    public init() {}
+
+    /// Maps `device` at `[base, base+length)`; ranges must not overlap.
+    public func insert(_ device: BusDevice, base: UInt64, length: UInt64) throws(VMMError) {
+        guard length > 0, base &+ length > base else {
+            throw .config("bus range at 0x\(String(base, radix: 16))", "length \(length) is empty or wraps")
+        }
+        if let clash = entries.first(where: { base < $0.base + $0.length && $0.base < base + length }) {
+            throw .config("bus range at 0x\(String(base, radix: 16))", "overlaps the device at 0x\(String(clash.base, radix: 16))")
+        }
+        entries.append(Entry(base: base, length: length, device: device))
+        entries.sort { $0.base < $1.base }
+    }
+
+    /// Whether some device covers `address`.
+    public func covers(_ address: UInt64) -> Bool { find(address) != nil }
+
+    private func find(_ address: UInt64) -> Entry? {
+        // Few devices: a linear scan is cheaper than anything clever.
+        for entry in entries where address >= entry.base && address - entry.base < entry.length {
+            return entry
+        }
+        return nil
+    }
+
+    /// Dispatches a guest write. Returns false when no device covers `address`.
+    @discardableResult
+    public func write(address: UInt64, data: UnsafeRawBufferPointer) -> Bool {
+        guard let entry = find(address) else {
+            unknownAccesses += 1
+            lastUnknownAddress = address
+            return false
+        }
+        entry.device.write(offset: address - entry.base, data: data)
+        return true
+    }
+
+    /// Dispatches a guest read into `data` (zeros when no device covers `address`).
+    @discardableResult
+    public func read(address: UInt64, data: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let entry = find(address) else {
+            unknownAccesses += 1
+            lastUnknownAddress = address
+            if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
+            return false
+        }
+        entry.device.read(offset: address - entry.base, data: data)
+        return true
+    }
+}

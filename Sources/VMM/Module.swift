@@ -1,1 +1,0 @@
-// Module VMM: see README.md for the layer it sits in.

@@ -1,0 +1,161 @@
+import CVWiFiShim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One vCPU: its file descriptor and shared `kvm_run` page. Use it from one thread (the vCPU
+/// thread); `GuestInterruptLine` is the only part meant for other threads.
+public final class VirtualCPU {
+    public let id: UInt64
+    let fd: Int32
+    let runPage: UnsafeMutablePointer<kvm_run>
+    let mapSize: Int
+    /// Keeps the VM (and its fds) alive as long as the vCPU.
+    let vm: KVMVirtualMachine
+    private var exitRecord = vw_kvm_exit()
+    /// KVM mirrors the general registers in kvm_run (KVM_CAP_SYNC_REGS): reading and changing
+    /// them costs no ioctl. Set by `enableSyncRegisters()`.
+    public private(set) var syncRegisters = false
+    /// kvm_run's register mirror is filled only once KVM_RUN has returned.
+    private var mirrorValid = false
+
+    init(vm: KVMVirtualMachine, id: UInt64) throws(VMMError) {
+        let fd = vw_ioctl_int(vm.vmFD, VW_KVM_CREATE_VCPU, UInt(id))
+        guard fd >= 0 else { throw .system("KVM_CREATE_VCPU \(id)", fd) }
+        var err: Int32 = 0
+        guard let mapping = vw_mmap_shared(fd, vm.vcpuMapSize, &err) else {
+            vw_close(fd)
+            throw .system("mmap kvm_run", -err)
+        }
+        self.vm = vm
+        self.id = id
+        self.fd = fd
+        self.mapSize = vm.vcpuMapSize
+        self.runPage = mapping.assumingMemoryBound(to: kvm_run.self)
+    }
+
+    deinit {
+        _ = vw_munmap(runPage, mapSize)
+        vw_close(fd)
+    }
+
+    /// Puts the vCPU in 64-bit long mode at CPL3 at `rip`, with `rsp` and general registers.
+    public func enterLongModeUser(layout: GuestLayout, rip: UInt64, rsp: UInt64, r15: UInt64 = 0, rdi: UInt64 = 0) throws(VMMError) {
+        var sregs = kvm_sregs()
+        let got = vw_ioctl_ptr(fd, VW_KVM_GET_SREGS, &sregs)
+        guard got >= 0 else { throw .system("KVM_GET_SREGS", got) }
+        LongModeSetup.configure(&sregs, layout: layout)
+        let set = vw_ioctl_ptr(fd, VW_KVM_SET_SREGS, &sregs)
+        guard set >= 0 else { throw .system("KVM_SET_SREGS (long mode, CPL3)", set) }
+        var regs = kvm_regs()
+        regs.rip = rip
+        regs.rsp = rsp
+        regs.rflags = LongModeSetup.userFlags
+        regs.r15 = r15
+        regs.rdi = rdi
+        try setRegisters(regs)
+    }
+
+    /// Asks KVM to mirror the general registers in kvm_run on every exit, if the host can.
+    @discardableResult
+    public func enableSyncRegisters() -> Bool {
+        let sets = UInt64(max(0, vm.checkExtension(KVM_CAP_SYNC_REGS)))
+        guard sets & VW_KVM_SYNC_X86_REGS != 0 else { return false }
+        vw_kvm_run_set_valid_regs(runPage, VW_KVM_SYNC_X86_REGS)
+        syncRegisters = true
+        return true
+    }
+
+    /// Enters the guest until the next exit.
+    public func run() -> VMExit {
+        let result = vw_ioctl_int(fd, VW_KVM_RUN, 0)
+        mirrorValid = syncRegisters
+        if result == -EINTR { return .interrupted }
+        if result < 0 { return .failed(errno: -result) }
+        vw_kvm_exit_decode(runPage, &exitRecord)
+        switch Int32(exitRecord.reason) {
+        case KVM_EXIT_MMIO:
+            return .mmio(address: exitRecord.mmio_address, length: Int(exitRecord.mmio_length), isWrite: exitRecord.mmio_is_write != 0)
+        case KVM_EXIT_IO:
+            return .io(port: exitRecord.io_port, isOut: exitRecord.io_direction == UInt8(KVM_EXIT_IO_OUT),
+                       size: Int(exitRecord.io_size), count: Int(exitRecord.io_count))
+        case KVM_EXIT_HLT: return .hlt
+        case KVM_EXIT_INTR: return .interrupted
+        case KVM_EXIT_SHUTDOWN: return .shutdown
+        case KVM_EXIT_FAIL_ENTRY: return .failEntry(reason: exitRecord.fail_reason)
+        case KVM_EXIT_INTERNAL_ERROR: return .internalError(suberror: exitRecord.fail_reason)
+        default: return .other(reason: exitRecord.reason)
+        }
+    }
+
+    /// The 8 data bytes of the last MMIO exit (write: what the guest stored; read: fill them).
+    public var mmioData: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: vw_kvm_run_mmio_data(runPage), count: 8)
+    }
+
+    /// The data of the last port I/O exit (size * count bytes inside the kvm_run page).
+    public var ioData: UnsafeMutableRawBufferPointer {
+        let offset = Int(exitRecord.io_data_offset)
+        let length = Int(exitRecord.io_size) * Int(exitRecord.io_count)
+        guard offset >= 0, offset + length <= mapSize else { return UnsafeMutableRawBufferPointer(start: nil, count: 0) }
+        return UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(runPage) + offset, count: length)
+    }
+
+    /// Sets or clears kvm_run.immediate_exit (KVM_RUN then returns EINTR without entering).
+    public func setImmediateExit(_ on: Bool) { vw_kvm_set_immediate_exit(runPage, on ? 1 : 0) }
+
+    /// Finishes a pending MMIO/PIO emulation without running guest code (KVM_RUN with
+    /// immediate_exit): afterwards RIP is past the exiting instruction and registers may be changed.
+    public func completePendingIO() throws(VMMError) {
+        setImmediateExit(true)
+        let result = vw_ioctl_int(fd, VW_KVM_RUN, 0)
+        mirrorValid = syncRegisters
+        setImmediateExit(false)
+        guard result == -EINTR || result == 0 else { throw .system("KVM_RUN (complete pending I/O)", result) }
+    }
+
+    public func registers() throws(VMMError) -> kvm_regs {
+        if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) { return mirror.pointee }
+        var regs = kvm_regs()
+        let result = vw_ioctl_ptr(fd, VW_KVM_GET_REGS, &regs)
+        guard result >= 0 else { throw .system("KVM_GET_REGS", result) }
+        return regs
+    }
+
+    /// With the kvm_run mirror, the change is applied at the next KVM_RUN (no ioctl).
+    public func setRegisters(_ regs: kvm_regs) throws(VMMError) {
+        if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) {
+            mirror.pointee = regs
+            vw_kvm_run_mark_dirty_regs(runPage, VW_KVM_SYNC_X86_REGS)
+            return
+        }
+        var copy = regs
+        let result = vw_ioctl_ptr(fd, VW_KVM_SET_REGS, &copy)
+        guard result >= 0 else { throw .system("KVM_SET_REGS", result) }
+    }
+
+    /// Points the guest at `rip` (e.g. after `completePendingIO`).
+    public func setRIP(_ rip: UInt64) throws(VMMError) {
+        var regs = try registers()
+        regs.rip = rip
+        try setRegisters(regs)
+    }
+
+    /// Enters the guest's ISR the way the CPU would without an IDT: pushes the interrupted RIP
+    /// on the guest stack (guest-virtual == guest-physical) and jumps to `isr`. Returns false,
+    /// changing nothing, when RIP already lies in `inside` (the ISR is running: no nesting).
+    /// Call only when no I/O emulation is pending (after an EINTR exit or `completePendingIO`).
+    public func enterISR(_ isr: UInt64, unlessRIPIn inside: Range<UInt64>, ram: GuestRAM) throws(VMMError) -> Bool {
+        var regs = try registers()
+        if inside.contains(regs.rip) { return false }
+        let newRSP = regs.rsp &- 8
+        guard let slot = ram.pointer(newRSP, length: 8) else {
+            throw VMMError("guest stack pointer 0x\(String(regs.rsp, radix: 16)) is outside guest RAM; cannot push the interrupted RIP")
+        }
+        slot.storeBytes(of: regs.rip, as: UInt64.self)
+        regs.rsp = newRSP
+        regs.rip = isr
+        try setRegisters(regs)
+        return true
+    }
+}
