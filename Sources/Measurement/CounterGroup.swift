@@ -119,24 +119,33 @@ public final class CounterGroup {
     /// Current values by event name, scaled by time enabled / time running when the kernel
     /// multiplexed the counters. Events that never ran read 0.
     public func read() -> [String: Double] {
-        var values: [String: Double] = [:]
+        var values: [Double] = []
+        read(into: &values)
+        return Dictionary(uniqueKeysWithValues: zip(openedEvents, values))
+    }
+
+    /// Current values in `openedEvents` order into `values` (resized once if needed), scaled as in
+    /// `read()`. Allocates nothing when `values` already has `openedEvents.count` elements.
+    public func read(into values: inout [Double]) {
+        let total = leaders.reduce(0) { $0 + $1.names.count }
+        if values.count != total { values = [Double](repeating: 0, count: total) }
+        var slot = 0
         for i in leaders.indices {
             let count = leaders[i].names.count
             let fd = leaders[i].fd
             let got = leaders[i].readBuffer.withUnsafeMutableBytes {
                 vw_perf_read(fd, $0.baseAddress, $0.count)
             }
-            guard got >= 0 else { continue }
-            let buffer = leaders[i].readBuffer
-            let members = min(Int(buffer[0]), count)
-            let enabled = Double(buffer[1])
-            let running = Double(buffer[2])
-            let scale = (running > 0 && running < enabled) ? enabled / running : 1
-            for m in 0..<members {
-                values[leaders[i].names[m]] = Double(buffer[3 + 2 * m]) * scale
+            leaders[i].readBuffer.withUnsafeBufferPointer { buffer in
+                let members = got >= 0 ? min(Int(buffer[0]), count) : 0
+                let enabled = Double(buffer[1]), running = Double(buffer[2])
+                let scale = (running > 0 && running < enabled) ? enabled / running : 1
+                for m in 0..<count {
+                    values[slot + m] = m < members ? Double(buffer[3 + 2 * m]) * scale : 0
+                }
             }
+            slot += count
         }
-        return values
     }
 
     /// Closes every counter (also done on deinit).

@@ -27,6 +27,7 @@ extension TSCClock {
             readCostCycles: bareReadCost(),
             fencedFloorCycles: fencedFloor(),
             synchronized: sync.synchronized,
+            syncVerified: sync.verified,
             syncNote: sync.note)
     }
 

@@ -17,14 +17,16 @@ public struct TSCClock: Sendable, Codable, Equatable {
     public let readCostCycles: Double
     /// An empty fenced region (fencedStart .. fencedEnd), 1%-trimmed mean: the floor of any region.
     public let fencedFloorCycles: Double
-    /// The counters of all CPUs this process may run on agree (within the probe's uncertainty).
+    /// No two CPUs this process may run on were seen to disagree (within the probe's tolerance).
     public let synchronized: Bool
+    /// Every CPU pair was really compared; false when a busy machine left the check inconclusive.
+    public let syncVerified: Bool
     /// How synchronization was checked and what was seen, in plain words.
     public let syncNote: String
 
     public init(hz: Double, constant: Bool, nonstop: Bool, cpuidInvariantBit: Bool,
                 calibrationSpreadPPM: Double, readCostCycles: Double, fencedFloorCycles: Double,
-                synchronized: Bool, syncNote: String) {
+                synchronized: Bool, syncVerified: Bool, syncNote: String) {
         self.hz = hz
         self.constant = constant
         self.nonstop = nonstop
@@ -34,6 +36,7 @@ public struct TSCClock: Sendable, Codable, Equatable {
         self.readCostCycles = readCostCycles
         self.fencedFloorCycles = fencedFloorCycles
         self.synchronized = synchronized
+        self.syncVerified = syncVerified
         self.syncNote = syncNote
     }
 

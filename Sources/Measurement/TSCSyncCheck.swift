@@ -7,7 +7,10 @@ import Synchronization
 
 enum TSCSyncCheck {
     struct Outcome {
+        /// No CPU showed an offset outside the tolerance.
         let synchronized: Bool
+        /// Every other CPU was actually compared with a tight bound.
+        let verified: Bool
         let note: String
     }
 
@@ -21,11 +24,13 @@ enum TSCSyncCheck {
         let pinFailure = Atomic<Int32>(0)
     }
 
-    static func run(roundTrips: Int = 2000, toleranceCycles: Int64 = 100,
+    /// Fewer round trips than asked (a busy machine, deadline reached) still bound the offset,
+    /// only more loosely; a CPU with none is reported unverified and does not count as a mismatch.
+    static func run(roundTrips: Int = 2000, toleranceCycles: Int64 = 100, looseBoundCycles: Int64 = 100_000,
                     timeoutNanoseconds: Int64 = 200_000_000) -> Outcome {
         let cpus = Placement.allowedCPUs()
         guard cpus.count > 1, let reference = cpus.first else {
-            return Outcome(synchronized: true,
+            return Outcome(synchronized: true, verified: true,
                            note: "only one CPU (\(cpus.first.map(String.init) ?? "?")) is allowed: nothing to compare")
         }
         var details: [String] = []
@@ -43,35 +48,41 @@ enum TSCSyncCheck {
             guard let ref, let far else {
                 court.abandoned.store(true, ordering: .relaxed)
                 ref?.join(); far?.join()
-                details.append("cpu\(other): could not start probe threads")
-                allAgree = false
+                details.append("cpu\(other): unverified, could not start probe threads")
                 continue
             }
             ref.join(); far.join()
             let failure = court.pinFailure.load(ordering: .relaxed)
             let done = court.completed.load(ordering: .relaxed)
             if failure != 0 {
-                details.append("cpu\(other): could not pin probe thread: \(ErrnoText.describe(-failure))")
-                allAgree = false
+                details.append("cpu\(other): unverified, could not pin a probe thread: \(ErrnoText.describe(-failure))")
                 continue
             }
-            if done < 10 {
-                details.append("cpu\(other): only \(done) round trips before timeout (CPUs busy)")
-                allAgree = false
+            if done == 0 {
+                // No evidence either way: the machine was too busy to run both threads at once.
+                details.append("cpu\(other): unverified, no round trip completed within \(timeoutNanoseconds / 1_000_000) ms (CPUs busy); rerun doctor on a quieter machine")
                 continue
             }
             let lo = court.lowerBound.load(ordering: .relaxed)
             let hi = court.upperBound.load(ordering: .relaxed)
+            if hi &- lo > looseBoundCycles {
+                // Every round trip was slow (threads descheduled): the bound says nothing useful.
+                details.append("cpu\(other): unverified, offset only bounded to [\(lo), \(hi)] cycles over \(done) round trips (CPUs busy); rerun doctor on a quieter machine")
+                continue
+            }
             let agrees = lo <= toleranceCycles && hi >= -toleranceCycles
             allAgree = allAgree && agrees
             checked += 1
             details.append("cpu\(other) vs cpu\(reference): offset in [\(lo), \(hi)] cycles over \(done) round trips"
                            + (agrees ? "" : " - does not include 0: NOT synchronized"))
         }
-        let header = allAgree
-            ? "ping-pong between cpu\(reference) and \(checked) other CPU(s) is causal (tolerance \(toleranceCycles) cycles)"
+        let header = allAgree && checked == 0
+            ? "no CPU pair gave a tight bound; assumed synchronized (no mismatch seen)"
+            : allAgree
+            ? "ping-pong between cpu\(reference) and \(checked) of \(cpus.count - 1) other CPU(s) is causal (tolerance \(toleranceCycles) cycles)"
             : "TSC readings are not comparable across CPUs: pin communicating threads or use one CPU's stamps only"
-        return Outcome(synchronized: allAgree, note: ([header] + details).joined(separator: "; "))
+        return Outcome(synchronized: allAgree, verified: checked == cpus.count - 1,
+                       note: ([header] + details).joined(separator: "; "))
     }
 
     /// Spins until `turn` equals `value`; false on timeout or if the partner gave up.

@@ -24,7 +24,7 @@ extension MachineReport {
         out.row("calibration spread", "\(ReportTable.fixed(tsc.calibrationSpreadPPM, 1)) ppm over 3 rounds of 50 ms")
         out.row("read cost", "\(ReportTable.fixed(tsc.readCostCycles, 0)) cycles (\(ReportTable.fixed(tsc.nanoseconds(cycles: tsc.readCostCycles), 1)) ns)")
         out.row("fenced floor", "\(ReportTable.fixed(tsc.fencedFloorCycles, 0)) cycles (\(ReportTable.fixed(tsc.nanoseconds(cycles: tsc.fencedFloorCycles), 1)) ns)")
-        out.row("synchronized", "\(ReportTable.yesNo(tsc.synchronized)): \(tsc.syncNote)")
+        out.row("synchronized", "\(tsc.synchronized ? (tsc.syncVerified ? "yes" : "unverified") : "NO"): \(tsc.syncNote)")
 
         out.section("counters")
         for counter in counters {

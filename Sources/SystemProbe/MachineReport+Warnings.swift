@@ -10,6 +10,9 @@ extension MachineReport {
         if !tsc.synchronized {
             list.append("TSC not synchronized across CPUs: compare stamps only from one CPU. \(tsc.syncNote)")
         }
+        if tsc.synchronized && !tsc.syncVerified {
+            list.append("TSC synchronization across CPUs could not be verified (machine busy): cross-CPU latencies assume it; rerun doctor when the machine is quieter")
+        }
         if tsc.calibrationSpreadPPM > 1000 {
             list.append("TSC calibration rounds disagree by \(Int(tsc.calibrationSpreadPPM)) ppm: the machine was busy or the TSC is unstable; rerun doctor")
         }

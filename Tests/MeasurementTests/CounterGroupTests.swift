@@ -45,6 +45,10 @@ import Testing
         let second = group.read()["perf::TASK-CLOCK"] ?? 0
         #expect(first > 0)
         #expect(second > first)
+        var values: [Double] = []
+        group.read(into: &values)
+        #expect(values.count == group.openedEvents.count)
+        #expect(values[group.openedEvents.firstIndex(of: "perf::TASK-CLOCK")!] == second, "stopped counters hold still")
         group.close()
     }
 }
