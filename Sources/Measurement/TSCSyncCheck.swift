@@ -58,22 +58,35 @@ enum TSCSyncCheck {
                 details.append("cpu\(other): unverified, could not pin a probe thread: \(ErrnoText.describe(-failure))")
                 continue
             }
-            if done == 0 {
-                // No evidence either way: the machine was too busy to run both threads at once.
-                details.append("cpu\(other): unverified, no round trip completed within \(timeoutNanoseconds / 1_000_000) ms (CPUs busy); rerun doctor on a quieter machine")
+            var lo = court.lowerBound.load(ordering: .relaxed)
+            var hi = court.upperBound.load(ordering: .relaxed)
+            var method = "\(done) ping-pong round trips"
+            var haveBound = done > 0
+            if done == 0 || hi &- lo > looseBoundCycles {
+                // The two threads rarely ran at the same time (a busy machine). One thread hopping
+                // between the CPUs needs no simultaneity; its bound is as wide as two migrations.
+                let hops = migrationBounds(reference: reference, other: other, hops: 64,
+                                           deadline: vw_monotonic_ns() + timeoutNanoseconds)
+                if hops.done > 0, !haveBound || hops.hi &- hops.lo < hi &- lo {
+                    lo = hops.lo
+                    hi = hops.hi
+                    method = "\(hops.done) migrations of one thread (ping-pong inconclusive: CPUs busy)"
+                    haveBound = true
+                }
+            }
+            if !haveBound {
+                details.append("cpu\(other): unverified, no round trip or migration completed within the time allowed (CPUs busy); rerun doctor on a quieter machine")
                 continue
             }
-            let lo = court.lowerBound.load(ordering: .relaxed)
-            let hi = court.upperBound.load(ordering: .relaxed)
             if hi &- lo > looseBoundCycles {
                 // Every round trip was slow (threads descheduled): the bound says nothing useful.
-                details.append("cpu\(other): unverified, offset only bounded to [\(lo), \(hi)] cycles over \(done) round trips (CPUs busy); rerun doctor on a quieter machine")
+                details.append("cpu\(other): unverified, offset only bounded to [\(lo), \(hi)] cycles by \(method); rerun doctor on a quieter machine")
                 continue
             }
             let agrees = lo <= toleranceCycles && hi >= -toleranceCycles
             allAgree = allAgree && agrees
             checked += 1
-            details.append("cpu\(other) vs cpu\(reference): offset in [\(lo), \(hi)] cycles over \(done) round trips"
+            details.append("cpu\(other) vs cpu\(reference): offset in [\(lo), \(hi)] cycles by \(method)"
                            + (agrees ? "" : " - does not include 0: NOT synchronized"))
         }
         let header = allAgree && checked == 0
@@ -83,6 +96,38 @@ enum TSCSyncCheck {
             : "TSC readings are not comparable across CPUs: pin communicating threads or use one CPU's stamps only"
         return Outcome(synchronized: allAgree, verified: checked == cpus.count - 1,
                        note: ([header] + details).joined(separator: "; "))
+    }
+
+    /// One fresh thread reads the TSC on `reference`, moves to `other`, reads, moves back, reads:
+    /// each migration is causally ordered, so the same bounds as a ping-pong round trip apply.
+    private static func migrationBounds(reference: Int, other: Int, hops: Int, deadline: Int64)
+        -> (lo: Int64, hi: Int64, done: Int) {
+        final class Result: Sendable {
+            let lo = Atomic<Int64>(.min)
+            let hi = Atomic<Int64>(.max)
+            let done = Atomic<Int>(0)
+        }
+        let result = Result()
+        guard let thread = NativeThread.start({ _ in
+            var lo = Int64.min, hi = Int64.max, done = 0
+            guard vw_set_affinity_cpu(0, Int32(reference)) == 0 else { return }
+            for _ in 0..<hops where vw_monotonic_ns() < deadline {
+                let t0 = vw_rdtscp_fenced()
+                guard vw_set_affinity_cpu(0, Int32(other)) == 0, vw_current_cpu() == Int32(other) else { break }
+                let t1 = vw_rdtscp_fenced()
+                guard vw_set_affinity_cpu(0, Int32(reference)) == 0, vw_current_cpu() == Int32(reference) else { break }
+                let t2 = vw_rdtscp_fenced()
+                lo = max(lo, Int64(bitPattern: t1 &- t2))
+                hi = min(hi, Int64(bitPattern: t1 &- t0))
+                done += 1
+            }
+            result.lo.store(lo, ordering: .relaxed)
+            result.hi.store(hi, ordering: .relaxed)
+            result.done.store(done, ordering: .relaxed)
+        }) else { return (.min, .max, 0) }
+        thread.join()
+        return (result.lo.load(ordering: .relaxed), result.hi.load(ordering: .relaxed),
+                result.done.load(ordering: .relaxed))
     }
 
     /// Spins until `turn` equals `value`; false on timeout or if the partner gave up.
