@@ -13,6 +13,8 @@
  *
  * Entry points (fixed offsets, see the jump table below):
  *   +0x00 entry        the driver: send mailbox.packetCount packets, then OUT to the done port.
+ *                      The host re-reads nothing else mid-run, but the guest re-reads packetCount
+ *                      every loop, so the host may lower it to end a time-bounded run.
  *   +0x10 probe_entry  one MMIO store of PROBE_MAGIC to mailbox.doorbell, then OUT done.
  *   +0x20 exit_cost_entry  exit-cost measurement: packetCount doorbell stores, then packetCount
  *                      OUTs to the bench port, each between two TSC stamps; then spins until the
@@ -29,6 +31,17 @@
  * Waiting: CPL3 code cannot HLT. The guest writes its observed isrCount to the wait port
  * (OUT); the host blocks only if isrCount is still that value and no interrupt is pending
  * (a futex-style compare, so a completion between the check and the OUT is never lost).
+ * Before the OUT the guest writes mailbox.waitDeadline: 0 waits for an interrupt only; a TSC
+ * value also ends the wait at that time (a TSC-deadline timer, for an offered packet rate:
+ * packet seq is due at startTSC + seq * txInterval; txInterval 0 saturates).
+ *
+ * Frames: the host writes the 802.11/LLC/IPv4/UDP headers into every TX buffer once; the guest
+ * writes only the payload at buffer + payloadOffset, exactly as Platform's
+ * FrameFormat.writePayload does: a 12-byte stamp (u32 seq, u32 length, u32 CRC-32C of the rest)
+ * then byte i (i >= 12) = byte (i & 7) of the word ((seq << 32) | (i >> 3)) * PATTERN_MULTIPLIER.
+ * The CRC-32C comes from the `crc32` instruction (SSE4.2), so the device and the access point
+ * verify guest-written payloads like any other. The descriptor length is payloadOffset + length
+ * (the device appends the FCS).
  */
     .intel_syntax noprefix
     .text
@@ -47,6 +60,8 @@
     .equ MB_STAMP_CAPACITY,     0x50
     .equ MB_PORT_BASE,          0x58
     .equ MB_VM_ID,              0x60
+    .equ MB_PAYLOAD_OFFSET,     0x68
+    .equ MB_TX_INTERVAL,        0x70
 /* Mailbox: driver state written by the guest, read by the host. */
     .equ MB_SENT,               0x100
     .equ MB_RECLAIMED,          0x108
@@ -57,6 +72,9 @@
     .equ MB_HOST_ISR,           0x130
 /* Mailbox: written by the host to end exit_cost_entry's spin phase. */
     .equ MB_SPIN_RELEASE,       0x140
+/* Mailbox: more driver state (guest-written): TSC at driver start; the wait port's deadline. */
+    .equ MB_START_TSC,          0x148
+    .equ MB_WAIT_DEADLINE,      0x150
 /* Mailbox: the interrupt cause register, written by the device model (own cache line). */
     .equ MB_IRQ_PENDING,        0x180
 
@@ -73,10 +91,11 @@
     .equ ST_RECLAIMED,          24
     .equ ST_SHIFT,              5
 
-/* TX ring: producer u32 at 0, consumer u32 at 64, 32-byte descriptors from 128. */
+/* TX ring, as Platform.DescriptorRing lays it out: producer u32 at 0, consumer u32 at 128,
+   32-byte descriptors from 256. */
     .equ RING_PRODUCER,         0
-    .equ RING_CONSUMER,         64
-    .equ RING_SLOTS,            128
+    .equ RING_CONSUMER,         128
+    .equ RING_SLOTS,            256
     .equ DESC_SHIFT,            5
     .equ D_ADDR,                0
     .equ D_LENGTH,              8
@@ -92,6 +111,10 @@
 
     .equ PROBE_MAGIC,           0x56574946   /* "VWIF" */
 
+/* Payload: the stamp's size and the pattern's multiplier (Platform.FrameFormat). */
+    .equ STAMP_BYTES,           12
+    .equ PATTERN_MULTIPLIER,    0x9E3779B97F4A7C15
+
 /* Error codes written to the error port. */
     .equ ERR_PAYLOAD_SHORT,     1
     .equ ERR_PAYLOAD_LONG,      2
@@ -104,6 +127,26 @@
     rdtsc
     shl rdx, 32
     or rax, rdx
+    .endm
+
+/*
+ * One pattern byte at payload offset rsi: byte (rsi & 7) of word ((seq << 32) | rsi >> 3) * K,
+ * stored at [r11 + rsi] and folded into the CRC-32C state in eax.
+ * In: r11 payload, rsi index, rbx = seq << 32, r12 = K. Clobbers rdx, rdi; preserves rcx.
+ */
+    .macro PATTERN_BYTE
+    mov rdx, rsi
+    shr rdx, 3
+    or rdx, rbx
+    imul rdx, r12
+    mov rdi, rcx
+    mov ecx, esi
+    and ecx, 7
+    shl ecx, 3
+    shr rdx, cl
+    mov rcx, rdi
+    mov [r11 + rsi], dl
+    crc32 eax, dl
     .endm
 
 /* ---- jump table (fixed offsets the host uses) ---- */
@@ -183,9 +226,10 @@ driver_main:
     /* Validate the parameters; a bad one is reported on the error port. */
     mov rax, [r15 + MB_PAYLOAD_LENGTH]
     mov ebx, ERR_PAYLOAD_SHORT
-    cmp rax, 8
+    cmp rax, STAMP_BYTES
     jb fail
     mov ebx, ERR_PAYLOAD_LONG
+    add rax, [r15 + MB_PAYLOAD_OFFSET]
     cmp rax, [r15 + MB_TX_BUFFER_STRIDE]
     ja fail
     mov ebx, ERR_RING_CAPACITY          /* capacity: a power of two */
@@ -208,6 +252,8 @@ driver_main:
     lea rdx, [rcx - 1]
     test rcx, rdx
     jnz fail
+    STAMP_RAX
+    mov [r15 + MB_START_TSC], rax
 
 main_loop:
     /* An interrupt the host could not enter (it arrived while the ISR ran): handle it here. */
@@ -225,12 +271,24 @@ main_loop:
     sub rdx, rax
     cmp rdx, [r15 + MB_TX_BUFFER_COUNT]
     jae wait_for_interrupt              /* no free buffer (bufferCount <= capacity: ring has room) */
-    call send_one
+    mov rcx, [r15 + MB_TX_INTERVAL]     /* offered rate: packet r14 is due at start + r14 * interval */
+    test rcx, rcx
+    jz 2f
+    imul rcx, r14
+    add rcx, [r15 + MB_START_TSC]
+    STAMP_RAX
+    cmp rax, rcx
+    jae 2f
+    mov [r15 + MB_WAIT_DEADLINE], rcx   /* not due yet: wait for it (or an interrupt) */
+    jmp wait_port
+2:  call send_one
     jmp main_loop
 all_sent:
     cmp rax, r14
     jae finished
 wait_for_interrupt:
+    mov qword ptr [r15 + MB_WAIT_DEADLINE], 0
+wait_port:
     inc qword ptr [r15 + MB_WAIT_COUNT]
     mov rdx, [r15 + MB_PORT_BASE]
     add edx, PORT_WAIT
@@ -250,9 +308,8 @@ fail:
     jmp fail
 
 /*
- * send_one: transmit packet r14 (= seq = mailbox.sent).
- * Payload: u32 seq, u32 checksum, then byte i (8 <= i < length) = (seq * 7 + i) & 0xff;
- * checksum = sum of those pattern bytes (mod 2^32).
+ * send_one: transmit packet r14 (= seq = mailbox.sent) from buffer seq mod bufferCount.
+ * Clobbers rax, rbx, rcx, rdx, rsi, rdi, r8-r12.
  */
 send_one:
     /* r8 = this packet's stamp record */
@@ -273,21 +330,46 @@ send_one:
     add rdx, [r15 + MB_TX_BUFFER_BASE]
     mov r10, rdx
 
-    /* fill the payload and sum it */
+    /* the payload behind the host-written headers: pattern bytes, CRC-32C on the way */
+    mov r11, r10
+    add r11, [r15 + MB_PAYLOAD_OFFSET]
     mov rcx, [r15 + MB_PAYLOAD_LENGTH]
-    mov [r10], r14d
-    imul eax, r14d, 7                   /* pattern seed */
-    xor r11d, r11d                      /* checksum */
-    mov esi, 8
-2:  cmp rsi, rcx
-    jae 3f
-    lea edx, [rax + rsi]
-    mov [r10 + rsi], dl
-    movzx edx, dl
-    add r11d, edx
+    movabs r12, PATTERN_MULTIPLIER
+    mov rbx, r14
+    shl rbx, 32
+    mov eax, 0xFFFFFFFF                 /* CRC-32C initial value */
+    mov esi, STAMP_BYTES
+.Lhead:                                 /* single bytes up to the next 8-byte boundary */
+    cmp rsi, rcx
+    jae .Lcrc_done
+    test esi, 7
+    jz .Lwords
+    PATTERN_BYTE
     inc rsi
-    jmp 2b
-3:  mov [r10 + 4], r11d
+    jmp .Lhead
+.Lwords:                                /* whole words */
+    lea rdx, [rsi + 8]
+    cmp rdx, rcx
+    ja .Ltail
+    mov rdx, rsi
+    shr rdx, 3
+    or rdx, rbx
+    imul rdx, r12
+    mov [r11 + rsi], rdx
+    crc32 rax, rdx
+    add rsi, 8
+    jmp .Lwords
+.Ltail:                                 /* the last length & 7 bytes */
+    cmp rsi, rcx
+    jae .Lcrc_done
+    PATTERN_BYTE
+    inc rsi
+    jmp .Ltail
+.Lcrc_done:
+    not eax                             /* CRC-32C final XOR */
+    mov [r11], r14d                     /* stamp: seq, length, checksum */
+    mov [r11 + 4], ecx
+    mov [r11 + 8], eax
 
     /* the descriptor in slot seq & (capacity-1) */
     mov rbx, [r15 + MB_TX_RING]
@@ -297,7 +379,9 @@ send_one:
     shl rax, DESC_SHIFT
     lea rdi, [rbx + rax + RING_SLOTS]
     mov [rdi + D_ADDR], r10
-    mov [rdi + D_LENGTH], ecx
+    mov rax, [r15 + MB_PAYLOAD_OFFSET]
+    add rax, rcx
+    mov [rdi + D_LENGTH], eax           /* frame without FCS: headers + payload */
     mov [rdi + D_SEQ], r14d
     mov word ptr [rdi + D_FLAGS], 0
     mov al, [r15 + MB_VM_ID]
@@ -306,7 +390,7 @@ send_one:
     mov word ptr [rdi + D_STATUS], 0
     mov [rdi + D_BUFFER_ID], r9w
     STAMP_RAX
-    mov [rdi + D_AUX], rax              /* aux = guest TSC at publication */
+    mov [rdi + D_AUX], rax              /* aux = guest TSC at publication (start of the extra path) */
 
     /* publish: x86 keeps stores in order, so the descriptor is visible before the index */
     lea ecx, [r14 + 1]

@@ -5,8 +5,12 @@
 ///   24 LLC/SNAP, 8 bytes: AA AA 03 00 00 00 08 00 (IPv4)
 ///   32 IPv4 header, 20 bytes, with a correct header checksum (10.0.0.<last MAC byte>)
 ///   52 UDP header, 8 bytes (checksum 0 = none; the payload carries its own CRC)
-///   60 payload: `PayloadStamp` (seq, length, CRC-32 of the rest), then a pattern of (seq, index)
-///   end FCS, 4 bytes: CRC-32 of everything before it, little-endian
+///   60 payload: `PayloadStamp` (seq, length, CRC-32C of the rest), then a pattern of (seq, index):
+///      byte i (i >= 12) is byte i & 7 of the little-endian word `patternWord(seq, i >> 3)`
+///   end FCS, 4 bytes: CRC-32 (IEEE) of everything before it, little-endian
+///
+/// The payload checksum is CRC-32C so that the KVM guest program (Guest/guest_driver.s), which
+/// writes the same payload with the `crc32` instruction, produces frames that verify here.
 ///
 /// So an MPDU is payload + 64 bytes (1450 -> 1514). No function here allocates.
 /// The kind travels in the UDP ports: udp 50000 -> 9 (discard), echo request 50000 -> 7,
@@ -166,7 +170,7 @@ public enum FrameFormat {
             payload.storeBytes(of: patternByte(seq: seq, index: i), toByteOffset: i, as: UInt8.self)
             i += 1
         }
-        let body = CRC32.checksum(payload + PayloadStamp.byteSize, length: length - PayloadStamp.byteSize)
+        let body = CRC32C.checksum(payload + PayloadStamp.byteSize, length: length - PayloadStamp.byteSize)
         PayloadStamp(seq: seq, length: UInt32(length), checksum: body).store(to: payload)
         return true
     }
@@ -176,8 +180,20 @@ public enum FrameFormat {
         guard length >= minimumPayload else { return (0, false) }
         let stamp = PayloadStamp(loadingFrom: payload)
         guard Int(stamp.length) == length else { return (stamp.seq, false) }
-        let body = CRC32.checksum(payload + PayloadStamp.byteSize, length: length - PayloadStamp.byteSize)
+        let body = CRC32C.checksum(payload + PayloadStamp.byteSize, length: length - PayloadStamp.byteSize)
         return (stamp.seq, body == stamp.checksum)
+    }
+
+    /// Index of the first payload byte (after the stamp) that differs from the pattern of `seq`,
+    /// or nil when the whole pattern is intact. Stricter than the checksum: it also proves the
+    /// sender wrote this sequence number's data.
+    public static func firstPatternMismatch(_ payload: UnsafeRawPointer, length: Int, seq: UInt32) -> Int? {
+        var i = PayloadStamp.byteSize
+        while i < length {
+            if payload.load(fromByteOffset: i, as: UInt8.self) != patternByte(seq: seq, index: i) { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// Source address (SA): addr2 for ToDS frames, addr3 for FromDS frames.
@@ -242,14 +258,17 @@ public enum FrameFormat {
         return ~UInt16(truncatingIfNeeded: sum)
     }
 
+    /// Multiplier of the pattern hash (the guest program uses the same constant).
+    public static let patternMultiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     /// Pattern word `word` of a payload: a multiplicative hash of (seq, word index).
     @inline(__always)
-    static func patternWord(seq: UInt32, word: Int) -> UInt64 {
-        (UInt64(seq) << 32 | UInt64(truncatingIfNeeded: word)) &* 0x9E37_79B9_7F4A_7C15
+    public static func patternWord(seq: UInt32, word: Int) -> UInt64 {
+        (UInt64(seq) << 32 | UInt64(truncatingIfNeeded: word)) &* patternMultiplier
     }
 
     @inline(__always)
-    static func patternByte(seq: UInt32, index: Int) -> UInt8 {
+    public static func patternByte(seq: UInt32, index: Int) -> UInt8 {
         UInt8(truncatingIfNeeded: patternWord(seq: seq, word: index >> 3) >> UInt64((index & 7) * 8))
     }
 }

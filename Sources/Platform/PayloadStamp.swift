@@ -1,5 +1,5 @@
 /// The 12 bytes that open every payload (little-endian): the sender's sequence number, the
-/// payload length, and a CRC-32 of the payload bytes after the stamp.
+/// payload length, and a CRC-32C (Castagnoli) of the payload bytes after the stamp.
 public struct PayloadStamp: Sendable, Equatable {
     public static let byteSize = 12
 

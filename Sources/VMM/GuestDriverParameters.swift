@@ -1,7 +1,16 @@
+import Platform
+
 /// What the guest driver transmits and where: the mailbox parameters (see GuestMailbox).
 public struct GuestDriverParameters: Sendable, Equatable {
     public var packetCount: Int
+    /// UDP payload bytes the guest writes per packet (Platform.FrameFormat's payload, >= 12).
     public var payloadLength: Int
+    /// Where the payload starts in each TX buffer: 0 for a bare payload, or
+    /// FrameFormat.payloadOffset (60) when the host wrote the frame headers in front of it.
+    /// The descriptor length is payloadOffset + payloadLength.
+    public var payloadOffset: Int = 0
+    /// TSC ticks between two packets (offered rate); 0 sends as fast as buffers allow.
+    public var txIntervalTicks: UInt64 = 0
     /// TX buffers: `txBufferCount` buffers of `txBufferStride` bytes from `txBufferBase` (GPA).
     public var txBufferBase: UInt64
     public var txBufferStride: UInt64
@@ -40,7 +49,7 @@ public struct GuestDriverParameters: Sendable, Equatable {
                                 bufferCount: Int = 64, ringCapacity: Int = 64) -> GuestDriverParameters {
         let ring = layout.dataStart
         let completion = ring + TXDescriptorLayout.ringBytes(capacity: ringCapacity)
-        let stride = UInt64(max(payloadLength, 8) + 63) & ~63
+        let stride = UInt64(max(payloadLength, PayloadStamp.byteSize) + 63) & ~63
         return GuestDriverParameters(
             packetCount: packetCount, payloadLength: payloadLength,
             txBufferBase: (completion + 64 + 4095) & ~4095, txBufferStride: stride, txBufferCount: bufferCount,
@@ -50,8 +59,9 @@ public struct GuestDriverParameters: Sendable, Equatable {
     /// Checks the parameters against the layout; errors name the field and the fix.
     public func validate(layout: GuestLayout, ram: GuestRAM) throws(VMMError) {
         guard packetCount >= 0 else { throw .config("packetCount", "\(packetCount) is negative") }
-        guard payloadLength >= 8, UInt64(payloadLength) <= txBufferStride else {
-            throw .config("payloadLength", "\(payloadLength): give 8 (seq + checksum) to txBufferStride (\(txBufferStride)) bytes")
+        guard payloadOffset >= 0, payloadLength >= PayloadStamp.byteSize,
+              UInt64(payloadOffset + payloadLength) <= txBufferStride else {
+            throw .config("payloadLength", "\(payloadLength) at offset \(payloadOffset): give \(PayloadStamp.byteSize) (the stamp) to txBufferStride - payloadOffset (\(Int(txBufferStride) - payloadOffset)) bytes")
         }
         guard txRingCapacity > 0, txRingCapacity & (txRingCapacity - 1) == 0, txRingCapacity <= 1 << 16 else {
             throw .config("txRingCapacity", "\(txRingCapacity) is not a power of two up to 65536")

@@ -43,6 +43,13 @@ public final class GuestDriverRunner {
     /// Host TSC right after the last KVM_RUN returned (a device model called during the exit
     /// can read it as the moment the exit reached user space).
     public private(set) var lastExitTSC: UInt64 = 0
+    /// TSC ticks per second, to turn the guest's wait deadlines (TSC) into futex timeouts.
+    /// Needed when `parameters.txIntervalTicks` is not 0.
+    public var tscHz: Double = 0
+    /// Called on the vCPU thread after every exit was handled, before the guest is entered
+    /// again; returning false ends the run (`GuestRunReport.stopped`). A hook for the embedding
+    /// pipeline (measurement phases, progress, a time-bounded run lowering packetCount).
+    public var exitObserver: ((ExitReason) -> Bool)?
     private var doorbellExits = 0
     private var deferredInterrupts = 0
     private var started = false
@@ -140,6 +147,8 @@ public final class GuestDriverRunner {
         ram.storeU64(m + GuestMailbox.stampCapacity, UInt64(layout.stampCapacity))
         ram.storeU64(m + GuestMailbox.portBase, UInt64(p.portBase))
         ram.storeU64(m + GuestMailbox.vmID, UInt64(p.vmID))
+        ram.storeU64(m + GuestMailbox.payloadOffset, UInt64(p.payloadOffset))
+        ram.storeU64(m + GuestMailbox.txInterval, p.txIntervalTicks)
         ram.zero(p.txRing, length: TXDescriptorLayout.ringBytes(capacity: p.txRingCapacity))
         ram.storeU32(p.completionIndex, 0)
     }
@@ -158,10 +167,18 @@ public final class GuestDriverRunner {
         let portBase = parameters.portBase
         let stampMask = layout.stampCapacity - 1
         var needsCompletion = false
+        var stopped = false
         let startTSC = vw_rdtsc()
+        if parameters.txIntervalTicks != 0 && !(tscHz > 0) {
+            throw .config("GuestDriverRunner.tscHz", "set the TSC frequency when parameters.txIntervalTicks is not 0 (the guest waits for TSC deadlines)")
+        }
 
         runLoop: while true {
             interruptLine.setState(.running)
+            if interruptLine.stopRequested {
+                stopped = true
+                break runLoop
+            }
             if interruptLine.isPending {
                 try deliverInterrupt(needsCompletion: &needsCompletion)
             }
@@ -218,8 +235,12 @@ public final class GuestDriverRunner {
                 let rip = (try? vcpu.registers().rip).map { "0x" + String($0, radix: 16) } ?? "unknown"
                 throw VMMError("guest stopped unexpectedly: \(exit) at RIP \(rip) (guest code at 0x\(String(layout.code, radix: 16)))")
             }
+            if let observer = exitObserver, !observer(reason) {
+                stopped = true
+                break runLoop
+            }
         }
-        return report(hostCycles: vw_rdtsc() &- startTSC)
+        return report(hostCycles: vw_rdtsc() &- startTSC, stopped: stopped)
     }
 
     /// Makes the runner ready to run the guest again on the same vCPU (warm-up, then measured
@@ -254,19 +275,31 @@ public final class GuestDriverRunner {
     }
 
     /// The guest is at the wait port having seen `observedISRCount`: block until an interrupt is
-    /// pending, unless an ISR already ran since (then the guest just re-checks).
+    /// pending, unless an ISR already ran since (then the guest just re-checks), or until the
+    /// guest's TSC deadline (mailbox.waitDeadline, when not 0) passes.
     private func waitForInterrupt(observedISRCount: UInt32?, timeoutNanoseconds: Int64) throws(VMMError) {
         if let observed = observedISRCount,
            UInt32(truncatingIfNeeded: mailbox(GuestMailbox.isrCount)) != observed { return }
+        let guestDeadline = observedISRCount == nil ? 0 : mailbox(GuestMailbox.waitDeadline)
         let start = vw_rdtsc()
+        if guestDeadline != 0 && start >= guestDeadline { return }
         interruptLine.setState(.waiting)
         defer { interruptLine.markInHost() }
-        let deadline = vw_monotonic_ns() + timeoutNanoseconds
-        while !interruptLine.isPending {
+        var deadline = vw_monotonic_ns() + timeoutNanoseconds
+        var timed = false
+        if guestDeadline != 0 && tscHz > 0 {
+            let ns = Int64(Double(guestDeadline &- start) / tscHz * 1e9)
+            if ns < timeoutNanoseconds {
+                deadline = vw_monotonic_ns() + ns
+                timed = true
+            }
+        }
+        while !interruptLine.isPending && !interruptLine.stopRequested {
             let sequence = vw_load_acquire_u32(interruptLine.sequencePointer)
-            if interruptLine.isPending { break }
+            if interruptLine.isPending || interruptLine.stopRequested { break }
             let remaining = deadline - vw_monotonic_ns()
-            guard remaining > 0, interruptLine.wait(sequence: sequence, timeoutNanoseconds: remaining) || interruptLine.isPending else {
+            if timed && remaining <= 0 { break }
+            guard remaining > 0, interruptLine.wait(sequence: sequence, timeoutNanoseconds: remaining) || interruptLine.isPending || timed else {
                 throw VMMError("guest waited \(timeoutNanoseconds / 1_000_000) ms for an interrupt that never came (sent \(mailbox(GuestMailbox.sent)), reclaimed \(mailbox(GuestMailbox.reclaimed)) of \(parameters.packetCount)); the device model must complete descriptors and call interruptLine.raise()")
             }
         }
@@ -297,8 +330,9 @@ public final class GuestDriverRunner {
     /// The guest's stamp area, for the device model's thread.
     public var stamps: GuestStampArea { GuestStampArea(ram: ram, layout: layout) }
 
-    private func report(hostCycles: UInt64) -> GuestRunReport {
+    private func report(hostCycles: UInt64, stopped: Bool) -> GuestRunReport {
         GuestRunReport(
+            stopped: stopped,
             packetsSent: Int(mailbox(GuestMailbox.sent)),
             packetsReclaimed: Int(mailbox(GuestMailbox.reclaimed)),
             doorbellExits: doorbellExits,
@@ -322,6 +356,8 @@ public final class GuestDriverRunner {
 
 /// What one guest run did.
 public struct GuestRunReport: Sendable {
+    /// The run ended early: `requestStop()` or the exit observer asked for it.
+    public let stopped: Bool
     public let packetsSent: Int
     public let packetsReclaimed: Int
     /// Doorbell writes that exited to user space (0 with ioeventfd).

@@ -39,14 +39,16 @@ public final class GuestInterruptLine: @unchecked Sendable {
     private var threadPointer: UnsafeMutablePointer<UInt32> { (control + 128).assumingMemoryBound(to: UInt32.self) }
     private var kickStampPointer: UnsafeMutablePointer<UInt64> { (control + 192).assumingMemoryBound(to: UInt64.self) }
     private var kicksPointer: UnsafeMutablePointer<UInt32> { (control + 256).assumingMemoryBound(to: UInt32.self) }
+    /// Non-zero once `requestStop()` was called; [1] counts the sequence bumps it made.
+    private var stopPointer: UnsafeMutablePointer<UInt32> { (control + 320).assumingMemoryBound(to: UInt32.self) }
 
     init(cause: UnsafeMutableRawPointer, run: UnsafeMutablePointer<kvm_run>, signal: Int32, owner: AnyObject) {
         self.cause = cause
         self.run = run
         self.signal = signal
         self.owner = owner
-        control = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
-        control.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
+        control = UnsafeMutableRawPointer.allocate(byteCount: 384, alignment: 64)
+        control.initializeMemory(as: UInt8.self, repeating: 0, count: 384)
     }
 
     deinit { control.deallocate() }
@@ -77,8 +79,27 @@ public final class GuestInterruptLine: @unchecked Sendable {
         _ = vw_tgkill(Int32(bitPattern: vw_load_acquire_u32(threadPointer)), signal)
     }
 
+    /// Asks the run loop to return as soon as it can (callable from any thread, any number of
+    /// times): it wakes a waiting run loop and forces a running vCPU out of guest mode. The
+    /// run then ends with `GuestRunReport.stopped`.
+    public func requestStop() {
+        vw_store_release_u32(stopPointer, 1)
+        // Change the futex word so a run loop about to sleep on it cannot miss the wake-up.
+        _ = vw_fetch_add_u32(stopPointer + 1, 1)
+        _ = vw_fetch_add_u32(sequencePointer, 1)
+        vw_fence_seq_cst()
+        switch State(rawValue: vw_load_acquire_u32(statePointer)) {
+        case .waiting: _ = vw_futex_wake(sequencePointer, 1)
+        case .running: requestImmediateExit()
+        default: break
+        }
+    }
+
+    /// Whether `requestStop()` was called.
+    public var stopRequested: Bool { vw_load_acquire_u32(stopPointer) != 0 }
+
     /// Times `raise()` was called.
-    public var raisedCount: UInt32 { vw_load_acquire_u32(sequencePointer) }
+    public var raisedCount: UInt32 { vw_load_acquire_u32(sequencePointer) &- vw_load_acquire_u32(stopPointer + 1) }
     /// Times `raise()` had to kick a running vCPU (immediate_exit + signal).
     public var kickCount: UInt32 { vw_load_acquire_u32(kicksPointer) }
 

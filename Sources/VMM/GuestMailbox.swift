@@ -1,3 +1,5 @@
+import Platform
+
 /// Byte offsets of the mailbox page shared with the guest driver, and the other constants of
 /// the guest ABI. They mirror the `.equ` lines of Guest/guest_driver.s (GuestImageTests checks).
 public enum GuestMailbox {
@@ -15,6 +17,10 @@ public enum GuestMailbox {
     public static let stampCapacity: UInt64 = 0x50
     public static let portBase: UInt64 = 0x58
     public static let vmID: UInt64 = 0x60
+    /// Offset of the payload in each TX buffer (the host wrote the frame headers before it).
+    public static let payloadOffset: UInt64 = 0x68
+    /// TSC ticks between two packets' due times (0: saturate).
+    public static let txInterval: UInt64 = 0x70
     // Driver state, written by the guest.
     public static let sent: UInt64 = 0x100
     public static let reclaimed: UInt64 = 0x108
@@ -25,6 +31,11 @@ public enum GuestMailbox {
     public static let hostISR: UInt64 = 0x130
     /// Written non-zero by the host to end the exit-cost spin phase.
     public static let spinRelease: UInt64 = 0x140
+    /// Guest TSC when the driver started (packet seq is due at startTSC + seq * txInterval).
+    public static let startTSC: UInt64 = 0x148
+    /// Written by the guest before each OUT to the wait port: 0 waits for an interrupt only, a
+    /// TSC value also ends the wait then.
+    public static let waitDeadline: UInt64 = 0x150
     // Interrupt cause register (u32), written by the device model, cleared by the ISR.
     public static let irqPending: UInt64 = 0x180
 
@@ -41,8 +52,8 @@ public enum GuestMailbox {
     /// Error codes the guest reports on the error port.
     public static func guestErrorText(_ code: UInt32) -> String {
         switch code {
-        case 1: "payloadLength is below 8 bytes (seq + checksum)"
-        case 2: "payloadLength exceeds txBufferStride"
+        case 1: "payloadLength is below 12 bytes (the payload stamp)"
+        case 2: "payloadOffset + payloadLength exceeds txBufferStride"
         case 3: "txBufferCount is 0 or larger than txRingCapacity"
         case 4: "txRingCapacity is not a power of two"
         case 5: "stampCapacity is not a power of two"
@@ -77,32 +88,30 @@ public enum TXDescriptorLayout {
     public static let aux: UInt64 = 24         // UInt64: guest TSC at publication
     public static let kindTX: UInt8 = 1
     public static let statusDone: UInt16 = 1
-    /// Ring header: producer u32 at 0, consumer u32 at 64, slots from 128.
+    /// Ring header as Platform.DescriptorRing lays it out: producer u32 at 0, consumer u32 at
+    /// 128, slots from 256 (a test checks they agree).
     public static let producerOffset: UInt64 = 0
-    public static let consumerOffset: UInt64 = 64
-    public static let slotsOffset: UInt64 = 128
+    public static let consumerOffset: UInt64 = 128
+    public static let slotsOffset: UInt64 = 256
 
     /// Bytes of a ring with `capacity` slots.
     public static func ringBytes(capacity: Int) -> UInt64 { slotsOffset + UInt64(capacity) * size }
 }
 
-/// The payload the guest writes: u32 seq, u32 checksum, then byte i = (seq * 7 + i) & 0xff.
+/// The payload the guest writes: Platform.FrameFormat's payload (stamp: u32 seq, u32 length,
+/// u32 CRC-32C of the rest; then the (seq, index) pattern), so the same frames verify anywhere.
 public enum GuestPayload {
     /// Checks a payload in host memory; returns nil if intact, else what is wrong.
     public static func verify(_ payload: UnsafeRawPointer, length: Int, seq: UInt32) -> String? {
-        guard length >= 8 else { return "payload of \(length) bytes is shorter than its header" }
-        let storedSeq = payload.loadUnaligned(as: UInt32.self)
-        guard storedSeq == seq else { return "payload seq \(storedSeq), descriptor seq \(seq)" }
-        let seed = seq &* 7
-        var sum: UInt32 = 0
-        for i in 8..<length {
-            let byte = payload.load(fromByteOffset: i, as: UInt8.self)
-            let expected = UInt8(truncatingIfNeeded: seed &+ UInt32(i))
-            guard byte == expected else { return "seq \(seq): byte \(i) is \(byte), expected \(expected)" }
-            sum &+= UInt32(byte)
+        guard length >= PayloadStamp.byteSize else { return "payload of \(length) bytes is shorter than its stamp" }
+        let stamp = PayloadStamp(loadingFrom: payload)
+        guard stamp.seq == seq else { return "payload seq \(stamp.seq), descriptor seq \(seq)" }
+        guard Int(stamp.length) == length else { return "seq \(seq): stamp length \(stamp.length), payload \(length) bytes" }
+        if let index = FrameFormat.firstPatternMismatch(payload, length: length, seq: seq) {
+            return "seq \(seq): byte \(index) is \(payload.load(fromByteOffset: index, as: UInt8.self)), expected \(FrameFormat.patternByte(seq: seq, index: index))"
         }
-        let stored = payload.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-        return stored == sum ? nil : "seq \(seq): checksum \(stored), computed \(sum)"
+        let (_, ok) = FrameFormat.verifyPayload(payload, length: length)
+        return ok ? nil : "seq \(seq): CRC-32C \(stamp.checksum) does not match the payload"
     }
 }
 

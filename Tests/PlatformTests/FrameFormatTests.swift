@@ -1,3 +1,4 @@
+import CVWiFiShim
 import Testing
 @testable import Platform
 
@@ -22,6 +23,45 @@ import Testing
             for _ in 0..<8 { bitwise = bitwise & 1 != 0 ? (bitwise >> 1) ^ 0xEDB8_8320 : bitwise >> 1 }
         }
         #expect(long.withUnsafeBytes { CRC32.checksum($0.baseAddress!, length: 1000) } == ~bitwise)
+    }
+
+    @Test func crc32cMatchesTheStandardCheckValueInHardwareAndTable() {
+        let text = Array("123456789".utf8)
+        #expect(text.withUnsafeBytes { CRC32C.checksum($0.baseAddress!, length: 9) } == 0xE306_9283)
+        #expect(text.withUnsafeBytes { vw_crc32c_table(0, $0.baseAddress!, 9) } == 0xE306_9283)
+        // Every length and alignment: the SSE4.2 path (8-byte steps, then bytes) equals the table
+        // and a bitwise reference; continuing a CRC equals one pass.
+        let long = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) }
+        long.withUnsafeBytes { raw in
+            for start in 0..<9 {
+                for length in [0, 1, 7, 8, 9, 63, 64, 65, 200, 300 - start] {
+                    var bitwise: UInt32 = 0xFFFF_FFFF
+                    for byte in raw[start..<(start + length)] {
+                        bitwise ^= UInt32(byte)
+                        for _ in 0..<8 { bitwise = bitwise & 1 != 0 ? (bitwise >> 1) ^ 0x82F6_3B78 : bitwise >> 1 }
+                    }
+                    let p = raw.baseAddress! + start
+                    #expect(CRC32C.checksum(p, length: length) == ~bitwise, "start \(start) length \(length)")
+                    #expect(vw_crc32c_table(0, p, length) == ~bitwise)
+                    let half = length / 2
+                    #expect(CRC32C.update(CRC32C.checksum(p, length: half), p + half, length: length - half) == ~bitwise)
+                }
+            }
+        }
+    }
+
+    @Test func payloadPatternIsTheWordHashAndMismatchesAreFound() {
+        withBuffer { p in
+            #expect(FrameFormat.writePayload(into: p, length: 1450, seq: 9))
+            #expect(FrameFormat.firstPatternMismatch(p, length: 1450, seq: 9) == nil)
+            #expect(FrameFormat.firstPatternMismatch(p, length: 1450, seq: 10) == 12)
+            // Byte 100 is byte 4 of word 12.
+            let word = (UInt64(9) << 32 | 12) &* FrameFormat.patternMultiplier
+            #expect(p.load(fromByteOffset: 100, as: UInt8.self) == UInt8(truncatingIfNeeded: word >> 32))
+            p.storeBytes(of: ~p.load(fromByteOffset: 700, as: UInt8.self), toByteOffset: 700, as: UInt8.self)
+            #expect(FrameFormat.firstPatternMismatch(p, length: 1450, seq: 9) == 700)
+            #expect(!FrameFormat.verifyPayload(p, length: 1450).ok)
+        }
     }
 
     @Test func macAddressPrintsAndParses() {

@@ -1,3 +1,4 @@
+import Platform
 import Testing
 @testable import VMM
 
@@ -60,12 +61,10 @@ final class RecordingDevice: BusDevice {
     @Test func payloadVerifierCatchesCorruption() {
         var bytes = [UInt8](repeating: 0, count: 64)
         let seq: UInt32 = 9
-        var sum: UInt32 = 0
-        for i in 8..<64 { bytes[i] = UInt8(truncatingIfNeeded: seq &* 7 &+ UInt32(i)); sum &+= UInt32(bytes[i]) }
-        withUnsafeBytes(of: seq) { for i in 0..<4 { bytes[i] = $0[i] } }
-        withUnsafeBytes(of: sum) { for i in 0..<4 { bytes[4 + i] = $0[i] } }
+        bytes.withUnsafeMutableBytes { _ = FrameFormat.writePayload(into: $0.baseAddress!, length: 64, seq: seq) }
         bytes.withUnsafeBytes { #expect(GuestPayload.verify($0.baseAddress!, length: 64, seq: seq) == nil) }
+        bytes.withUnsafeBytes { #expect(GuestPayload.verify($0.baseAddress!, length: 64, seq: seq + 1) != nil) }
         bytes[40] ^= 1
-        bytes.withUnsafeBytes { #expect(GuestPayload.verify($0.baseAddress!, length: 64, seq: seq) != nil) }
+        bytes.withUnsafeBytes { #expect(GuestPayload.verify($0.baseAddress!, length: 64, seq: seq)?.contains("byte 40") == true) }
     }
 }

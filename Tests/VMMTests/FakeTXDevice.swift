@@ -87,9 +87,9 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
             let kind = ram.pointer(slot + TXDescriptorLayout.kind)!.load(as: UInt8.self)
             if seq != consumer { failures.append("slot seq \(seq), expected \(consumer)") }
             if kind != TXDescriptorLayout.kindTX { failures.append("seq \(seq): kind \(kind)") }
-            if length != parameters.payloadLength { failures.append("seq \(seq): length \(length)") }
-            if let payload = ram.pointer(address, length: UInt64(length)) {
-                if let problem = GuestPayload.verify(payload, length: length, seq: seq) { failures.append(problem) }
+            if length != parameters.payloadOffset + parameters.payloadLength { failures.append("seq \(seq): length \(length)") }
+            if let payload = ram.pointer(address + UInt64(parameters.payloadOffset), length: UInt64(parameters.payloadLength)) {
+                if let problem = GuestPayload.verify(payload, length: parameters.payloadLength, seq: seq) { failures.append(problem) }
             } else {
                 failures.append("seq \(seq): buffer 0x\(String(address, radix: 16)) outside RAM")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import Testing
 @testable import VMM
 
@@ -39,7 +40,10 @@ import Testing
             "MB_TX_RING_CAPACITY": GuestMailbox.txRingCapacity, "MB_COMPLETION_INDEX": GuestMailbox.completionIndex,
             "MB_DOORBELL": GuestMailbox.doorbell, "MB_STAMP_AREA": GuestMailbox.stampArea,
             "MB_STAMP_CAPACITY": GuestMailbox.stampCapacity, "MB_PORT_BASE": GuestMailbox.portBase,
-            "MB_VM_ID": GuestMailbox.vmID, "MB_SENT": GuestMailbox.sent, "MB_RECLAIMED": GuestMailbox.reclaimed,
+            "MB_VM_ID": GuestMailbox.vmID, "MB_PAYLOAD_OFFSET": GuestMailbox.payloadOffset,
+            "MB_TX_INTERVAL": GuestMailbox.txInterval, "MB_START_TSC": GuestMailbox.startTSC,
+            "MB_WAIT_DEADLINE": GuestMailbox.waitDeadline, "STAMP_BYTES": UInt64(PayloadStamp.byteSize),
+            "PATTERN_MULTIPLIER": FrameFormat.patternMultiplier, "MB_SENT": GuestMailbox.sent, "MB_RECLAIMED": GuestMailbox.reclaimed,
             "MB_ISR_COUNT": GuestMailbox.isrCount, "MB_WAIT_COUNT": GuestMailbox.waitCount,
             "MB_BAD_STATUS": GuestMailbox.badStatus, "MB_POLLED_ISR": GuestMailbox.polledISR,
             "MB_HOST_ISR": GuestMailbox.hostISR, "MB_SPIN_RELEASE": GuestMailbox.spinRelease, "PORT_BENCH": UInt64(GuestMailbox.benchPort), "MB_IRQ_PENDING": GuestMailbox.irqPending,
@@ -59,6 +63,28 @@ import Testing
         }
         #expect(1 << equates["ST_SHIFT", default: 0] == GuestLayout.stampRecordSize)
         #expect(1 << equates["DESC_SHIFT", default: 0] == TXDescriptorLayout.size)
+    }
+
+    /// The guest writes the TX ring that the device model reads as a Platform.DescriptorRing.
+    @Test func txRingLayoutIsPlatformsDescriptorRing() {
+        #expect(Int(TXDescriptorLayout.slotsOffset) == DescriptorRing.headerBytes)
+        #expect(Int(TXDescriptorLayout.size) == DescriptorRing.slotBytes)
+        #expect(TXDescriptorLayout.ringBytes(capacity: 64) == UInt64(DescriptorRing.bytesNeeded(capacity: 64)))
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: DescriptorRing.bytesNeeded(capacity: 8), alignment: 64)
+        defer { memory.deallocate() }
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: DescriptorRing.bytesNeeded(capacity: 8))
+        let ring = DescriptorRing(memory: memory, capacity: 8)
+        _ = ring.push(Descriptor(addr: 0x1234, length: 77, seq: 5, kind: .tx, bufferID: 3, aux: 99))
+        _ = ring.tryPop()
+        #expect(memory.load(fromByteOffset: Int(TXDescriptorLayout.producerOffset), as: UInt32.self) == 1)
+        #expect(memory.load(fromByteOffset: Int(TXDescriptorLayout.consumerOffset), as: UInt32.self) == 1)
+        let slot = memory + Int(TXDescriptorLayout.slotsOffset)
+        #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.address), as: UInt64.self) == 0x1234)
+        #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.length), as: UInt32.self) == 77)
+        #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.seq), as: UInt32.self) == 5)
+        #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.kind), as: UInt8.self) == TXDescriptorLayout.kindTX)
+        #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.bufferID), as: UInt16.self) == 3)
+        #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.aux), as: UInt64.self) == 99)
     }
 
     @Test func entryPointsLieInsideTheImage() {

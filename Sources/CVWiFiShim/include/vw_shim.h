@@ -12,4 +12,5 @@
 #include "vw_alloc.h"
 #include "vw_probe.h"
 #include "vw_vmm.h"
+#include "vw_crc.h"
 #endif
