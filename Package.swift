@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Measurement", dependencies: ["CVWiFiShim", "CPfm", "CNuma"]),
         .target(name: "Platform", dependencies: ["CVWiFiShim", "Measurement"]),
         .target(name: "VMM", dependencies: ["CVWiFiShim", "Measurement", "Platform"]),
-        .target(name: "SystemProbe", dependencies: ["CVWiFiShim", "Measurement", "VMM"]),
+        .target(name: "SystemProbe", dependencies: ["CVWiFiShim", "Measurement", "Platform", "VMM"]),
         .target(name: "DataPaths", dependencies: ["CVWiFiShim", "Measurement", "Platform", "VMM"]),
         .target(name: "Suites", dependencies: [
             "Measurement", "SystemProbe", "DataPaths", .product(name: "Yams", package: "Yams"),

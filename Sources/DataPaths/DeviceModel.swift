@@ -4,13 +4,19 @@
 // the VM's page table; IOMMU: only tags the GPA), and hands each command to the augmented host
 // driver across a real system-call boundary. Completions and RX frames come back the same way;
 // it writes them into the guest's rings and injects virtual interrupts, coalesced or not.
+// The same model serves the thread-trap guest and the KVM guest: they differ only in how the
+// doorbell arrives (TrapDevice.trappedWrite from the exit handler or the vCPU thread, or an
+// ioeventfd signal), where completions go (GuestCompletionSink) and how interrupts are
+// injected (VirtualInterruptSink).
 import CVWiFiShim
 import Measurement
 import Platform
+import Synchronization
 
 final class DeviceModel: TrapDevice, @unchecked Sendable {
-    // Sound: `trappedWrite` runs on the exit handler and only signals `kick` (an eventfd);
-    // everything else is touched by the device-model thread alone.
+    // Sound: `trappedWrite` runs on the exit handler (or vCPU thread) and only stores
+    // `doorbellTail` (an atomic) and signals `kick` (an eventfd); everything else is touched by
+    // the device-model thread alone.
     static let mmioBase: UInt64 = 0xF000_0000
     static let mmioLength: UInt64 = 0x2000
     static let txDoorbellOffset: UInt64 = 0x30
@@ -22,7 +28,19 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     private let config: PathConfig
     private let vmID: UInt8
     private let rings: GuestRings
+    private let completions: GuestCompletionSink
     private let translator: SoftwareTranslator?
+    /// The TX ring's producer index the guest last wrote to the doorbell register.
+    private let doorbellTail = Atomic<UInt32>(0)
+    /// True when the doorbell value reaches the model (a trapped write): it then takes only the
+    /// descriptors the guest announced, as a device reading its tail register does. False with
+    /// ioeventfd (the kernel passes no value): it takes whatever the ring holds.
+    private let doorbellCarriesTail: Bool
+    /// True for the KVM guest: the descriptor's `aux` holds the guest's TSC at publication,
+    /// which the model records as the packet's `doorbell` stamp (the guest program cannot
+    /// write the harness's stamp logs).
+    private let stampsGuestPublication: Bool
+    private var consumed: UInt32 = 0
     private let socket: Int32
     private let line: VirtualInterruptSink
     private var policy: CoalescingPolicy
@@ -37,8 +55,12 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     private(set) var doorbells = 0
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, vmID: UInt8,
-         rings: GuestRings, translator: SoftwareTranslator?, socket: Int32, line: VirtualInterruptSink) throws {
+         rings: GuestRings, completions: GuestCompletionSink, translator: SoftwareTranslator?, socket: Int32,
+         line: VirtualInterruptSink, doorbellCarriesTail: Bool = true, stampsGuestPublication: Bool = false) throws {
         self.config = config
+        self.completions = completions
+        self.doorbellCarriesTail = doorbellCarriesTail
+        self.stampsGuestPublication = stampsGuestPublication
         self.account = account
         self.control = control
         self.tally = tally
@@ -55,9 +77,11 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
 
     deinit { message.deallocate() }
 
-    /// The guest wrote a register of the virtual device (runs on the exit handler thread).
+    /// The guest wrote a register of the virtual device (runs on the exit handler thread, or
+    /// on the vCPU thread during a KVM exit). The TX doorbell carries the ring's new tail.
     func trappedWrite(offset: UInt64, value: UInt64, seq: UInt32, account: ThreadAccount) {
         if offset == Self.txDoorbellOffset {
+            doorbellTail.store(UInt32(truncatingIfNeeded: value), ordering: .releasing)
             kick.signal(1)
         }
     }
@@ -89,8 +113,11 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
 
     private func drainGuestTX() {
         var d = Descriptor()
-        while rings.tx.tryPop(into: &d) {
+        let tail = doorbellTail.load(ordering: .acquiring)
+        while (!doorbellCarriesTail || consumed != tail) && rings.tx.tryPop(into: &d) {
+            consumed &+= 1
             let start = TSC.now()
+            if stampsGuestPublication && d.aux != 0 && d.aux <= start { account.stamp(.senderDoorbell, d.seq, tsc: d.aux) }
             account.stamp(.deviceModelReceived, d.seq, tsc: start)
             var command = d
             command.vmID = vmID  // the guest never chooses its VM-ID
@@ -182,8 +209,8 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     }
 
     private func complete(_ c: Descriptor) {
-        guard rings.completions.push(c) else {
-            control.fail("guest completion ring overflowed in the device model")
+        guard completions.post(c) else {
+            control.fail("the guest driver could not take a completion (kind \(c.kind), seq \(c.seq)): its completion ring overflowed or it has no such path")
             return
         }
         lastCompletionSeq = c.seq

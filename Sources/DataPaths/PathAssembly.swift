@@ -3,6 +3,7 @@
 import CVWiFiShim
 import Measurement
 import Platform
+import VMM
 
 /// Addresses of the one station (a VM's virtual MAC, or the host's), its BSS and the wired peer.
 enum Stations {
@@ -21,11 +22,15 @@ extension Pipeline {
     static let guestMemoryBytes = 64 << 20
 
     static func assemble(_ config: PathConfig) throws -> Pipeline {
+        let trap = try TrapBackendDecision.decide(config)
+        let p: Pipeline
         switch config.path {
-        case .native: try assembleNative(config)
-        case .passthrough: try assemblePassthrough(config)
-        case .vwifi: try assembleVirtualWiFi(config)
+        case .native: p = try assembleNative(config)
+        case .passthrough: p = try assemblePassthrough(config)
+        case .vwifi: p = try assembleVirtualWiFi(config, kvm: trap.backend == .kvm)
         }
+        p.trapReason = [trap.reason, p.trapReason].filter { !$0.isEmpty }.joined(separator: "; ")
+        return p
     }
 
     private func socketPair() throws -> (Int32, Int32) {
@@ -123,10 +128,16 @@ extension Pipeline {
 
     // MARK: vwifi: guest -> trap -> device model -> (system call) -> augmented host driver -> μCode
 
-    private static func assembleVirtualWiFi(_ config: PathConfig) throws -> Pipeline {
+    private static func assembleVirtualWiFi(_ config: PathConfig, kvm: Bool) throws -> Pipeline {
         let p = Pipeline(config: config)
         let vmID: UInt8 = 1
         let memory = try GuestMemory(size: guestMemoryBytes, vmID: vmID)
+        if kvm {
+            // The VMM's own structures (page tables, GDT, mailbox, code, stamps) live in the first
+            // 2 MiB of guest RAM (VMM.GuestLayout); rings and buffers go above.
+            let reserved = try memory.allocate(bytes: Int(GuestLayout.reservedSize), alignment: 4096)
+            guard reserved == 0 else { throw PipelineError.setup("the VMM's reserved region must start at GPA 0") }
+        }
         let rings = try GuestRings(memory: memory, ringSize: config.ringSize, rxBuffers: config.ringSize)
         let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
         var iommu: IOMMU? = nil
@@ -146,13 +157,47 @@ extension Pipeline {
         try vms.register(Stations.deviceState(vmID: vmID))
         p.addDevice(wiring: queues.wiring(iommu: iommu, domainVMID: vmID), vms: vms, stationVMID: vmID)
         let (modelSide, driverSide) = try p.socketPair()
-        let line = GuestInterruptLine()
-        let model = try DeviceModel(config: config, account: p.account(.device_model, "vw-devmodel"),
+        let model: DeviceModel
+        if kvm {
+            let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
+            let sink = KVMInterruptSink()
+            model = try DeviceModel(config: config, account: p.account(.device_model, "vw-devmodel"),
                                     control: p.control, tally: p.tally, vmID: vmID, rings: rings,
-                                    translator: translator, socket: modelSide, line: line)
-        var routes = TrapRoutes()
-        routes.add(base: DeviceModel.mmioBase, length: DeviceModel.mmioLength, device: model)
-        try p.addGuest(rings: rings, doorbell: nil, routes: routes, vmID: vmID, line: line)
+                                    completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex),
+                                    translator: translator, socket: modelSide, line: sink,
+                                    doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
+            let guestAccount = p.account(.guest, KVMGuest.threadName)
+            guestAccount.cpuShare = .userOnly
+            let hypervisorAccount = ThreadAccount(component: .hypervisor, name: KVMGuest.threadName + ":kvm",
+                                                  stampCapacity: guestAccount.stamps.capacity,
+                                                  stampsEnabled: config.stamps, events: [])
+            hypervisorAccount.cpuShare = .systemOnly
+            p.accounts.append(hypervisorAccount)
+            let guest = try KVMGuest(config: config, account: guestAccount, hypervisor: hypervisorAccount,
+                                     control: p.control, tally: p.tally, memory: memory, rings: rings,
+                                     completionIndexGPA: completionIndex, model: model, vmID: vmID,
+                                     station: Stations.station(vmID: vmID), peer: Stations.peer, bssid: Stations.bssid)
+            sink.line = guest.line
+            p.kvmGuest = guest
+            p.trapBackendName = "kvm"
+            p.trapReason = guest.notes
+            p.add(KVMGuest.threadName) { guest.run() }
+            p.closers.append { guest.line.requestStop() }
+        } else {
+            let line = GuestInterruptLine()
+            // A thread-trap guest's ioeventfd doorbell: the write signals the device model's
+            // eventfd straight from the guest thread, with no exit handler in between.
+            let ioeventfd = config.doorbell == .ioeventfd
+            model = try DeviceModel(config: config, account: p.account(.device_model, "vw-devmodel"),
+                                    control: p.control, tally: p.tally, vmID: vmID, rings: rings,
+                                    completions: CompletionRingSink(rings: rings), translator: translator,
+                                    socket: modelSide, line: line, doorbellCarriesTail: !ioeventfd)
+            var routes = TrapRoutes()
+            routes.add(base: DeviceModel.mmioBase, length: DeviceModel.mmioLength, device: model)
+            try p.addGuest(rings: rings, doorbell: ioeventfd ? EventFDDoorbell(kick: model.kick) : nil, routes: routes,
+                           vmID: vmID, line: line)
+            if ioeventfd { p.trapReason = "doorbell ioeventfd on the thread trap: the guest thread signals the device model's eventfd directly (no exit handler)" }
+        }
         let driver = AugmentedHostDriver(account: p.account(.host_driver, "vw-hostdrv"), control: p.control,
                                          tally: p.tally, device: queues,
                                          vms: [AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID))])
@@ -162,6 +207,9 @@ extension Pipeline {
         p.add("vw-hostdrv") { driver.run() }
         p.closers.append { model.kick.signal(1); queues.irq.channel.signal(1) }
         p.interruptMechanism = "eventfd to host driver; device model injects into the guest's interrupt line"
+        if let guest = p.kvmGuest {
+            p.interruptMechanism = "eventfd to host driver; device model raises the KVM vCPU's line (\(guest.line.mechanism.rawValue))"
+        }
         return p
     }
 }

@@ -29,6 +29,7 @@ final class Pipeline: @unchecked Sendable {
     var translator: SoftwareTranslator?
     var iommu: IOMMU?
     var guestLine: GuestInterruptLine?
+    var kvmGuest: KVMGuest?
     var trapBackendName = "none"
     var trapReason = ""
     var interruptMechanism = "none"

@@ -50,7 +50,8 @@ struct ResultBuilder {
         summary.interruptsPhysical = p.device?.interruptsRaised ?? 0
         summary.interruptsVirtual = p.deviceModel?.injections ?? p.forwarder?.injected ?? 0
         if config.workload == .idle, let line = p.guestLine { summary.interruptsVirtual = line.injected }
-        summary.exits = p.exitHandler?.exits ?? 0
+        let kvmExits = p.kvmGuest?.exitStatistics() ?? []
+        summary.exits = p.exitHandler?.exits ?? kvmExits.reduce(0) { $0 + $1.count }
         summary.translations = p.translator?.translations ?? 0
         summary.iotlbHits = p.iommu?.hits ?? 0
         summary.iotlbMisses = p.iommu?.misses ?? 0
@@ -66,13 +67,15 @@ struct ResultBuilder {
         result.summary.deviceCPUPercent = result.cpu.filter { !$0.countedAsHost }.reduce(0) { $0 + $1.cpuPercent }
         result.counters = counters()
         result.categories = categories()
-        result.exits = exits()
+        result.exits = p.kvmGuest == nil ? exits() : kvmExits
         let rtt = p.guest?.rttCycles ?? p.app?.rttCycles ?? []
         result.rttMs = rtt.map { clock.seconds(cycles: Double($0)) * 1e3 }
         result.drops = drops()
         result.trapReason = p.trapReason
         if vw_allocation_counting_active() != 0 {
-            for a in p.accounts { result.allocations[a.name] = Int(a.measuredAllocations) }
+            // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread
+            // as its user-time account: list the thread once.
+            for a in p.accounts where a.cpuShare != .systemOnly { result.allocations[a.name] = Int(a.measuredAllocations) }
         }
         result.warnings = warnings(result)
         return result
@@ -194,6 +197,14 @@ struct ResultBuilder {
         let overflowed = pipeline.accounts.reduce(0) { $0 + $1.stamps.overflowed }
         if overflowed > 0 {
             w.append("\(overflowed) stage stamps did not fit the preallocated logs; stage statistics cover the first part of the run only")
+        }
+        if let guest = pipeline.kvmGuest, let report = guest.report {
+            if report.unknownMMIOAccesses > 0 {
+                w.append("the KVM guest made \(report.unknownMMIOAccesses) MMIO accesses no device covers")
+            }
+            if report.packetsSent != report.packetsReclaimed && !report.stopped {
+                w.append("the KVM guest finished with \(report.packetsSent - report.packetsReclaimed) packets unreclaimed")
+            }
         }
         let s = r.summary
         if r.config.workload == .udp && s.packetsSent != s.packetsDelivered + s.packetsDropped {

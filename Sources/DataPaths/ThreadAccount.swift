@@ -5,6 +5,11 @@ import CVWiFiShim
 import Measurement
 
 final class ThreadAccount: @unchecked Sendable {
+    /// Which part of its thread's CPU time an account reports. A KVM vCPU thread is one OS
+    /// thread doing two components' work: guest code (and the run loop around it) in user mode,
+    /// the hypervisor (KVM) in the kernel. Its two accounts split the thread's time that way.
+    enum CPUShare { case all, userOnly, systemOnly }
+
     let component: Component
     let name: String
     let stamps: StampLog
@@ -22,6 +27,8 @@ final class ThreadAccount: @unchecked Sendable {
     private var allocationsAtStart: UInt64 = 0
     /// Heap allocation calls this thread made inside the measured region.
     private(set) var measuredAllocations: UInt64 = 0
+    /// Set before the thread starts.
+    var cpuShare = CPUShare.all
 
     init(component: Component, name: String, stampCapacity: Int, stampsEnabled: Bool, events: [String]) {
         self.component = component
@@ -85,11 +92,31 @@ final class ThreadAccount: @unchecked Sendable {
         return now
     }
 
+    /// Adds cycles measured elsewhere (e.g. from guest and host stamps of one exit) to `category`.
+    @inline(__always) func add(_ category: TimeCategory, cycles: UInt64) {
+        categoryCycles[category.index] &+= cycles
+    }
+
     func cycles(in category: TimeCategory) -> UInt64 { categoryCycles[category.index] }
 
     var usage: ThreadUsage? {
         guard let s = startUsage, let e = endUsage else { return nil }
-        return e - s
+        var u = e - s
+        switch cpuShare {
+        case .all:
+            break
+        case .userOnly:
+            u.systemSeconds = 0
+            u.cpuSeconds = u.userSeconds
+        case .systemOnly:
+            // Scheduling events belong to the thread once: the user-share account reports them.
+            u.userSeconds = 0
+            u.cpuSeconds = u.systemSeconds
+            u.voluntarySwitches = 0
+            u.involuntarySwitches = 0
+            u.minorFaults = 0
+        }
+        return u
     }
 }
 

@@ -1,6 +1,8 @@
 import CVWiFiShim
 import Glibc
 import Measurement
+import Platform
+import VMM
 
 /// The KVM device: whether it opens, which module backs it, and the capabilities the VMM uses.
 public struct KVMSection: Codable, Sendable, Equatable {
@@ -16,6 +18,17 @@ public struct KVMSection: Codable, Sendable, Equatable {
     public var capabilities: [String: Bool]
     /// What the backing module means for guests, in plain words.
     public var notes: String
+    /// Whether `vwifi-bench path vwifi --trap kvm` can run: a CPL3 long-mode guest really ran to
+    /// an MMIO exit here (KVMProbe), and the CPU has the `crc32` instruction the guest program
+    /// uses for payload checksums.
+    public var trapBackendUsable: Bool
+    /// What ran, or why the `kvm` trap backend cannot run (then `--trap auto` uses `thread`).
+    public var trapBackendReason: String
+    /// Host-observed KVM_RUN cycles of the probe guest's first MMIO exit (includes first-touch
+    /// faults; `path --trap kvm` reports steady-state exit costs).
+    public var probeExitCycles: UInt64?
+    /// How device interrupts reach the KVM guest.
+    public var interruptMechanism: String
 
     static let capabilityChecks: [(name: String, id: Int32)] = [
         ("IRQCHIP", KVM_CAP_IRQCHIP), ("IRQFD", KVM_CAP_IRQFD), ("IOEVENTFD", KVM_CAP_IOEVENTFD),
@@ -34,22 +47,41 @@ public struct KVMSection: Codable, Sendable, Equatable {
             default: reason = "cannot open \(device): \(ErrnoText.describe(-fd))"
             }
             return KVMSection(present: false, device: device, reason: reason, apiVersion: nil, module: module,
-                              capabilities: [:], notes: notes)
+                              capabilities: [:], notes: notes, trapBackendUsable: false,
+                              trapBackendReason: "the kvm trap backend cannot run: \(reason)", probeExitCycles: nil,
+                              interruptMechanism: "none")
         }
-        defer { _ = vw_close(fd) }
         let api = vw_ioctl_int(fd, VW_KVM_GET_API_VERSION, 0)
         var capabilities: [String: Bool] = [:]
         for check in capabilityChecks {
             capabilities[check.name] = vw_ioctl_int(fd, VW_KVM_CHECK_EXTENSION, UInt(check.id)) > 0
         }
+        _ = vw_close(fd)
         var reason = ""
         if api < 0 {
             reason = "\(device) opened but KVM_GET_API_VERSION failed: \(ErrnoText.describe(-api)); is it really a KVM device?"
         } else if api != KVM_API_VERSION {
             reason = "KVM API version \(api), expected \(KVM_API_VERSION)"
         }
+        let backend = trapBackend(device: device)
         return KVMSection(present: api >= 0, device: device, reason: reason, apiVersion: api >= 0 ? Int(api) : nil,
-                          module: module, capabilities: capabilities, notes: notes)
+                          module: module, capabilities: capabilities, notes: notes,
+                          trapBackendUsable: backend.usable, trapBackendReason: backend.reason,
+                          probeExitCycles: backend.cycles, interruptMechanism: backend.mechanism)
+    }
+
+    /// Runs the VMM's probe guest: the same check `--trap auto` makes.
+    static func trapBackend(device: String) -> (usable: Bool, reason: String, cycles: UInt64?, mechanism: String) {
+        let availability = KVMProbe.check(device: device)
+        guard availability.usable else {
+            return (false, "the kvm trap backend cannot run: \(availability.reason)", nil, availability.interruptMechanism)
+        }
+        guard CRC32C.hardware else {
+            return (false, "the kvm trap backend cannot run: the CPU lacks SSE4.2 (the guest program's crc32 instruction)",
+                    availability.probeExitCycles, availability.interruptMechanism)
+        }
+        return (true, "the kvm trap backend can run: \(availability.reason)", availability.probeExitCycles,
+                availability.interruptMechanism)
     }
 
     static func notes(for module: String?) -> String {

@@ -55,6 +55,9 @@ extension MachineReport {
             out.row("cap \(name)", supported ? "yes" : "no")
         }
         out.row("notes", kvm.notes)
+        out.row("trap backend", (kvm.trapBackendUsable ? "usable: " : "UNUSABLE: ") + kvm.trapBackendReason)
+        if let cycles = kvm.probeExitCycles { out.row("probe exit", "\(cycles) cycles (first MMIO exit, cold)") }
+        if kvm.trapBackendUsable { out.row("interrupts", kvm.interruptMechanism) }
 
         out.section("network")
         out.row("network namespace", network.canCreateNamespace ? "yes" : "NO: \(network.namespaceReason)")

@@ -23,13 +23,18 @@ public final class CycleSamples {
     public func reset() { count = 0 }
 
     /// Min, median, p99 and max of the kept samples (sorts a copy; call off the hot path).
-    public func summary() -> CycleSummary? {
-        let n = kept
+    public func summary() -> CycleSummary? { summary(from: 0) }
+
+    /// The same over the samples recorded after the first `start` (e.g. after a warm-up):
+    /// `count` is the samples since then, `kept` those of them still stored.
+    public func summary(from start: Int) -> CycleSummary? {
+        let first = min(max(0, start), kept)
+        let n = kept - first
         guard n > 0 else { return nil }
-        var sorted = Array(UnsafeBufferPointer(start: storage, count: n))
+        var sorted = Array(UnsafeBufferPointer(start: storage + first, count: n))
         sorted.sort()
         func quantile(_ q: Double) -> UInt64 { sorted[min(n - 1, Int((Double(n - 1) * q).rounded()))] }
-        return CycleSummary(count: count, kept: n, min: sorted[0], median: quantile(0.5), p99: quantile(0.99), max: sorted[n - 1])
+        return CycleSummary(count: count - max(0, start), kept: n, min: sorted[0], median: quantile(0.5), p99: quantile(0.99), max: sorted[n - 1])
     }
 }
 

@@ -25,6 +25,24 @@ public final class ExitStatistics {
     }
 
     public func reset() { samples.forEach { $0.reset() } }
+
+    /// Exits so far, per reason (indexed by `ExitReason.rawValue`): a mark to summarize only what
+    /// follows with `summaries(since:)`, e.g. the measured region after a warm-up. Allocates: take
+    /// it once, off the hot path.
+    public func mark() -> [Int] { samples.map(\.count) }
+
+    /// Every reason that occurred since `mark`, with its statistics.
+    public func summaries(since mark: [Int]) -> [ExitSummary] {
+        ExitReason.allCases.compactMap { reason in
+            let start = reason.rawValue < mark.count ? mark[reason.rawValue] : 0
+            return samples[reason.rawValue].summary(from: start).map { ExitSummary(reason: reason.name, cycles: $0) }
+        }
+    }
+
+    /// Exits of `reason` since `mark`.
+    public func count(_ reason: ExitReason, since mark: [Int]) -> Int {
+        samples[reason.rawValue].count - (reason.rawValue < mark.count ? mark[reason.rawValue] : 0)
+    }
 }
 
 /// One exit reason's statistics.

@@ -11,6 +11,7 @@ struct PathCommand: ParsableCommand {
         discussion: """
         Examples:
           vwifi-bench path vwifi --packets 5000
+          vwifi-bench path vwifi --trap kvm --rate 300 --packets 600
           vwifi-bench path vwifi --translation iommu --coalesce-device-model 10 --out /tmp/run
           vwifi-bench path native --direction rx --air none
           vwifi-bench path passthrough --ping 100
@@ -35,6 +36,8 @@ struct PathCommand: ParsableCommand {
     @Option(help: "long or short slot time.") var slot: String?
     @Option(help: "auto, kvm or thread.") var trap: String?
     @Option(help: "exit or ioeventfd.") var doorbell: String?
+    @Option(name: .customLong("kvm-device"), help: "KVM device for --trap kvm|auto (a missing path forces the thread fallback).")
+    var kvmDevice: String?
     @Option(help: "udp, ping or idle.") var workload: String?
     @Option(name: .customLong("timer-hz"), help: "Guest timer tick rate (idle workload).") var timerHz: String?
     @Option(name: .customLong("ring-size"), help: "Descriptors per ring (power of two).") var ringSize: String?
@@ -82,7 +85,7 @@ struct PathCommand: ParsableCommand {
             ("translation", translation), ("coalesce-device-model", coalesceDeviceModel),
             ("coalesce-device", coalesceDevice), ("air", air), ("slot", slot), ("trap", trap),
             ("doorbell", doorbell), ("timer-hz", timerHz), ("ring-size", ringSize), ("warmup", warmup),
-            ("counters", counters),
+            ("counters", counters), ("kvm-device", kvmDevice),
         ]
         for (name, value) in options { if let value { try c.set(name, to: value) } }
         if pagemap { c.pagemap = true }

@@ -25,6 +25,8 @@ import Testing
         #expect(permissions["root"] is Bool)
         let kvm = try #require(top["kvm"] as? [String: Any])
         #expect(kvm["present"] is Bool)
+        #expect(kvm["trap_backend_usable"] is Bool)
+        #expect((kvm["trap_backend_reason"] as? String)?.isEmpty == false)
     }
 
     @Test func tableHasOneSectionPerKeyAndExplainsWhatIsMissing() {
@@ -44,6 +46,8 @@ import Testing
         let kvm = KVMSection.probe(device: "/nonexistent/kvm")
         #expect(!kvm.present)
         #expect(kvm.reason.contains("/nonexistent/kvm"))
+        #expect(!kvm.trapBackendUsable)
+        #expect(kvm.trapBackendReason.contains("/nonexistent/kvm"))
         #expect(kvm.apiVersion == nil)
         let report = MachineReport(cpu: Self.report.cpu, kernel: Self.report.kernel, tsc: Self.report.tsc,
                                    counters: Self.report.counters, permissions: Self.report.permissions,

@@ -1,0 +1,56 @@
+// Which trap backend a run uses: `kvm` (a real vCPU whose doorbell writes are real VM exits) where
+// it works and the run is one the KVM guest program implements, else `thread`, with the reason.
+import Platform
+import VMM
+
+struct TrapBackendDecision: Equatable {
+    enum Backend: String { case kvm, thread, none }
+    let backend: Backend
+    /// What was chosen and why (PathResult.trapReason).
+    let reason: String
+
+    /// Decides for `config`. `--trap kvm` on a run the kvm backend cannot serve is a ConfigError
+    /// naming `trap`; `--trap auto` falls back to `thread` and says why.
+    static func decide(_ config: PathConfig) throws(ConfigError) -> TrapBackendDecision {
+        if config.path == .native { return TrapBackendDecision(backend: .none, reason: "") }
+        if config.trap == .thread {
+            return TrapBackendDecision(backend: .thread, reason: "thread trap chosen with --trap thread")
+        }
+        var problem = unsupported(config)
+        var probeReason = ""
+        if problem == nil {
+            let (machine, reason) = machineCheck(device: config.kvmDevice)
+            problem = machine
+            probeReason = reason
+        }
+        if let problem {
+            if config.trap == .kvm {
+                throw ConfigError(field: "trap", problem: "kvm cannot run this: \(problem)",
+                                  fix: "use --trap thread or --trap auto (which falls back to thread)"
+                                      + (problem.contains("guest program") ? "" : ", or fix the KVM device (see vwifi-bench doctor)"))
+            }
+            return TrapBackendDecision(backend: .thread, reason: "kvm not used: \(problem); fell back to the thread trap")
+        }
+        return TrapBackendDecision(backend: .kvm, reason: "kvm: \(probeReason)")
+    }
+
+    /// Runs the guest program (Guest/guest_driver.s) does not implement.
+    static func unsupported(_ config: PathConfig) -> String? {
+        if config.path != .vwifi {
+            return "the KVM guest program implements the vwifi UDP TX data path only (this run: \(config.path.rawValue))"
+        }
+        if config.workload != .udp || config.direction != .tx {
+            return "the KVM guest program implements the UDP TX data path only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
+        }
+        return nil
+    }
+
+    /// Why this machine cannot run the kvm backend (nil when it can), and what the probe ran.
+    static func machineCheck(device: String) -> (problem: String?, reason: String) {
+        guard CRC32C.hardware else {
+            return ("the CPU lacks SSE4.2, whose crc32 instruction the guest program uses for payload checksums", "")
+        }
+        let availability = KVMProbe.check(device: device)
+        return (availability.usable ? nil : availability.reason, availability.reason)
+    }
+}
