@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Measurement"]),
         .testTarget(name: "VMMTests", dependencies: ["VMM", "Platform", "Measurement"]),
         .testTarget(name: "SystemProbeTests", dependencies: ["SystemProbe", "Measurement"]),
-        .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement"]),
+        .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement", "VMM"]),
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
     ],
     swiftLanguageModes: [.v6]

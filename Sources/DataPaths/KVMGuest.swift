@@ -125,7 +125,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         runner.exitObserver = { [unowned self] reason in self.afterExit(reason) }
         if warmup == 0 { beginMeasuredRegion() }
         do {
-            report = try runner.run(waitTimeoutNanoseconds: 10_000_000_000)
+            report = try runner.run(waitTimeoutNanoseconds: 10_000_000_000, summarizing: false)
         } catch {
             if !control.isStopping { control.fail("KVM guest: \(error)") }
         }
@@ -144,8 +144,8 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
             // No doorbell exit to mark the warm-up's end: the first exit after it does.
             beginMeasuredRegion()
         }
-        account.follow(control)
         hypervisor.follow(control)
+        account.follow(control)
         scanGuest(final: false)
         publishProgress()
         if durationEndNs != 0 && !packetCountLowered && vw_monotonic_ns() >= durationEndNs {
@@ -166,8 +166,9 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         exitMark = runner.statistics.mark()
         kickMark = runner.kickLatencyCycles.count
         control.startMeasuring()
-        account.follow(control)
+        // The user-share account last: its allocation count must not include the other's setup.
         hypervisor.follow(control)
+        account.follow(control)
     }
 
     // MARK: the doorbell exit (BusDevice, called by the run loop during the MMIO exit)

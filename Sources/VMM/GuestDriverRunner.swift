@@ -155,8 +155,10 @@ public final class GuestDriverRunner {
 
     /// Runs the guest on the calling thread (which becomes the vCPU thread) until it reports
     /// done. `waitTimeoutNanoseconds` bounds each wait for an interrupt, so a device model that
-    /// never completes is an error, not a hang.
-    public func run(waitTimeoutNanoseconds: Int64 = 10_000_000_000) throws(VMMError) -> GuestRunReport {
+    /// never completes is an error, not a hang. With `summarizing` false the report leaves the
+    /// cycle summaries out (they sort copies of the samples: allocations a caller that measures
+    /// its own thread may not want before it closed its books; `statistics` keeps them).
+    public func run(waitTimeoutNanoseconds: Int64 = 10_000_000_000, summarizing: Bool = true) throws(VMMError) -> GuestRunReport {
         guard !started else { throw VMMError("GuestDriverRunner.run: the guest already ran; call prepareNextRun() first") }
         started = true
         raisedAtStart = interruptLine.raisedCount
@@ -240,7 +242,7 @@ public final class GuestDriverRunner {
                 break runLoop
             }
         }
-        return report(hostCycles: vw_rdtsc() &- startTSC, stopped: stopped)
+        return report(hostCycles: vw_rdtsc() &- startTSC, stopped: stopped, summarizing: summarizing)
     }
 
     /// Makes the runner ready to run the guest again on the same vCPU (warm-up, then measured
@@ -330,7 +332,7 @@ public final class GuestDriverRunner {
     /// The guest's stamp area, for the device model's thread.
     public var stamps: GuestStampArea { GuestStampArea(ram: ram, layout: layout) }
 
-    private func report(hostCycles: UInt64, stopped: Bool) -> GuestRunReport {
+    private func report(hostCycles: UInt64, stopped: Bool, summarizing: Bool) -> GuestRunReport {
         GuestRunReport(
             stopped: stopped,
             packetsSent: Int(mailbox(GuestMailbox.sent)),
@@ -346,10 +348,10 @@ public final class GuestDriverRunner {
             guestWaits: Int(mailbox(GuestMailbox.waitCount)),
             badCompletionStatus: Int(mailbox(GuestMailbox.badStatus)),
             unknownMMIOAccesses: bus.unknownAccesses,
-            exits: statistics.summaries(),
-            isrEntry: isrEntryCycles.summary(),
-            kickLatency: kickLatencyCycles.summary(),
-            wait: waitCycles.summary(),
+            exits: summarizing ? statistics.summaries() : [],
+            isrEntry: summarizing ? isrEntryCycles.summary() : nil,
+            kickLatency: summarizing ? kickLatencyCycles.summary() : nil,
+            wait: summarizing ? waitCycles.summary() : nil,
             hostCycles: hostCycles)
     }
 }

@@ -34,38 +34,44 @@ public final class MMIOBus {
     }
 
     /// Whether some device covers `address`.
-    public func covers(_ address: UInt64) -> Bool { find(address) != nil }
+    public func covers(_ address: UInt64) -> Bool { find(address) >= 0 }
 
-    private func find(_ address: UInt64) -> Entry? {
-        // Few devices: a linear scan is cheaper than anything clever.
-        for entry in entries where address >= entry.base && address - entry.base < entry.length {
-            return entry
+    /// Index of the entry covering `address`, or -1. Few devices: a linear scan is cheaper than
+    /// anything clever; an index loop, because a generic iterator can allocate in unoptimised
+    /// builds and this runs on every exit.
+    private func find(_ address: UInt64) -> Int {
+        var i = 0
+        while i < entries.count {
+            if address >= entries[i].base && address - entries[i].base < entries[i].length { return i }
+            i += 1
         }
-        return nil
+        return -1
     }
 
     /// Dispatches a guest write. Returns false when no device covers `address`.
     @discardableResult
     public func write(address: UInt64, data: UnsafeRawBufferPointer) -> Bool {
-        guard let entry = find(address) else {
+        let index = find(address)
+        guard index >= 0 else {
             unknownAccesses += 1
             lastUnknownAddress = address
             return false
         }
-        entry.device.write(offset: address - entry.base, data: data)
+        entries[index].device.write(offset: address - entries[index].base, data: data)
         return true
     }
 
     /// Dispatches a guest read into `data` (zeros when no device covers `address`).
     @discardableResult
     public func read(address: UInt64, data: UnsafeMutableRawBufferPointer) -> Bool {
-        guard let entry = find(address) else {
+        let index = find(address)
+        guard index >= 0 else {
             unknownAccesses += 1
             lastUnknownAddress = address
             if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
             return false
         }
-        entry.device.read(offset: address - entry.base, data: data)
+        entries[index].device.read(offset: address - entries[index].base, data: data)
         return true
     }
 }
