@@ -6,10 +6,11 @@
 // the device model's eventfd: no user-space exit at all.
 //
 // CPU accounting: one OS thread does two components' work, so its CPU time is split by mode:
-// user time (guest code, which Linux accounts as user time of the vCPU thread, plus the small
-// user-space run loop) is `guest`; system time (KVM in the kernel: exits, entries, the
-// ioeventfd, waits) is `hypervisor`. Stage stamps and Table 1 categories of the exit handling
-// go to the `hypervisor` account.
+// time in KVM guest mode (the kernel's guest_time of the thread, which it counts inside user
+// time) is `guest`; the rest - KVM in the kernel (exits, entries, ioeventfd, waits: system
+// time) and the user-space run loop and exit dispatch (user time minus guest time) - is
+// `hypervisor`. guest_time is sampled by the scheduler tick: exact over long runs, coarse over
+// short ones. Stage stamps and Table 1 categories of the exit handling go to `hypervisor`.
 import CVWiFiShim
 import Measurement
 import Platform
@@ -288,7 +289,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
 
     /// What the trap backend did, for PathResult.trapReason.
     var notes: String {
-        var parts = ["vCPU thread \(Self.threadName): its user CPU time is reported as guest, its system time (KVM) as hypervisor"]
+        var parts = ["vCPU thread \(Self.threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]
         if doorbell == .ioeventfd {
             parts.append("doorbell absorbed in the kernel by ioeventfd: no user-space exit, so the trap_exit and decode stages are absent and doorbell -> device_model_receipt covers the in-kernel exit and the eventfd wake-up")
         } else {

@@ -167,11 +167,11 @@ extension Pipeline {
                                     translator: translator, socket: modelSide, line: sink,
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
             let guestAccount = p.account(.guest, KVMGuest.threadName)
-            guestAccount.cpuShare = .userOnly
+            guestAccount.cpuShare = .guestMode
             let hypervisorAccount = ThreadAccount(component: .hypervisor, name: KVMGuest.threadName + ":kvm",
                                                   stampCapacity: guestAccount.stamps.capacity,
                                                   stampsEnabled: config.stamps, events: [])
-            hypervisorAccount.cpuShare = .systemOnly
+            hypervisorAccount.cpuShare = .hostMode
             p.accounts.append(hypervisorAccount)
             let guest = try KVMGuest(config: config, account: guestAccount, hypervisor: hypervisorAccount,
                                      control: p.control, tally: p.tally, memory: memory, rings: rings,

@@ -6,9 +6,16 @@ import Measurement
 
 final class ThreadAccount: @unchecked Sendable {
     /// Which part of its thread's CPU time an account reports. A KVM vCPU thread is one OS
-    /// thread doing two components' work: guest code (and the run loop around it) in user mode,
-    /// the hypervisor (KVM) in the kernel. Its two accounts split the thread's time that way.
-    enum CPUShare { case all, userOnly, systemOnly }
+    /// thread doing two components' work: the guest's code (time in KVM guest mode, which the
+    /// kernel samples as the thread's guest_time and counts inside its user time) and the
+    /// hypervisor (the rest: KVM in the kernel, as system time, plus the user-space run loop).
+    enum CPUShare {
+        case all
+        /// Guest mode only: min(user time, guest_time), reported as user time.
+        case guestMode
+        /// Everything but guest mode: user time - guest time, and all system time.
+        case hostMode
+    }
 
     let component: Component
     let name: String
@@ -25,6 +32,8 @@ final class ThreadAccount: @unchecked Sendable {
     private(set) var counterAvailability: [CounterAvailability] = []
     private(set) var tid: Int32 = 0
     private var allocationsAtStart: UInt64 = 0
+    private var guestSecondsAtStart = 0.0
+    private var guestSecondsAtEnd = 0.0
     /// Heap allocation calls this thread made inside the measured region.
     private(set) var measuredAllocations: UInt64 = 0
     /// Set before the thread starts.
@@ -61,6 +70,7 @@ final class ThreadAccount: @unchecked Sendable {
         measuring = true
         for i in 0..<TimeCategory.allCases.count { categoryCycles[i] = 0 }
         startUsage = ThreadUsage.current()
+        if cpuShare != .all { guestSecondsAtStart = ThreadUsage.guestSeconds(tid: tid) ?? 0 }
         counters?.start()
         allocationsAtStart = vw_thread_allocations()
     }
@@ -71,6 +81,7 @@ final class ThreadAccount: @unchecked Sendable {
         measuredAllocations = vw_thread_allocations() &- allocationsAtStart
         counters?.stop()
         endUsage = ThreadUsage.current()
+        if cpuShare != .all { guestSecondsAtEnd = ThreadUsage.guestSeconds(tid: tid) ?? guestSecondsAtStart }
         if let c = counters { counterValues = c.read() }
         counters?.close()
         counters = nil
@@ -102,16 +113,18 @@ final class ThreadAccount: @unchecked Sendable {
     var usage: ThreadUsage? {
         guard let s = startUsage, let e = endUsage else { return nil }
         var u = e - s
+        let guest = min(max(0, u.userSeconds), max(0, guestSecondsAtEnd - guestSecondsAtStart))
         switch cpuShare {
         case .all:
             break
-        case .userOnly:
+        case .guestMode:
+            u.userSeconds = guest
             u.systemSeconds = 0
-            u.cpuSeconds = u.userSeconds
-        case .systemOnly:
-            // Scheduling events belong to the thread once: the user-share account reports them.
-            u.userSeconds = 0
-            u.cpuSeconds = u.systemSeconds
+            u.cpuSeconds = guest
+        case .hostMode:
+            // Scheduling events belong to the thread once: the guest-mode account reports them.
+            u.userSeconds -= guest
+            u.cpuSeconds = u.userSeconds + u.systemSeconds
             u.voluntarySwitches = 0
             u.involuntarySwitches = 0
             u.minorFaults = 0
