@@ -1,5 +1,7 @@
 import CVWiFiShim
 import Glibc
+import Foundation
+import Measurement
 import Testing
 @testable import VMM
 
@@ -184,6 +186,66 @@ struct GuestDriverRunnerTests {
         let runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus)
         memory.ram.storeU64(layout.mailbox + GuestMailbox.txRingCapacity, 48)
         #expect { _ = try runner.run() } throws: { ($0 as? VMMError)?.message.contains("txRingCapacity is not a power of two") == true }
+    }
+
+    @Test func anOfferedRateSendsNoPacketBeforeItsDueTime() throws {
+        let memory = try TestRAM()
+        let layout = GuestLayout(memorySize: memory.ram.size)
+        var parameters = GuestDriverParameters.standard(layout: layout, packetCount: 40, payloadLength: 200,
+                                                        bufferCount: 8, ringCapacity: 8)
+        let interval = UInt64(TSCClock.shared.hz / 4_000)   // 250 us apart
+        parameters.txIntervalTicks = interval
+        let vm = try KVMVirtualMachine(ram: memory.ram)
+        let device = FakeTXDevice(ram: memory.ram, parameters: parameters, mode: .exit)
+        let bus = MMIOBus()
+        try bus.insert(device, base: parameters.doorbellAddress, length: 4)
+        let runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus)
+        #expect { _ = try runner.run() } throws: { ($0 as? VMMError)?.message.contains("tscHz") == true }
+        try runner.prepareNextRun()
+        runner.tscHz = TSCClock.shared.hz
+        device.start(interruptLine: runner.interruptLine)
+        defer { device.shutdown() }
+        let report = try runner.run(waitTimeoutNanoseconds: 5_000_000_000)
+        #expect(report.packetsReclaimed == 40)
+        #expect(device.failures.isEmpty, "\(device.failures.prefix(5))")
+        let start = runner.mailbox(GuestMailbox.startTSC)
+        #expect(start > 0)
+        var early: [Int] = []
+        for seq in 0..<40 where runner.guestStamp(seq: seq, .fill) < start + UInt64(seq) * interval { early.append(seq) }
+        #expect(early.isEmpty, "packets filled before their due time: \(early)")
+        #expect(report.guestWaits >= 39)   // it waited for (almost) every due time
+    }
+
+    @Test func requestStopAndTheExitObserverEndARunEarly() throws {
+        let memory = try TestRAM()
+        let layout = GuestLayout(memorySize: memory.ram.size)
+        // A device that never completes: the guest fills its two buffers and waits for ever.
+        let parameters = GuestDriverParameters.standard(layout: layout, packetCount: 10, payloadLength: 64,
+                                                        bufferCount: 2, ringCapacity: 8)
+        let vm = try KVMVirtualMachine(ram: memory.ram)
+        let bus = MMIOBus()
+        try bus.insert(RecordingDevice(), base: parameters.doorbellAddress, length: 4)
+        let runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus)
+        let line = runner.interruptLine
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { line.requestStop() }
+        let report = try runner.run(waitTimeoutNanoseconds: 5_000_000_000)
+        #expect(report.stopped)
+        #expect(report.packetsSent == 2 && report.packetsReclaimed == 0)
+        #expect(report.interruptsRaised == 0)   // a stop is not an interrupt
+
+        let other = try TestRAM()
+        let vm2 = try KVMVirtualMachine(ram: other.ram)
+        let bus2 = MMIOBus()
+        try bus2.insert(RecordingDevice(), base: parameters.doorbellAddress, length: 4)
+        let runner2 = try GuestDriverRunner(vm: vm2, layout: layout, parameters: parameters, bus: bus2)
+        var seen: [ExitReason] = []
+        runner2.exitObserver = { reason in
+            seen.append(reason)
+            return seen.count < 2
+        }
+        let second = try runner2.run(waitTimeoutNanoseconds: 5_000_000_000)
+        #expect(second.stopped)
+        #expect(seen == [.mmioWrite, .mmioWrite])
     }
 
     static func describe(_ report: GuestRunReport, runner: GuestDriverRunner, packets: Int) -> String {
