@@ -76,7 +76,9 @@ struct KVMPathTests {
         let r = try run { $0.rate = 2_000; $0.packets = 120 }
         expectIntact(r, 120)
         #expect(r.summary.framesPerSecond > 0)
-        #expect(r.summary.framesPerSecond <= 2_000 * 1.1, "\(r.summary.framesPerSecond) frames/s at an offered 2000")
+        // Unpaced, this path carries several times 2000 frames/s (air none); the margin only
+        // absorbs a late first delivery on a busy machine. VMMTests check no packet leaves early.
+        #expect(r.summary.framesPerSecond <= 2_000 * 1.5, "\(r.summary.framesPerSecond) frames/s at an offered 2000")
         #expect(r.exits.contains { $0.reason == "pio_out" })   // the guest waits for its due times
     }
 
