@@ -282,11 +282,6 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         return rows
     }
 
-    /// User-space MMIO exits of the measured region (0 with ioeventfd).
-    var userSpaceMMIOExits: Int {
-        runner.map { $0.statistics.count(.mmioWrite, since: exitMark) + $0.statistics.count(.mmioRead, since: exitMark) } ?? 0
-    }
-
     /// What the trap backend did, for PathResult.trapReason.
     var notes: String {
         var parts = ["vCPU thread \(Self.threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]

@@ -180,7 +180,6 @@ extension Pipeline {
             sink.line = guest.line
             p.kvmGuest = guest
             p.trapBackendName = "kvm"
-            p.trapReason = guest.notes
             p.add(KVMGuest.threadName) { guest.run() }
             p.closers.append { guest.line.requestStop() }
         } else {

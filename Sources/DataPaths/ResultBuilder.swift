@@ -71,7 +71,7 @@ struct ResultBuilder {
         let rtt = p.guest?.rttCycles ?? p.app?.rttCycles ?? []
         result.rttMs = rtt.map { clock.seconds(cycles: Double($0)) * 1e3 }
         result.drops = drops()
-        result.trapReason = p.trapReason
+        result.trapReason = [p.trapReason, p.kvmGuest?.notes ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
         if vw_allocation_counting_active() != 0 {
             // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread
             // as its user-time account: list the thread once.
