@@ -62,6 +62,11 @@ public enum SuiteParser {
         let defaults = try optional(top["defaults"]) { (n: Node) throws(SuiteError) in try optionPairs(n, "defaults", fail) } ?? []
         let quickDefaults = try optional(top["quick_defaults"]) { (n: Node) throws(SuiteError) in try optionPairs(n, "quick_defaults", fail) } ?? []
 
+        // Check the option values now, so a bad default is reported at its own field.
+        var probe = PathConfig(path: .vwifi)
+        try apply(defaults, to: &probe, prefix: "defaults", fail)
+        try apply(quickDefaults, to: &probe, prefix: "quick_defaults", fail)
+
         guard let expNode = top["experiments"] else {
             throw fail("experiments", "is missing", "list at least one experiment; see Workloads/README.md")
         }
