@@ -44,6 +44,7 @@ func oneExperiment(_ body: String) -> String {
         #expect(quick.first { $0.experiment == "fig5-native" }!.config.packets == 1000)
         #expect(quick.first { $0.experiment == "extra-path-software" }!.config.packets == 600)
         #expect(quick.first { $0.experiment == "cpu-vm-idle" }!.config.duration == 1)
+        #expect(quick.filter { $0.config.workload != .idle }.allSatisfy { $0.config.duration == nil })
     }
 
     @Test func fullPaperSuiteFitsTheTimeBudget() throws {
