@@ -68,6 +68,11 @@ public enum Compare {
 
     public static let defaultThresholdPercent = 10.0
 
+    /// The CLI's exit status for a finished comparison: 0, or 3 when something regressed
+    /// beyond the threshold. (A `CompareError` is a usage error: 2.)
+    public static func exitStatus(_ c: Comparison) -> Int32 { c.regressions.isEmpty ? 0 : 3 }
+    public static let usageErrorStatus: Int32 = 2
+
     public static func run(baseline: String, candidate: String, thresholdPercent: Double = defaultThresholdPercent) throws(CompareError) -> Comparison {
         let b = ResultsDirectory(path: baseline), c = ResultsDirectory(path: candidate)
         for (d, role) in [(b, "baseline"), (c, "candidate")] {

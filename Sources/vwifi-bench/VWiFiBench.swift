@@ -8,5 +8,5 @@ struct VWiFiBench: ParsableCommand {
         commandName: "vwifi-bench",
         abstract: "Benchmark and profile the Native, VM-Passthrough and Virtual WiFi data paths.",
         version: ToolVersion.string,
-        subcommands: [])
+        subcommands: [RunCommand.self, PlotCommand.self, CompareCommand.self])
 }
