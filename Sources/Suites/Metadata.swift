@@ -25,6 +25,7 @@ public struct Metadata: Sendable {
         f["started_at"] = .string(Self.iso(started))
         f["git"] = git.map { .object(["commit": .string($0.commit), "dirty": .bool($0.dirty)]) } ?? .null
         f["machine"] = machine ?? .null
+        f["placement"] = machine?["placement"] ?? Self.placement()
         // Promote the report's main sections so readers find them at the top level.
         for key in ["cpu", "kernel", "tsc", "counters", "permissions", "numa", "kvm", "network", "tools"] {
             if let v = machine?[key] { f[key] = v }
@@ -88,6 +89,17 @@ public struct Metadata: Sendable {
     public var warnings: [String] {
         if case .array(let a) = fields["warnings"] { return a.compactMap { if case .string(let s) = $0 { s } else { nil } } }
         return []
+    }
+
+    /// The CPUs this process may run on and the online count (the harness's own placement; the
+    /// data path's per-thread placement is in the machine report when SystemProbe provides it).
+    static func placement() -> JSONValue {
+        var o: [String: JSONValue] = ["online_cpus": .number(Double(ProcessInfo.processInfo.activeProcessorCount))]
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) {
+            o["cpus_allowed"] = .string(line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return .object(o)
     }
 
     static func num(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }

@@ -14,10 +14,14 @@ final class FakeExecutor: PathExecutor {
     let failWhen: (@Sendable (PathConfig) -> Bool)?
     /// Scales every CPU figure (to make a "regressed" candidate).
     let cpuScale: Double
+    /// Scales the CPU figures of one path only (to make a run disagree with the paper).
+    let pathCPUScale: [PathKind: Double]
 
-    init(cancelAfter: Int? = nil, cpuScale: Double = 1, failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
+    init(cancelAfter: Int? = nil, cpuScale: Double = 1, pathCPUScale: [PathKind: Double] = [:],
+         failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
         self.cancelAfter = cancelAfter
         self.cpuScale = cpuScale
+        self.pathCPUScale = pathCPUScale
         self.failWhen = failWhen
     }
 
@@ -72,7 +76,7 @@ final class FakeExecutor: PathExecutor {
                          (.device, 30)]
             }
         }
-        r.cpu = parts.map { ComponentCPU(component: $0.0, userSeconds: 0, systemSeconds: 0, cpuPercent: jitter($0.1 * cpuScale)) }
+        r.cpu = parts.map { ComponentCPU(component: $0.0, userSeconds: 0, systemSeconds: 0, cpuPercent: jitter($0.1 * cpuScale * (pathCPUScale[config.path] ?? 1))) }
         s.hostCPUPercent = r.cpu.filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent }
         s.deviceCPUPercent = r.cpu.filter { !$0.countedAsHost }.reduce(0) { $0 + $1.cpuPercent }
         // Extra-path stages (vwifi TX).

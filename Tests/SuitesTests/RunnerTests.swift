@@ -161,4 +161,16 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         let out = try runSuite("quick.yaml")
         #expect(out.warnings.contains { $0.contains("min-max") })
     }
+
+    @Test func summarySaysDisagreesWhenTheMeasurementDoes() throws {
+        // A vwifi path cheaper than native contradicts the paper's CPU ordering and savings.
+        let out = try runSuite("paper.yaml", executor: FakeExecutor(pathCPUScale: [.vwifi: 0.2]), only: ["fig7"])
+        let summary = try String(contentsOfFile: out.directory + "/SUMMARY.md", encoding: .utf8)
+        #expect(summary.contains("## CPU ordering: **disagrees**"))
+        #expect(summary.contains("## Latency ordering: *not measured in this run*"))
+        let agreeing = try runSuite("paper.yaml", only: ["fig7", "fig8"])
+        let s2 = try String(contentsOfFile: agreeing.directory + "/SUMMARY.md", encoding: .utf8)
+        #expect(s2.contains("## CPU ordering: **agrees**"))
+        #expect(s2.contains("## Interrupt rate: **agrees**"))
+    }
 }
