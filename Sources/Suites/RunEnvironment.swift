@@ -96,3 +96,17 @@ public struct BasicRunEnvironment: RunEnvironment {
         return .object(o)
     }
 }
+
+/// Git and /proc/stat as `BasicRunEnvironment`, with the machine report from a closure: how the
+/// CLI plugs in SystemProbe, e.g. `ReportingRunEnvironment { JSONValue.from(MachineReport.probe()) }`.
+public struct ReportingRunEnvironment: RunEnvironment {
+    public var directory: String
+    public var report: @Sendable () -> JSONValue?
+    public init(directory: String = FileManager.default.currentDirectoryPath, report: @escaping @Sendable () -> JSONValue?) {
+        self.directory = directory
+        self.report = report
+    }
+    public func machineReport() -> JSONValue? { report() }
+    public func gitRevision() -> GitRevision? { GitRevision.lookUp(in: directory) }
+    public func cpuTimes() -> CPUTimes? { CPUTimes.read() }
+}

@@ -58,15 +58,18 @@ public struct SuiteRunner: Sendable {
         try meta.write(to: dir)
 
         progress.begin(runs: plan.runs.count, estimatedSeconds: plan.estimatedSeconds)
-        var remaining = plan.estimatedSeconds
+        var estimatedDone = 0.0
         for (done, step) in plan.runs.enumerated() {
             if control.isCancelled { interrupted = true; break }
             let point = plan.points[step.pointIndex]
-            remaining -= step.estimatedSeconds
+            defer { estimatedDone += step.estimatedSeconds }
             if failed[step.pointIndex] != nil { continue }
             let label = point.displayName + (step.isWarmup ? " (warm-up)" : " #\(step.repetition! + 1)")
-            progress.step(done: done, of: plan.runs.count, label: label, elapsed: Date().timeIntervalSince(started),
-                          remainingEstimate: max(0, remaining + step.estimatedSeconds))
+            // ETA: the estimate still ahead, scaled by how the estimate has fared so far.
+            let elapsedNow = Date().timeIntervalSince(started)
+            let pace = estimatedDone > 1 ? elapsedNow / estimatedDone : 1
+            progress.step(done: done, of: plan.runs.count, label: label, elapsed: elapsedNow,
+                          remainingEstimate: (plan.estimatedSeconds - estimatedDone) * pace)
             let gap = options.probeGaps ? NoiseProbe.maxGapMicroseconds() : 0
             let before = environment.cpuTimes()
             let t0 = Date()

@@ -42,7 +42,7 @@ public enum SummaryReport {
     static func pct(_ r: Double) -> String { (r >= 0 ? "+" : "") + Format.number(r * 100, decimals: 0) + "%" }
 
     static func throughput(_ dir: ResultsDirectory) -> Finding {
-        let rows = dir.records(ResultFiles.fig5Throughput).filter { $0["point"] == "default" || $0["point"] == nil || true }
+        let rows = dir.records(ResultFiles.fig5Throughput)
         var parts: [String] = []
         var ok = true
         var any = false
