@@ -60,7 +60,10 @@ struct RunCommand: ParsableCommand {
         let control = RunControl()
         let executor: any PathExecutor
         do { executor = try makeExecutor() } catch { fail("error: \(error)", code: 1) }
-        let runner = SuiteRunner(suite: parsed, executor: executor, environment: BasicRunEnvironment(), options: options,
+        // INTEGRATOR: pass SystemProbe's report, e.g.
+        // `ReportingRunEnvironment { JSONValue.from(MachineReport.probe()) }`.
+        let environment: any RunEnvironment = BasicRunEnvironment()
+        let runner = SuiteRunner(suite: parsed, executor: executor, environment: environment, options: options,
                                  control: control, progress: defaultProgressReporter())
         let measured = plan.runs.filter { !$0.isWarmup }.count
         print("suite \(parsed.name): \(plan.points.count) points x \(plan.repetitions) repetitions = \(measured) runs "

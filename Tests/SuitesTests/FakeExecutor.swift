@@ -16,9 +16,12 @@ final class FakeExecutor: PathExecutor {
     let cpuScale: Double
     /// Scales the CPU figures of one path only (to make a run disagree with the paper).
     let pathCPUScale: [PathKind: Double]
+    /// Relative jitter of goodput (a noisy machine).
+    let goodputJitter: Double
 
     init(cancelAfter: Int? = nil, cpuScale: Double = 1, pathCPUScale: [PathKind: Double] = [:],
-         failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
+         goodputJitter: Double = 0.02, failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
+        self.goodputJitter = goodputJitter
         self.cancelAfter = cancelAfter
         self.cpuScale = cpuScale
         self.pathCPUScale = pathCPUScale
@@ -46,7 +49,7 @@ final class FakeExecutor: PathExecutor {
         case .udp:
             s.packetsSent = config.packets
             s.packetsDelivered = config.packets
-            s.goodputMbps = jitter(config.direction == .tx ? 22.6 : 18.2)
+            s.goodputMbps = jitter(config.direction == .tx ? 22.6 : 18.2, goodputJitter)
             s.framesPerSecond = s.goodputMbps * 1e6 / (1450 * 8)
             s.interruptsPhysical = config.packets / config.coalesceDevice
             s.interruptsVirtual = vm ? Int(Double(config.packets) / coalesce) : 0

@@ -1,5 +1,6 @@
 import DataPaths
 import Foundation
+import Synchronization
 import Testing
 @testable import Suites
 
@@ -18,7 +19,19 @@ func temporaryDirectory() -> String {
 }
 
 /// Runs a suite with the fake executor into a fresh temporary results root.
+/// Steal time grows by 10 % of all CPU time between any two readings: a very noisy host.
+final class StealingEnvironment: RunEnvironment {
+    let ticks = Mutex<UInt64>(0)
+    func machineReport() -> JSONValue? { nil }
+    func gitRevision() -> GitRevision? { nil }
+    func cpuTimes() -> CPUTimes? {
+        let t = ticks.withLock { $0 += 1; return $0 }
+        return CPUTimes(busy: 50 * t, idle: 40 * t, steal: 10 * t)
+    }
+}
+
 func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeExecutor(), control: RunControl = RunControl(),
+              environment: any RunEnvironment = FixedEnvironment(),
               runID: String = "run", root: String = temporaryDirectory(), repetitions: Int? = nil,
               only: [String] = [], charts: Bool = false) throws -> RunOutcome {
     let suite = try SuiteParser.load(path: repositoryRoot + "/Workloads/" + file)
@@ -31,7 +44,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
     o.probeGaps = false
     o.repetitions = repetitions
     o.only = only
-    return try SuiteRunner(suite: suite, executor: executor, environment: FixedEnvironment(), options: o, control: control).run()
+    return try SuiteRunner(suite: suite, executor: executor, environment: environment, options: o, control: control).run()
 }
 
 @Suite struct RunnerTests {
@@ -172,5 +185,18 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         let s2 = try String(contentsOfFile: agreeing.directory + "/SUMMARY.md", encoding: .utf8)
         #expect(s2.contains("## CPU ordering: **agrees**"))
         #expect(s2.contains("## Interrupt rate: **agrees**"))
+    }
+
+    @Test func noisyMachineAndWideSpreadGetWarningsSayingWhatToDo() throws {
+        let out = try runSuite("quick.yaml", executor: FakeExecutor(goodputJitter: 0.5), environment: StealingEnvironment(),
+                               repetitions: 6, only: ["thr-native"])
+        #expect(out.warnings.contains { $0.hasPrefix("thr-native: steal time reached 10%") && $0.contains("rerun") })
+        #expect(out.warnings.contains { $0.hasPrefix("thr-native: goodput_mbps spreads") && $0.contains("--repetitions 12") })
+        #expect(!out.warnings.contains { $0.contains("min-max") })
+        let raw = ResultsDirectory(path: out.directory).records(ResultFiles.rawSamples)
+        #expect(raw.count == 6 && raw.allSatisfy { $0["steal_percent"] == "10" })
+        let meta = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: out.directory + "/metadata.json")))
+        #expect(meta["noise"]?["runs_with_steal_over_5_percent"] == .number(6))
+        #expect(meta["git"] == .null)
     }
 }
