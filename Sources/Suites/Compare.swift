@@ -51,18 +51,18 @@ public enum Compare {
     }
 
     static let specs: [FileSpec] = [
-        FileSpec(file: ResultFiles.fig5Throughput, keys: ["scenario", "protocol", "direction", "point"],
+        FileSpec(file: ResultLayout.fig5Throughput, keys: ["scenario", "protocol", "direction", "point"],
                  metrics: [Metric(column: "goodput_mbps", higherIsBetter: true, low: "ci95_low", high: "ci95_high")]),
-        FileSpec(file: ResultFiles.fig5Latency, keys: ["scenario", "point"],
+        FileSpec(file: ResultLayout.fig5Latency, keys: ["scenario", "point"],
                  metrics: [Metric(column: "rtt_ms_median", higherIsBetter: false, low: "ci95_low", high: "ci95_high")]),
-        FileSpec(file: ResultFiles.fig6, keys: ["translation", "stage", "point"],
+        FileSpec(file: ResultLayout.fig6, keys: ["translation", "stage", "point"],
                  metrics: [Metric(column: "cycles_median", higherIsBetter: false, low: "ci95_low", high: "ci95_high")]),
-        FileSpec(file: ResultFiles.fig7, keys: ["scenario", "component", "point"],
+        FileSpec(file: ResultLayout.fig7, keys: ["scenario", "component", "point"],
                  metrics: [Metric(column: "cpu_percent", higherIsBetter: false, low: "ci95_low", high: "ci95_high")]),
-        FileSpec(file: ResultFiles.fig8, keys: ["configuration", "point"],
+        FileSpec(file: ResultLayout.fig8, keys: ["configuration", "point"],
                  metrics: [Metric(column: "cpu_percent", higherIsBetter: false, low: "ci95_low", high: "ci95_high"),
                            Metric(column: "goodput_mbps", higherIsBetter: true, low: nil, high: nil)]),
-        FileSpec(file: ResultFiles.table1, keys: ["scenario", "component", "category", "point"],
+        FileSpec(file: ResultLayout.table1, keys: ["scenario", "component", "category", "point"],
                  metrics: [Metric(column: "percent_of_total", higherIsBetter: false, low: nil, high: nil)]),
     ]
 

@@ -10,22 +10,22 @@ public enum FigureTables {
     /// All figure tables and raw files, by file name.
     public static func all(_ points: [PointRecords]) -> [(String, CSVTable)] {
         [
-            (ResultFiles.fig5Throughput, fig5Throughput(points)),
-            (ResultFiles.fig5Latency, fig5Latency(points)),
-            (ResultFiles.fig6, fig6(points)),
-            (ResultFiles.fig7, fig7(points)),
-            (ResultFiles.fig8, fig8(points)),
-            (ResultFiles.table1, table1(points)),
+            (ResultLayout.fig5Throughput, fig5Throughput(points)),
+            (ResultLayout.fig5Latency, fig5Latency(points)),
+            (ResultLayout.fig6, fig6(points)),
+            (ResultLayout.fig7, fig7(points)),
+            (ResultLayout.fig8, fig8(points)),
+            (ResultLayout.table1, table1(points)),
         ] + raw(points)
     }
 
     public static func raw(_ points: [PointRecords]) -> [(String, CSVTable)] {
         [
-            (ResultFiles.rawSamples, rawSamples(points)),
-            (ResultFiles.rawStages, rawStages(points)),
-            (ResultFiles.rawCPU, rawCPU(points)),
-            (ResultFiles.rawCategories, rawCategories(points)),
-            (ResultFiles.rawRTT, rawRTT(points)),
+            (ResultLayout.rawSamples, rawSamples(points)),
+            (ResultLayout.rawStages, rawStages(points)),
+            (ResultLayout.rawCPU, rawCPU(points)),
+            (ResultLayout.rawCategories, rawCategories(points)),
+            (ResultLayout.rawRTT, rawRTT(points)),
         ]
     }
 
@@ -34,7 +34,7 @@ public enum FigureTables {
     }
 
     public static func fig5Throughput(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.fig5ThroughputColumns
+        var t = CSVTable(header: ResultLayout.fig5ThroughputColumns
                          + ["ci_exact", "experiment", "point", "paper_goodput_mbps"])
         for p in measured(points, .fig5Throughput) {
             let c = p.point.config
@@ -50,7 +50,7 @@ public enum FigureTables {
     /// The median and its interval are over per-repetition medians (a repetition is the unit of
     /// independent measurement); the p99 pools every echo of every repetition.
     public static func fig5Latency(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.fig5LatencyColumns
+        var t = CSVTable(header: ResultLayout.fig5LatencyColumns
                          + ["repetitions", "ci_exact", "experiment", "point", "paper_rtt_ms"])
         for p in measured(points, .fig5Latency) {
             let perRep = p.runs.map { $0.result.rttMedianMs }.filter { $0.isFinite }
@@ -66,7 +66,7 @@ public enum FigureTables {
     /// Stage order follows the first repetition; `share` is the stage's median over the sum of
     /// the stage medians of the same point.
     public static func fig6(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.fig6Columns
+        var t = CSVTable(header: ResultLayout.fig6Columns
                          + ["ci95_low", "ci95_high", "count", "repetitions", "order", "experiment", "point",
                             "paper_total_cycles"])
         for p in measured(points, .fig6) {
@@ -98,7 +98,7 @@ public enum FigureTables {
     /// scenario adds `system`: machine-wide busy CPU. `device` stands for hardware and is marked
     /// `counted_as_host = false`.
     public static func fig7(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.fig7Columns
+        var t = CSVTable(header: ResultLayout.fig7Columns
                          + ["counted_as_host", "ci95_low", "ci95_high", "repetitions", "experiment", "point",
                             "paper_total_percent"])
         for p in measured(points, .fig7) {
@@ -121,7 +121,7 @@ public enum FigureTables {
     }
 
     public static func fig8(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.fig8Columns
+        var t = CSVTable(header: ResultLayout.fig8Columns
                          + ["physical_interrupts_per_s", "device_cpu_percent", "ci_exact", "repetitions", "experiment",
                             "point", "paper_cpu_percent"])
         for p in measured(points, .fig8) {
@@ -140,7 +140,7 @@ public enum FigureTables {
 
     /// Per repetition: category cycles over the run's wall cycles x 100; then the median.
     public static func table1(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.table1Columns
+        var t = CSVTable(header: ResultLayout.table1Columns
                          + ["cycles_median", "repetitions", "experiment", "point", "paper_percent"])
         for p in measured(points, .table1) {
             var keys: [(Component, TimeCategory)] = []
@@ -168,7 +168,7 @@ public enum FigureTables {
         [p.point.experiment, p.point.figure.rawValue, p.point.label, p.point.rowName, "\(r.repetition)", "\(r.seed)"]
     }
 
-    public static let rawSampleColumns = ResultFiles.rawKeyColumns + [
+    public static let rawSampleColumns = ResultLayout.rawKeyColumns + [
         "path", "direction", "workload", "translation", "coalesce_device_model", "coalesce_device",
         "packets_sent", "packets_delivered", "packets_dropped", "goodput_mbps", "frames_per_s",
         "interrupts_physical", "interrupts_virtual", "exits", "host_cpu_percent", "device_cpu_percent",
@@ -201,7 +201,7 @@ public enum FigureTables {
     }
 
     public static func rawStages(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.rawKeyColumns + ["stage", "chain", "count", "cycles_median", "cycles_p90",
+        var t = CSVTable(header: ResultLayout.rawKeyColumns + ["stage", "chain", "count", "cycles_median", "cycles_p90",
                                                               "cycles_p99", "cycles_mean"])
         for p in points { for r in p.runs { for s in r.result.stages {
             t.append(key(p, r) + [s.stage, s.chain, "\(s.count)", n(s.cyclesMedian, 1), n(s.cyclesP90, 1),
@@ -211,7 +211,7 @@ public enum FigureTables {
     }
 
     public static func rawCPU(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.rawKeyColumns + ["component", "user_seconds", "system_seconds", "cpu_percent",
+        var t = CSVTable(header: ResultLayout.rawKeyColumns + ["component", "user_seconds", "system_seconds", "cpu_percent",
                                                               "counted_as_host", "voluntary_switches",
                                                               "involuntary_switches"])
         for p in points { for r in p.runs { for c in r.result.cpu {
@@ -222,7 +222,7 @@ public enum FigureTables {
     }
 
     public static func rawCategories(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.rawKeyColumns + ["component", "category", "cycles", "wall_cycles",
+        var t = CSVTable(header: ResultLayout.rawKeyColumns + ["component", "category", "cycles", "wall_cycles",
                                                               "percent_of_total"])
         for p in points { for r in p.runs { for c in r.result.categories {
             let w = r.result.wallCycles
@@ -233,7 +233,7 @@ public enum FigureTables {
     }
 
     public static func rawRTT(_ points: [PointRecords]) -> CSVTable {
-        var t = CSVTable(header: ResultFiles.rawKeyColumns + ["echo", "rtt_ms"])
+        var t = CSVTable(header: ResultLayout.rawKeyColumns + ["echo", "rtt_ms"])
         for p in points { for r in p.runs { for (i, x) in r.result.rttMs.enumerated() {
             t.append(key(p, r) + ["\(i)", n(x, 4)])
         } } }

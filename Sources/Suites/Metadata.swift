@@ -83,7 +83,7 @@ public struct Metadata: Sendable {
     func write(to dir: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try enc.encode(JSONValue.object(fields)), to: (dir as NSString).appendingPathComponent(ResultFiles.metadata))
+        try AtomicFile.write(try enc.encode(JSONValue.object(fields)), to: (dir as NSString).appendingPathComponent(ResultLayout.metadata))
     }
 
     public var warnings: [String] {

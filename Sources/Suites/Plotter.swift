@@ -39,7 +39,7 @@ public enum Plotter {
     /// Writes plotdata/*.dat and plotdata/vars.gp for `directory`.
     public static func writePlotData(directory: String) throws {
         let results = ResultsDirectory(path: directory)
-        let out = (directory as NSString).appendingPathComponent(ResultFiles.plotDataDirectory)
+        let out = (directory as NSString).appendingPathComponent(ResultLayout.plotDataDirectory)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var vars: [String] = ["# Written by vwifi-bench from the CSVs and PaperReference; read by plots/*.gp"]
         func save(_ name: String, _ lines: [String]) throws {
@@ -56,7 +56,7 @@ public enum Plotter {
         }
 
         // Figure 5(a): TX and RX goodput per scenario.
-        let thr = dir(results, ResultFiles.fig5Throughput)
+        let thr = dir(results, ResultLayout.fig5Throughput)
         var fig5a = ["# idx scenario tx tx_lo tx_hi rx rx_lo rx_hi paper_tx paper_rx"]
         let scen5 = ordered(Set(thr.compactMap { $0["scenario"] }), scenarioOrder)
         for (i, s) in scen5.enumerated() {
@@ -70,7 +70,7 @@ public enum Plotter {
         vars.append("fig5_nthroughput = \(scen5.count)")
 
         // Figure 5(c): round-trip time per scenario.
-        let lat = firstPerKey(dir(results, ResultFiles.fig5Latency), "scenario")
+        let lat = firstPerKey(dir(results, ResultLayout.fig5Latency), "scenario")
         var fig5c = ["# idx scenario rtt lo hi p99 paper"]
         for (i, s) in ordered(lat.keys, scenarioOrder).enumerated() {
             let r = lat[s]!
@@ -81,7 +81,7 @@ public enum Plotter {
         vars.append("fig5_nlatency = \(lat.count)")
 
         // Figure 6: stacked stage cycles per translation mode (cumulative columns for stacking).
-        let st = dir(results, ResultFiles.fig6)
+        let st = dir(results, ResultLayout.fig6)
         var stages: [String] = []
         for r in st { if let s = r["stage"], !stages.contains(s) { stages.append(s) } }
         let translations = ordered(Set(st.compactMap { $0["translation"] }), ["software", "iommu"])
@@ -101,7 +101,7 @@ public enum Plotter {
         vars.append("fig6_stages = \"\(stages.map(gnuplotWord).joined(separator: " "))\"")
 
         // Figure 7: stacked host CPU per scenario; the device (hardware stand-in) apart.
-        let cpu = dir(results, ResultFiles.fig7)
+        let cpu = dir(results, ResultLayout.fig7)
         let scen7 = ordered(Set(cpu.compactMap { $0["scenario"] }), scenarioOrder)
         let comps = hostComponents.filter { c in cpu.contains { $0["component"] == c } }
             + Set(cpu.compactMap { $0["component"] }).filter { !hostComponents.contains($0) && $0 != "device" }.sorted()
@@ -122,7 +122,7 @@ public enum Plotter {
         vars.append("fig7_components = \"\(comps.map(gnuplotWord).joined(separator: " "))\"")
 
         // Figure 8: CPU per optimization, interrupts per second.
-        let opt = firstPerKey(dir(results, ResultFiles.fig8), "configuration")
+        let opt = firstPerKey(dir(results, ResultLayout.fig8), "configuration")
         var fig8 = ["# idx configuration cpu lo hi paper virq_per_s pirq_per_s goodput"]
         for (i, c) in ordered(opt.keys, configurationOrder).enumerated() {
             let r = opt[c]!
@@ -135,7 +135,7 @@ public enum Plotter {
         vars.append("paper_interrupts_per_s = \(Format.number(PaperReference.interruptsPerSecond))")
 
         // Table 1: percent of total per category (summed over components) for each scenario.
-        let t1 = dir(results, ResultFiles.table1)
+        let t1 = dir(results, ResultLayout.table1)
         var cats: [String] = []
         for r in t1 { if let c = r["category"], !cats.contains(c) { cats.append(c) } }
         let scen1 = ["vwifi", "passthrough", "native"]

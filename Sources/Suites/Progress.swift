@@ -22,10 +22,10 @@ public struct SilentProgress: ProgressReporter {
 public struct LineProgress: ProgressReporter {
     public init() {}
     public func begin(runs: Int, estimatedSeconds: Double) {
-        StandardError.write("\(runs) runs, estimated \(Duration.text(estimatedSeconds))\n")
+        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
     }
     public func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double) {
-        StandardError.write("[\(done + 1)/\(total)] \(label)  elapsed \(Duration.text(elapsed)), ETA \(Duration.text(remainingEstimate))\n")
+        StandardError.write("[\(done + 1)/\(total)] \(label)  elapsed \(DurationText.format(elapsed)), ETA \(DurationText.format(remainingEstimate))\n")
     }
     public func note(_ line: String) { StandardError.write(line + "\n") }
     public func end() {}
@@ -35,7 +35,7 @@ public struct LineProgress: ProgressReporter {
 public struct TerminalProgress: ProgressReporter {
     public init() {}
     public func begin(runs: Int, estimatedSeconds: Double) {
-        StandardError.write("\(runs) runs, estimated \(Duration.text(estimatedSeconds))\n")
+        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
     }
     public func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double) {
         let width = 30
@@ -43,7 +43,7 @@ public struct TerminalProgress: ProgressReporter {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         var name = label
         if name.count > 38 { name = String(name.prefix(37)) + "…" }
-        StandardError.write("\r\u{1B}[K[\(bar)] \(done)/\(total) ETA \(Duration.text(remainingEstimate))  \(name)")
+        StandardError.write("\r\u{1B}[K[\(bar)] \(done)/\(total) ETA \(DurationText.format(remainingEstimate))  \(name)")
     }
     public func note(_ line: String) { StandardError.write("\r\u{1B}[K" + line + "\n") }
     public func end() { StandardError.write("\r\u{1B}[K") }
@@ -68,8 +68,8 @@ enum StandardError {
     }
 }
 
-enum Duration {
-    static func text(_ s: Double) -> String {
+enum DurationText {
+    static func format(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "?" }
         let t = Int(s.rounded())
         return t >= 60 ? "\(t / 60)m\(String(format: "%02d", t % 60))s" : "\(t)s"

@@ -16,8 +16,8 @@ public struct ResultsDirectory: Sendable {
 
     /// True when the directory holds at least one figure table.
     public var looksLikeResults: Bool {
-        [ResultFiles.fig5Throughput, ResultFiles.fig5Latency, ResultFiles.fig6, ResultFiles.fig7, ResultFiles.fig8,
-         ResultFiles.table1].contains { FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent($0)) }
+        [ResultLayout.fig5Throughput, ResultLayout.fig5Latency, ResultLayout.fig6, ResultLayout.fig7, ResultLayout.fig8,
+         ResultLayout.table1].contains { FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent($0)) }
     }
 }
 

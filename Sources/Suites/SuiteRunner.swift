@@ -107,7 +107,7 @@ public struct SuiteRunner: Sendable {
         try meta.write(to: dir)
         let results = ResultsDirectory(path: dir)
         try AtomicFile.write(Data(SummaryReport.markdown(results, metadata: meta).utf8),
-                             to: (dir as NSString).appendingPathComponent(ResultFiles.summary))
+                             to: (dir as NSString).appendingPathComponent(ResultLayout.summary))
 
         var charts: [String] = []
         var chartNote: String? = nil

@@ -42,7 +42,7 @@ public enum SummaryReport {
     static func pct(_ r: Double) -> String { (r >= 0 ? "+" : "") + Format.number(r * 100, decimals: 0) + "%" }
 
     static func throughput(_ dir: ResultsDirectory) -> Finding {
-        let rows = dir.records(ResultFiles.fig5Throughput)
+        let rows = dir.records(ResultLayout.fig5Throughput)
         var parts: [String] = []
         var ok = true
         var any = false
@@ -64,7 +64,7 @@ public enum SummaryReport {
     }
 
     static func latency(_ dir: ResultsDirectory) -> Finding {
-        let rows = dir.records(ResultFiles.fig5Latency)
+        let rows = dir.records(ResultLayout.fig5Latency)
         var med: [String: Double] = [:]
         for r in rows { if let s = r["scenario"], let v = r.double("rtt_ms_median"), med[s] == nil { med[s] = v } }
         let paperOrder = ["native", "passthrough", "vwifi-iommu", "vwifi"].filter { med[$0] != nil }
@@ -84,7 +84,7 @@ public enum SummaryReport {
 
     static func stageTotals(_ dir: ResultsDirectory) -> [String: (total: Double, translation: Double)] {
         var out: [String: (Double, Double)] = [:]
-        for r in dir.records(ResultFiles.fig6) {
+        for r in dir.records(ResultLayout.fig6) {
             guard let t = r["translation"], let c = r.double("cycles_median") else { continue }
             let stage = (r["stage"] ?? "").lowercased()
             let isTranslation = stage.contains("gpa") || stage.contains("transl") || stage.contains("hpa")
@@ -129,7 +129,7 @@ public enum SummaryReport {
     /// Host CPU per Figure 7 scenario: host components summed (the system row for system-idle).
     static func cpuTotals(_ dir: ResultsDirectory) -> [String: Double] {
         var totals: [String: Double] = [:]
-        for r in dir.records(ResultFiles.fig7) where r["counted_as_host"] != "false" {
+        for r in dir.records(ResultLayout.fig7) where r["counted_as_host"] != "false" {
             guard let s = r["scenario"], let v = r.double("cpu_percent") else { continue }
             totals[s, default: 0] += v
         }
@@ -154,7 +154,7 @@ public enum SummaryReport {
 
     static func optimizations(_ dir: ResultsDirectory) -> [Finding] {
         var cpu: [String: Double] = [:]
-        for r in dir.records(ResultFiles.fig8) {
+        for r in dir.records(ResultLayout.fig8) {
             if let c = r["configuration"], let v = r.double("cpu_percent"), cpu[c] == nil { cpu[c] = v }
         }
         let paperNone = PaperReference.optimizationCPUPercent["none"]!
@@ -174,7 +174,7 @@ public enum SummaryReport {
     }
 
     static func interruptRate(_ dir: ResultsDirectory) -> Finding {
-        let rows = dir.records(ResultFiles.fig8)
+        let rows = dir.records(ResultLayout.fig8)
         guard let none = rows.first(where: { $0["configuration"] == "none" })?.double("interrupts_per_s") else {
             return Finding(title: "Interrupt rate", paper: "close to 1,900 interrupts/s at 22 Mbps (one per TX completion)",
                            measured: "fig8 none not measured", agrees: nil)
@@ -192,7 +192,7 @@ public enum SummaryReport {
 
     static func table1(_ dir: ResultsDirectory) -> Finding {
         var byScenario: [String: [String: Double]] = [:]
-        for r in dir.records(ResultFiles.table1) {
+        for r in dir.records(ResultLayout.table1) {
             guard let s = r["scenario"], let c = r["category"], let v = r.double("percent_of_total") else { continue }
             byScenario[s, default: [:]][c, default: 0] += v
         }

@@ -58,25 +58,25 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         // One warm-up per point, whose result is discarded.
         #expect(fake.callCount == points * 3)
         let dir = ResultsDirectory(path: out.directory)
-        #expect(dir.table(ResultFiles.rawSamples)?.rows.count == points * 2)
-        #expect(dir.table(ResultFiles.fig5Throughput)?.rows.count == 8)
-        #expect(dir.table(ResultFiles.fig5Latency)?.rows.count == 4)
-        #expect(dir.table(ResultFiles.fig8)?.rows.count == 4)
-        let fig6 = dir.records(ResultFiles.fig6)
+        #expect(dir.table(ResultLayout.rawSamples)?.rows.count == points * 2)
+        #expect(dir.table(ResultLayout.fig5Throughput)?.rows.count == 8)
+        #expect(dir.table(ResultLayout.fig5Latency)?.rows.count == 4)
+        #expect(dir.table(ResultLayout.fig8)?.rows.count == 4)
+        let fig6 = dir.records(ResultLayout.fig6)
         #expect(Set(fig6.compactMap { $0["translation"] }) == ["software", "iommu"])
         let shares = fig6.filter { $0["translation"] == "software" }.compactMap { $0.double("share") }
         #expect(abs(shares.reduce(0, +) - 1) < 1e-3)
-        let fig7 = dir.records(ResultFiles.fig7)
+        let fig7 = dir.records(ResultLayout.fig7)
         #expect(fig7.contains { $0["scenario"] == "system-idle" && $0["component"] == "system" })
         #expect(fig7.contains { $0["component"] == "device" && $0["counted_as_host"] == "false" })
         // fig8 interrupts_per_s is virtual interrupts over wall seconds: coalescing by 10 divides it.
-        let fig8 = dir.records(ResultFiles.fig8)
+        let fig8 = dir.records(ResultLayout.fig8)
         let none = fig8.first { $0["configuration"] == "none" }!.double("interrupts_per_s")!
         let co = fig8.first { $0["configuration"] == "coalescing" }!.double("interrupts_per_s")!
         #expect(abs(none / co - 10) < 0.5)
         // Paper values only in paper columns.
         #expect(fig8.first { $0["configuration"] == "none" }!["paper_cpu_percent"] == "50.4")
-        let table1 = dir.records(ResultFiles.table1)
+        let table1 = dir.records(ResultLayout.table1)
         #expect(table1.contains { $0["scenario"] == "vwifi" && $0["category"] == "locking" && $0["paper_percent"] == "4.72" })
         // Metadata.
         let meta = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: out.directory + "/metadata.json")))
@@ -115,7 +115,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
             #expect(Array(header.prefix(columns.count)) == columns, "\(file)")
         }
         // The sweep gives one raw row per point and repetition, labelled by its point.
-        let raw = dir.records(ResultFiles.rawSamples).filter { $0["experiment"] == "coalescing-sweep" }
+        let raw = dir.records(ResultLayout.rawSamples).filter { $0["experiment"] == "coalescing-sweep" }
         #expect(raw.count == 5)
         #expect(raw.contains { $0["point"] == "coalesce-device-model=20" })
     }
@@ -152,7 +152,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(out.interrupted)
         #expect(out.measuredRuns > 0 && out.measuredRuns < out.plannedRuns)
         let dir = ResultsDirectory(path: out.directory)
-        #expect(dir.table(ResultFiles.rawSamples)?.rows.count == out.measuredRuns)
+        #expect(dir.table(ResultLayout.rawSamples)?.rows.count == out.measuredRuns)
         let meta = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: out.directory + "/metadata.json")))
         #expect(meta["status"] == .string("interrupted"))
         let names = try FileManager.default.contentsOfDirectory(atPath: out.directory)
@@ -166,8 +166,8 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         let fake = FakeExecutor(failWhen: { $0.workload == .ping })
         let out = try runSuite("quick.yaml", executor: fake)
         #expect(out.failures.count == 1 && out.failures[0].contains("ping-vwifi"))
-        #expect(ResultsDirectory(path: out.directory).table(ResultFiles.fig5Latency)?.rows.isEmpty == true)
-        #expect(ResultsDirectory(path: out.directory).table(ResultFiles.fig5Throughput)?.rows.count == 2)
+        #expect(ResultsDirectory(path: out.directory).table(ResultLayout.fig5Latency)?.rows.isEmpty == true)
+        #expect(ResultsDirectory(path: out.directory).table(ResultLayout.fig5Throughput)?.rows.count == 2)
     }
 
     @Test func fewRepetitionsAreFlagged() throws {
@@ -193,7 +193,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(out.warnings.contains { $0.hasPrefix("thr-native: steal time reached 10%") && $0.contains("rerun") })
         #expect(out.warnings.contains { $0.hasPrefix("thr-native: goodput_mbps spreads") && $0.contains("--repetitions 12") })
         #expect(!out.warnings.contains { $0.contains("min-max") })
-        let raw = ResultsDirectory(path: out.directory).records(ResultFiles.rawSamples)
+        let raw = ResultsDirectory(path: out.directory).records(ResultLayout.rawSamples)
         #expect(raw.count == 6 && raw.allSatisfy { $0["steal_percent"] == "10" })
         let meta = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: out.directory + "/metadata.json")))
         #expect(meta["noise"]?["runs_with_steal_over_5_percent"] == .number(6))

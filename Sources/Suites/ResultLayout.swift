@@ -1,6 +1,6 @@
 /// File names and the stable leading columns of every result file. Extra columns may follow
 /// these; these never change name or order.
-public enum ResultFiles {
+public enum ResultLayout {
     public static let metadata = "metadata.json"
     public static let summary = "SUMMARY.md"
     public static let fig5Throughput = "fig5_throughput.csv"
