@@ -29,20 +29,3 @@ struct CompareCommand: ParsableCommand {
     }
 }
 
-// The CLI's exit statuses are 0 ok, 2 usage or bad input, 3 regression (compare), 130
-// interrupted. swift-argument-parser exits 64 (EX_USAGE) on a command-line usage error; this
-// entry point maps that to 2 and leaves everything else (help, version, ExitCode) as it was.
-extension VWiFiBench {
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
-}
