@@ -157,11 +157,26 @@ public enum FigureTables {
                 }
                 t.append([p.point.rowName, comp.rawValue, cat.rawValue, n(Statistics.median(pct), 4),
                           n(Statistics.median(cyc), 0), "\(pct.count)", p.point.experiment, p.point.label,
-                          opt(PaperReference.table1Percent(scenario: p.point.rowName, component: comp.rawValue,
-                                                           category: cat.rawValue))])
+                          opt(paperPercent(scenario: p.point.rowName, component: comp, category: cat, measured: keys))])
             }
         }
         return t
+    }
+
+    /// The paper's Table 1 value for a measured row: the same component and category, or, when
+    /// the pipeline does that work in another component (e.g. the device model delivers virtual
+    /// IRQs that KVM delivered in the paper), the paper's only row of that category, provided no
+    /// measured row of this point matches that paper row exactly (each paper value is used once).
+    static func paperPercent(scenario: String, component: Component, category: TimeCategory,
+                             measured: [(Component, TimeCategory)]) -> Double? {
+        if let exact = PaperReference.table1Percent(scenario: scenario, component: component.rawValue,
+                                                    category: category.rawValue) { return exact }
+        let rows = PaperReference.table1.filter { $0.category == category.rawValue }
+        guard rows.count == 1, let row = rows.first,
+              !measured.contains(where: { $0.0.rawValue == row.component && $0.1 == category }) else { return nil }
+        // Several measured components may do that work; give the value to the first of them only.
+        guard let first = measured.first(where: { $0.1 == category }), first.0 == component else { return nil }
+        return row.value(scenario: scenario)
     }
 
     static func key(_ p: PointRecords, _ r: RunRecord) -> [String] {

@@ -1,3 +1,4 @@
+import DataPaths
 import Foundation
 import Testing
 @testable import Suites
@@ -64,5 +65,23 @@ import Testing
         #expect(throws: CompareError.self) { try Compare.run(baseline: a.directory, candidate: empty) }
         #expect(throws: CompareError.self) { try Compare.run(baseline: a.directory, candidate: a.directory, thresholdPercent: -1) }
         #expect(Compare.usageErrorStatus == 2)
+    }
+}
+
+@Suite struct PaperReferenceMappingTests {
+    @Test func table1PaperValuesFollowTheWorkToItsComponent() {
+        let keys: [(Component, TimeCategory)] = [(.hypervisor, .decoding), (.device_model, .decoding),
+                                                 (.device_model, .virtualIRQDelivery), (.host_driver, .virtualIRQDelivery),
+                                                 (.host_driver, .interruptHandling)]
+        func paper(_ c: Component, _ t: TimeCategory) -> Double? {
+            FigureTables.paperPercent(scenario: "vwifi", component: c, category: t, measured: keys)
+        }
+        #expect(paper(.hypervisor, .decoding) == 0.53)          // exact
+        #expect(paper(.device_model, .decoding) == nil)         // the exact row took it
+        #expect(paper(.device_model, .virtualIRQDelivery) == 2.79)  // moved work, first component only
+        #expect(paper(.host_driver, .virtualIRQDelivery) == nil)
+        #expect(paper(.host_driver, .interruptHandling) == 5.87)
+        #expect(FigureTables.paperPercent(scenario: "native", component: .device_model, category: .virtualIRQDelivery,
+                                          measured: keys) == nil)
     }
 }
