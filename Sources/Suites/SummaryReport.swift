@@ -121,7 +121,7 @@ public enum SummaryReport {
         let share = sw.translation / sw.total
         return Finding(title: "Translation share",
                        paper: "GPA -> HPA translation is almost half of the extra-path cycles",
-                       measured: "translation stages (names containing gpa/hpa/transl) take \(pct(share).dropFirst()) of the software extra path"
+                       measured: "translation stages (names containing gpa/hpa/transl) take \(Format.number(share * 100, decimals: 1))% of the software extra path"
                            + (sw.translation == 0 ? " (no stage is named as translation)" : ""),
                        agrees: share >= 0.35 && share <= 0.65)
     }
@@ -147,6 +147,9 @@ public enum SummaryReport {
         var m = measured.map { "\($0) \(f(totals[$0], 1))%" }.joined(separator: " < ")
         if let v = totals["vwifi"], let n = totals["native"], n > 0 { m += "; vwifi/native \(f(v / n, 2))x (paper 2.61x)" }
         m += " (host CPU, percent of one core; device rows excluded)"
+        if let idle = totals["system-idle"], let busy = order.filter({ $0 != "system-idle" }).compactMap({ totals[$0] }).min(), idle > busy {
+            m += ". system-idle is machine-wide busy CPU, other users' work included: \(f(idle, 1))% says this machine was not idle during the run"
+        }
         return Finding(title: "CPU ordering",
                        paper: "system idle 5% < VM idle 10% < native 19.5% < passthrough 23.6% < vwifi 50.9%",
                        measured: m, agrees: measured == order)
