@@ -6,6 +6,7 @@ import Testing
 @Suite struct CompareTests {
     @Test func identicalRunsAreWithinNoiseAndExitZero() throws {
         let a = try runSuite("quick.yaml", runID: "a")
+        defer { cleanup(a) }
         let c = try Compare.run(baseline: a.directory, candidate: a.directory)
         #expect(!c.rows.isEmpty)
         #expect(c.rows.allSatisfy { $0.verdict == .withinNoise && $0.ratio == 1 })
@@ -17,8 +18,10 @@ import Testing
     @Test func higherCPUIsARegressionAndLowerIsBetter() throws {
         let root = temporaryDirectory()
         let base = try runSuite("paper.yaml", runID: "base", root: root, only: ["fig8"])
+        defer { cleanup(base) }
         let worse = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 1.3), runID: "worse", root: root, only: ["fig8"])
         let better = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 0.7), runID: "better", root: root, only: ["fig8"])
+        defer { cleanup(better) }
         let up = try Compare.run(baseline: base.directory, candidate: worse.directory)
         let cpuUp = up.rows.filter { $0.metric == "cpu_percent" }
         #expect(cpuUp.count == 4)
@@ -52,6 +55,7 @@ import Testing
     @Test func unmatchedRowsAreListed() throws {
         let root = temporaryDirectory()
         let a = try runSuite("quick.yaml", runID: "a", root: root)
+        defer { cleanup(a) }
         let b = try runSuite("quick.yaml", runID: "b", root: root, only: ["thr-native", "opt-coalescing"])
         let c = try Compare.run(baseline: a.directory, candidate: b.directory)
         #expect(c.unmatched.contains { $0.contains("thr-native") == false && $0.contains("only in baseline") })
@@ -60,8 +64,10 @@ import Testing
 
     @Test func badDirectoriesAreUsageErrors() throws {
         let a = try runSuite("quick.yaml", only: ["thr-native"])
+        defer { cleanup(a) }
         #expect(throws: CompareError.self) { try Compare.run(baseline: "/nonexistent", candidate: a.directory) }
         let empty = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         #expect(throws: CompareError.self) { try Compare.run(baseline: a.directory, candidate: empty) }
         #expect(throws: CompareError.self) { try Compare.run(baseline: a.directory, candidate: a.directory, thresholdPercent: -1) }
         #expect(Compare.usageErrorStatus == 2)

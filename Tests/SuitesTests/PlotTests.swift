@@ -6,6 +6,7 @@ import Testing
     @Test(.enabled(if: Plotter.gnuplot() != nil, "gnuplot is not installed"))
     func gnuplotScriptsRenderEveryChartOnAGeneratedResultsDirectory() throws {
         let out = try runSuite("paper.yaml", charts: true)
+        defer { cleanup(out) }
         #expect(out.chartNote == nil, "\(out.chartNote ?? "")")
         let names = Set(out.charts.map { ($0 as NSString).lastPathComponent })
         for figure in ["fig5", "fig6", "fig7", "fig8", "table1"] {
@@ -20,12 +21,14 @@ import Testing
     @Test(.enabled(if: Plotter.gnuplot() != nil, "gnuplot is not installed"))
     func chartsRenderEvenWhenAFigureHasNoData() throws {
         let out = try runSuite("quick.yaml", only: ["thr-native"], charts: true)
+        defer { cleanup(out) }
         #expect(out.chartNote == nil, "\(out.chartNote ?? "")")
         #expect(out.charts.count == 10)
     }
 
     @Test func plotDataCarriesThePaperValuesFromPaperReference() throws {
         let out = try runSuite("paper.yaml")
+        defer { cleanup(out) }
         try Plotter.writePlotData(directory: out.directory)
         let vars = try String(contentsOfFile: out.directory + "/plotdata/vars.gp", encoding: .utf8)
         #expect(vars.contains("fig7_nscenarios = 5"))

@@ -18,6 +18,11 @@ func temporaryDirectory() -> String {
     return d
 }
 
+/// Removes a test run's results root (the run directory's parent).
+func cleanup(_ out: RunOutcome) {
+    try? FileManager.default.removeItem(atPath: (out.directory as NSString).deletingLastPathComponent)
+}
+
 /// Runs a suite with the fake executor into a fresh temporary results root.
 /// Steal time grows by 10 % of all CPU time between any two readings: a very noisy host.
 final class StealingEnvironment: RunEnvironment {
@@ -51,6 +56,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
     @Test func quickPaperSuiteEndToEnd() throws {
         let fake = FakeExecutor()
         let out = try runSuite("paper.yaml", executor: fake)
+        defer { cleanup(out) }
         let suite = try SuiteParser.load(path: repositoryRoot + "/Workloads/paper.yaml")
         let points = suite.points(quick: true).count
         #expect(!out.interrupted && out.failures.isEmpty)
@@ -100,6 +106,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
 
     @Test func csvHeadersAreStable() throws {
         let out = try runSuite("quick.yaml")
+        defer { cleanup(out) }
         let dir = ResultsDirectory(path: out.directory)
         let expected: [(String, [String])] = [
             ("fig5_throughput.csv", ["scenario", "protocol", "direction", "goodput_mbps", "ci95_low", "ci95_high", "frames_per_s", "repetitions"]),
@@ -149,6 +156,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         let root = temporaryDirectory()
         let fake = FakeExecutor(cancelAfter: 7)
         let out = try runSuite("quick.yaml", executor: fake, control: control, root: root)
+        defer { cleanup(out) }
         #expect(out.interrupted)
         #expect(out.measuredRuns > 0 && out.measuredRuns < out.plannedRuns)
         let dir = ResultsDirectory(path: out.directory)
@@ -165,6 +173,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
     @Test func failingPointIsReportedAndOthersStillRun() throws {
         let fake = FakeExecutor(failWhen: { $0.workload == .ping })
         let out = try runSuite("quick.yaml", executor: fake)
+        defer { cleanup(out) }
         #expect(out.failures.count == 1 && out.failures[0].contains("ping-vwifi"))
         #expect(ResultsDirectory(path: out.directory).table(ResultLayout.fig5Latency)?.rows.isEmpty == true)
         #expect(ResultsDirectory(path: out.directory).table(ResultLayout.fig5Throughput)?.rows.count == 2)
@@ -172,16 +181,19 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
 
     @Test func fewRepetitionsAreFlagged() throws {
         let out = try runSuite("quick.yaml")
+        defer { cleanup(out) }
         #expect(out.warnings.contains { $0.contains("min-max") })
     }
 
     @Test func summarySaysDisagreesWhenTheMeasurementDoes() throws {
         // A vwifi path cheaper than native contradicts the paper's CPU ordering and savings.
         let out = try runSuite("paper.yaml", executor: FakeExecutor(pathCPUScale: [.vwifi: 0.2]), only: ["fig7"])
+        defer { cleanup(out) }
         let summary = try String(contentsOfFile: out.directory + "/SUMMARY.md", encoding: .utf8)
         #expect(summary.contains("## CPU ordering: **disagrees**"))
         #expect(summary.contains("## Latency ordering: *not measured in this run*"))
         let agreeing = try runSuite("paper.yaml", only: ["fig7", "fig8"])
+        defer { cleanup(agreeing) }
         let s2 = try String(contentsOfFile: agreeing.directory + "/SUMMARY.md", encoding: .utf8)
         #expect(s2.contains("## CPU ordering: **agrees**"))
         #expect(s2.contains("## Interrupt rate: **agrees**"))
@@ -190,6 +202,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
     @Test func noisyMachineAndWideSpreadGetWarningsSayingWhatToDo() throws {
         let out = try runSuite("quick.yaml", executor: FakeExecutor(goodputJitter: 0.5), environment: StealingEnvironment(),
                                repetitions: 6, only: ["thr-native"])
+        defer { cleanup(out) }
         #expect(out.warnings.contains { $0.hasPrefix("thr-native: steal time reached 10%") && $0.contains("rerun") })
         #expect(out.warnings.contains { $0.hasPrefix("thr-native: goodput_mbps spreads") && $0.contains("--repetitions 12") })
         #expect(!out.warnings.contains { $0.contains("min-max") })
