@@ -42,7 +42,8 @@ func oneExperiment(_ body: String) -> String {
         // Quick overrides shorten runs.
         let quick = suite.points(quick: true)
         #expect(quick.first { $0.experiment == "fig5-native" }!.config.packets == 1000)
-        #expect(quick.first { $0.experiment == "extra-path-software" }!.config.packets == 600)
+        #expect(quick.first { $0.experiment == "extra-path-software" }!.config.packets == 200)
+        #expect(byName["extra-path-software"]![0].config.pagemap && byName["extra-path-software"]![0].config.rate == 200)
         #expect(quick.first { $0.experiment == "cpu-vm-idle" }!.config.duration == 1)
         #expect(quick.filter { $0.config.workload != .idle }.allSatisfy { $0.config.duration == nil })
     }
