@@ -153,6 +153,8 @@ public struct PathResult: Sendable, Codable {
     /// Machine-wide CPU use over the run from /proc/stat, percent of one core (system idle scenario).
     public var systemCPUPercent: Double = 0
     public var warnings: [String] = []
+    /// Steal time over the run from /proc/stat (percent of the machine's CPU time).
+    public var stealPercent: Double = 0
     /// Heap allocation calls made by each pipeline thread inside the measured region
     /// (counted by the shim's malloc interposer); empty when counting was not active.
     public var allocations: [String: Int] = [:]

@@ -37,7 +37,7 @@ public struct PipelineExecutor: PathExecutor {
         if let a = machineBefore, let b = machineAfter {
             let noise = NoiseReport.between(a, b)
             result.systemCPUPercent = noise.busyPercentOfOneCore
-            result.warnings += noise.warnings
+            result.stealPercent = noise.stealPercent
         } else {
             result.warnings.append("/proc/stat unreadable: machine-wide CPU and steal time not measured")
         }

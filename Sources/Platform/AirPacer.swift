@@ -37,7 +37,8 @@ public final class AirPacer: @unchecked Sendable {
         let now = vw_monotonic_ns()
         guard let model else { return now }
         let duration = model.exchangeNs(mpduBytes: mpduBytes)
-        let ready = min(now, readySinceNs ?? now)
+        // A medium never used has no previous exchange to follow: start now.
+        let ready = mediumFreeNs == 0 ? now : min(now, readySinceNs ?? now)
         let end = max(ready, mediumFreeNs) &+ duration
         mediumFreeNs = end
         airNs &+= duration

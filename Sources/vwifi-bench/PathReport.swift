@@ -43,6 +43,9 @@ enum PathReport {
             }
         }
         for w in r.warnings { lines.append("  warning: \(w)") }
+        if r.stealPercent > 5 {
+            lines.append("  warning: steal time \(fmt(r.stealPercent))% during the run: the host took CPU away; rerun on a quieter machine")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -1,0 +1,107 @@
+import DataPaths
+import Foundation
+import Measurement
+
+/// metadata.json: what was run, where, from which source, and how noisy the machine was.
+public struct Metadata: Sendable {
+    public var fields: [String: JSONValue]
+
+    init(suite: Suite, plan: RunPlan, options: RunOptions, runID: String, machine: JSONValue?, git: GitRevision?,
+         started: Date) {
+        var f: [String: JSONValue] = [:]
+        f["run_id"] = .string(runID)
+        f["status"] = .string("running")
+        f["tool_version"] = .string(options.toolVersion)
+        f["suite"] = .object(["file": .string(suite.file), "name": .string(suite.name),
+                              "sha256": .string(suite.fileHash)])
+        f["seed"] = .number(Double(plan.seed))
+        f["repetitions"] = .number(Double(plan.repetitions))
+        f["quick"] = .bool(options.quick)
+        f["only"] = .array(options.only.map { .string($0) })
+        f["points"] = .number(Double(plan.points.count))
+        f["planned_runs"] = .number(Double(plan.runs.count))
+        f["estimated_seconds"] = .number(plan.estimatedSeconds.rounded())
+        f["warmup"] = .string("one run per point at about a fifth of its length, discarded; plus each run's own warm-up packets")
+        f["started_at"] = .string(Self.iso(started))
+        f["git"] = git.map { .object(["commit": .string($0.commit), "dirty": .bool($0.dirty)]) } ?? .null
+        f["machine"] = machine ?? .null
+        f["placement"] = machine?["placement"] ?? Self.placement()
+        // Promote the report's main sections so readers find them at the top level.
+        for key in ["cpu", "kernel", "tsc", "counters", "permissions", "numa", "kvm", "network", "tools"] {
+            if let v = machine?[key] { f[key] = v }
+        }
+        fields = f
+    }
+
+    mutating func finish(records: [PointRecords], interrupted: Bool, failures: [String], warnings: [String], ended: Date) {
+        fields["status"] = .string(interrupted ? "interrupted" : (failures.isEmpty ? "complete" : "complete-with-failures"))
+        fields["ended_at"] = .string(Self.iso(ended))
+        if case .string(let s) = fields["started_at"], let start = ISO8601DateFormatter().date(from: s) {
+            fields["elapsed_seconds"] = .number(ended.timeIntervalSince(start).rounded())
+        }
+        fields["measured_runs"] = .number(Double(records.reduce(0) { $0 + $1.runs.count }))
+        fields["failures"] = .array(failures.map { .string($0) })
+        fields["warnings"] = .array(warnings.map { .string($0) })
+
+        let runs = records.flatMap(\.runs)
+        let steal = runs.compactMap(\.stealPercent)
+        let gaps = runs.map(\.maxGapUs)
+        fields["noise"] = .object([
+            "steal_percent_median": Self.num(Statistics.median(steal)),
+            "steal_percent_max": Self.num(steal.max()),
+            "runs_with_steal_over_5_percent": .number(Double(steal.filter { $0 > RunWarnings.stealLimitPercent }.count)),
+            "max_gap_us_median": Self.num(Statistics.median(gaps)),
+            "max_gap_us_max": Self.num(gaps.max()),
+            "runs_with_gap_over_2_ms": .number(Double(gaps.filter { $0 > RunWarnings.gapLimitUs }.count)),
+            "probe": .string("/proc/stat steal over each run; 5 ms of clock reads before each run for scheduling gaps"),
+        ])
+
+        // Per path: how traps and interrupts were realised, and why (placement of the data path).
+        var paths: [String: JSONValue] = [:]
+        var counters: [String: JSONValue] = [:]
+        for p in records {
+            for r in p.runs {
+                let key = p.point.rowName
+                if paths[key] == nil {
+                    paths[key] = .object([
+                        "path": .string(r.result.summary.path),
+                        "trap_backend": .string(r.result.summary.trapBackend),
+                        "trap_reason": .string(r.result.trapReason),
+                        "interrupt_mechanism": .string(r.result.summary.interruptMechanism),
+                        "tsc_hz": Self.num(r.result.tscHz),
+                    ])
+                }
+                for c in r.result.counters where counters[c.event] == nil {
+                    counters[c.event] = .object(["available": .bool(c.available), "reason": .string(c.reason)])
+                }
+            }
+        }
+        fields["data_paths"] = .object(paths)
+        fields["counters_in_runs"] = .object(counters)
+    }
+
+    func write(to dir: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try enc.encode(JSONValue.object(fields)), to: (dir as NSString).appendingPathComponent(ResultLayout.metadata))
+    }
+
+    public var warnings: [String] {
+        if case .array(let a) = fields["warnings"] { return a.compactMap { if case .string(let s) = $0 { s } else { nil } } }
+        return []
+    }
+
+    /// The CPUs this process may run on and the online count (the harness's own placement; the
+    /// data path's per-thread placement is in the machine report when SystemProbe provides it).
+    static func placement() -> JSONValue {
+        var o: [String: JSONValue] = ["online_cpus": .number(Double(ProcessInfo.processInfo.activeProcessorCount))]
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) {
+            o["cpus_allowed"] = .string(line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return .object(o)
+    }
+
+    static func num(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
+    static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+}

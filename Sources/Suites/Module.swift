@@ -1,1 +1,0 @@
-// Module Suites: see README.md for the layer it sits in.

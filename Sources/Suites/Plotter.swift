@@ -1,0 +1,197 @@
+// Charts: turns a results directory's CSVs into plot-ready data files (plotdata/), then runs
+// the gnuplot scripts in plots/ on it. The paper's values reach the charts through
+// plotdata/vars.gp, written from PaperReference, so they live in one place.
+import Foundation
+
+public enum Plotter {
+    public static let scripts = ["fig5.gp", "fig6.gp", "fig7.gp", "fig8.gp", "table1.gp"]
+    static let scenarioOrder = ["system-idle", "vm-idle", "native", "passthrough", "vwifi", "vwifi-iommu"]
+    static let configurationOrder = ["none", "coalescing", "iommu", "coalescing+iommu"]
+    static let hostComponents = ["system", "app", "guest", "hypervisor", "device_model", "host_driver"]
+
+    /// The gnuplot executable on PATH, or nil.
+    public static func gnuplot() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for d in path.split(separator: ":") {
+            let p = "\(d)/gnuplot"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Finds the scripts: the explicit directory, else `plots/` in the working directory, else
+    /// `plots/` above the executable (a `.build/<config>/vwifi-bench` inside the checkout).
+    public static func locateScripts(_ explicit: String?) -> String? {
+        let fm = FileManager.default
+        func ok(_ d: String) -> Bool { fm.fileExists(atPath: (d as NSString).appendingPathComponent("fig5.gp")) }
+        if let e = explicit { return ok(e) ? e : nil }
+        let cwd = (fm.currentDirectoryPath as NSString).appendingPathComponent("plots")
+        if ok(cwd) { return cwd }
+        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = url.appendingPathComponent("plots").path
+            if ok(candidate) { return candidate }
+            url = url.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Writes plotdata/*.dat and plotdata/vars.gp for `directory`.
+    public static func writePlotData(directory: String) throws {
+        let results = ResultsDirectory(path: directory)
+        let out = (directory as NSString).appendingPathComponent(ResultLayout.plotDataDirectory)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var vars: [String] = ["# Written by vwifi-bench from the CSVs and PaperReference; read by plots/*.gp"]
+        func save(_ name: String, _ lines: [String]) throws {
+            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: (out as NSString).appendingPathComponent(name))
+        }
+        func v(_ x: Double?) -> String { x.flatMap { $0.isFinite ? Format.number($0, decimals: 4) : nil } ?? "?" }
+        func firstPerKey(_ rows: [[String: String]], _ key: String) -> [String: [String: String]] {
+            var m: [String: [String: String]] = [:]
+            for r in rows { if let k = r[key], m[k] == nil { m[k] = r } }
+            return m
+        }
+        func ordered(_ keys: some Collection<String>, _ order: [String]) -> [String] {
+            order.filter { keys.contains($0) } + keys.filter { !order.contains($0) }.sorted()
+        }
+
+        // Figure 5(a): TX and RX goodput per scenario.
+        let thr = dir(results, ResultLayout.fig5Throughput)
+        var fig5a = ["# idx scenario tx tx_lo tx_hi rx rx_lo rx_hi paper_tx paper_rx"]
+        let scen5 = ordered(Set(thr.compactMap { $0["scenario"] }), scenarioOrder)
+        for (i, s) in scen5.enumerated() {
+            let tx = thr.first { $0["scenario"] == s && $0["direction"] == "tx" }
+            let rx = thr.first { $0["scenario"] == s && $0["direction"] == "rx" }
+            fig5a.append("\(i) \"\(s)\" \(v(tx?.double("goodput_mbps"))) \(v(tx?.double("ci95_low"))) \(v(tx?.double("ci95_high"))) "
+                         + "\(v(rx?.double("goodput_mbps"))) \(v(rx?.double("ci95_low"))) \(v(rx?.double("ci95_high"))) "
+                         + "\(v(PaperReference.udpGoodputMbps(scenario: s, direction: "tx"))) \(v(PaperReference.udpGoodputMbps(scenario: s, direction: "rx")))")
+        }
+        try save("fig5_throughput.dat", fig5a)
+        vars.append("fig5_nthroughput = \(scen5.count)")
+
+        // Figure 5(c): round-trip time per scenario.
+        let lat = firstPerKey(dir(results, ResultLayout.fig5Latency), "scenario")
+        var fig5c = ["# idx scenario rtt lo hi p99 paper"]
+        for (i, s) in ordered(lat.keys, scenarioOrder).enumerated() {
+            let r = lat[s]!
+            fig5c.append("\(i) \"\(s)\" \(v(r.double("rtt_ms_median"))) \(v(r.double("ci95_low"))) \(v(r.double("ci95_high"))) "
+                         + "\(v(r.double("rtt_ms_p99"))) \(v(PaperReference.rttMs[s]))")
+        }
+        try save("fig5_latency.dat", fig5c)
+        vars.append("fig5_nlatency = \(lat.count)")
+
+        // Figure 6: stacked stage cycles per translation mode (cumulative columns for stacking).
+        let st = dir(results, ResultLayout.fig6)
+        var stages: [String] = []
+        for r in st { if let s = r["stage"], !stages.contains(s) { stages.append(s) } }
+        let translations = ordered(Set(st.compactMap { $0["translation"] }), ["software", "iommu"])
+        var fig6 = ["# idx translation cumulative cycles per stage (\(stages.joined(separator: " "))) paper_total"]
+        for (i, t) in translations.enumerated() {
+            var cum = 0.0
+            var cols: [String] = []
+            for s in stages {
+                cum += st.first { $0["translation"] == t && $0["stage"] == s }?.double("cycles_median") ?? 0
+                cols.append(v(cum))
+            }
+            fig6.append("\(i) \"\(t)\" " + cols.joined(separator: " ") + " " + v(t == "software" ? PaperReference.extraPathCyclesSoftware : nil))
+        }
+        try save("fig6_extra_path.dat", fig6)
+        vars.append("fig6_ntranslations = \(translations.count)")
+        vars.append("fig6_nstages = \(stages.count)")
+        vars.append("fig6_stages = \"\(stages.map(gnuplotWord).joined(separator: " "))\"")
+
+        // Figure 7: stacked host CPU per scenario; the device (hardware stand-in) apart.
+        let cpu = dir(results, ResultLayout.fig7)
+        let scen7 = ordered(Set(cpu.compactMap { $0["scenario"] }), scenarioOrder)
+        let comps = hostComponents.filter { c in cpu.contains { $0["component"] == c } }
+            + Set(cpu.compactMap { $0["component"] }).filter { !hostComponents.contains($0) && $0 != "device" }.sorted()
+        var fig7 = ["# idx scenario cumulative host cpu% per component (\(comps.joined(separator: " "))) device paper_total"]
+        for (i, s) in scen7.enumerated() {
+            var cum = 0.0
+            var cols: [String] = []
+            for c in comps {
+                cum += cpu.first { $0["scenario"] == s && $0["component"] == c }?.double("cpu_percent") ?? 0
+                cols.append(v(cum))
+            }
+            let device = cpu.first { $0["scenario"] == s && $0["component"] == "device" }?.double("cpu_percent")
+            fig7.append("\(i) \"\(s)\" " + cols.joined(separator: " ") + " \(v(device)) \(v(PaperReference.cpuPercent[s]))")
+        }
+        try save("fig7_cpu.dat", fig7)
+        vars.append("fig7_nscenarios = \(scen7.count)")
+        vars.append("fig7_ncomponents = \(comps.count)")
+        vars.append("fig7_components = \"\(comps.map(gnuplotWord).joined(separator: " "))\"")
+
+        // Figure 8: CPU per optimization, interrupts per second.
+        let opt = firstPerKey(dir(results, ResultLayout.fig8), "configuration")
+        var fig8 = ["# idx configuration cpu lo hi paper virq_per_s pirq_per_s goodput"]
+        for (i, c) in ordered(opt.keys, configurationOrder).enumerated() {
+            let r = opt[c]!
+            fig8.append("\(i) \"\(c)\" \(v(r.double("cpu_percent"))) \(v(r.double("ci95_low"))) \(v(r.double("ci95_high"))) "
+                        + "\(v(PaperReference.optimizationCPUPercent[c])) \(v(r.double("interrupts_per_s"))) "
+                        + "\(v(r.double("physical_interrupts_per_s"))) \(v(r.double("goodput_mbps")))")
+        }
+        try save("fig8_optimizations.dat", fig8)
+        vars.append("fig8_nconfigurations = \(opt.count)")
+        vars.append("paper_interrupts_per_s = \(Format.number(PaperReference.interruptsPerSecond))")
+
+        // Table 1: percent of total per category (summed over components) for each scenario.
+        let t1 = dir(results, ResultLayout.table1)
+        var cats: [String] = []
+        for r in t1 { if let c = r["category"], !cats.contains(c) { cats.append(c) } }
+        let scen1 = ["vwifi", "passthrough", "native"]
+        var tab = ["# idx category vwifi passthrough native paper_vwifi paper_passthrough paper_native"]
+        for (i, c) in cats.enumerated() {
+            let measured = scen1.map { s -> String in
+                let xs = t1.filter { $0["scenario"] == s && $0["category"] == c }.compactMap { $0.double("percent_of_total") }
+                return xs.isEmpty ? "?" : v(xs.reduce(0, +))
+            }
+            let paper = scen1.map { s -> String in
+                let xs = PaperReference.table1.filter { $0.category == c }.compactMap { $0.value(scenario: s) }
+                return xs.isEmpty ? "?" : v(xs.reduce(0, +))
+            }
+            tab.append("\(i) \"\(c)\" " + (measured + paper).joined(separator: " "))
+        }
+        try save("table1_time.dat", tab)
+        vars.append("table1_ncategories = \(cats.count)")
+        try save("vars.gp", vars)
+    }
+
+    static func dir(_ r: ResultsDirectory, _ name: String) -> [[String: String]] { r.records(name) }
+    static func gnuplotWord(_ s: String) -> String { s.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "\"", with: "") }
+
+    /// Writes the plot data, then runs every script with gnuplot. Returns the chart files made, or
+    /// why there are none; a failing script is reported in the note, never fatal.
+    public static func render(directory: String, scripts explicit: String?) -> (files: [String], note: String?) {
+        guard let gp = gnuplot() else {
+            return ([], "gnuplot not found: install gnuplot-nox (make deps) and run `vwifi-bench plot \(directory)`")
+        }
+        guard let scriptDir = locateScripts(explicit) else {
+            return ([], "gnuplot scripts (plots/*.gp) not found: run from the checkout or pass --scripts")
+        }
+        do { try writePlotData(directory: directory) } catch {
+            return ([], "could not write plot data: \(error)")
+        }
+        var notes: [String] = []
+        for s in scripts {
+            let path = (scriptDir as NSString).appendingPathComponent(s)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: gp)
+            p.arguments = ["-e", "dir='\(directory.replacingOccurrences(of: "'", with: "''"))'", path]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            do { try p.run() } catch { notes.append("\(s): \(error)"); continue }
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            if p.terminationStatus != 0 {
+                let msg = String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(2).joined(separator: " ")
+                notes.append("\(s) failed: \(msg)")
+            }
+        }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".svg") }.sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+        return (files, notes.isEmpty ? nil : notes.joined(separator: "; "))
+    }
+}

@@ -1,0 +1,30 @@
+/// File names and the stable leading columns of every result file. Extra columns may follow
+/// these; these never change name or order.
+public enum ResultLayout {
+    public static let metadata = "metadata.json"
+    public static let summary = "SUMMARY.md"
+    public static let fig5Throughput = "fig5_throughput.csv"
+    public static let fig5Latency = "fig5_latency.csv"
+    public static let fig6 = "fig6_extra_path.csv"
+    public static let fig7 = "fig7_cpu.csv"
+    public static let fig8 = "fig8_optimizations.csv"
+    public static let table1 = "table1_time.csv"
+    public static let rawSamples = "raw_samples.csv"
+    public static let rawStages = "raw_stages.csv"
+    public static let rawCPU = "raw_cpu.csv"
+    public static let rawCategories = "raw_categories.csv"
+    public static let rawRTT = "raw_rtt.csv"
+    /// Plot-ready data (derived from the CSVs) for the gnuplot scripts.
+    public static let plotDataDirectory = "plotdata"
+
+    public static let fig5ThroughputColumns = ["scenario", "protocol", "direction", "goodput_mbps", "ci95_low",
+                                               "ci95_high", "frames_per_s", "repetitions"]
+    public static let fig5LatencyColumns = ["scenario", "rtt_ms_median", "rtt_ms_p99", "ci95_low", "ci95_high", "samples"]
+    public static let fig6Columns = ["translation", "stage", "cycles_median", "cycles_p99", "share"]
+    public static let fig7Columns = ["scenario", "component", "cpu_percent"]
+    public static let fig8Columns = ["configuration", "cpu_percent", "ci95_low", "ci95_high", "goodput_mbps",
+                                     "interrupts_per_s"]
+    public static let table1Columns = ["scenario", "component", "category", "percent_of_total"]
+    /// Columns identifying a row of raw samples.
+    public static let rawKeyColumns = ["experiment", "figure", "point", "row", "repetition", "seed"]
+}

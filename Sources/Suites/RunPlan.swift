@@ -1,0 +1,151 @@
+import DataPaths
+
+/// What `vwifi-bench run` was asked for, beyond the suite file.
+public struct RunOptions: Sendable {
+    /// Runs go to `<resultsRoot>/<run-id>/`; `<resultsRoot>/latest` points at the newest.
+    public var resultsRoot: String = "Results"
+    public var quick: Bool = false
+    /// Overrides the suite's `repetitions` (or `quick_repetitions`).
+    public var repetitions: Int? = nil
+    /// Overrides the suite's `seed`.
+    public var seed: UInt64? = nil
+    /// Experiment names (or figure names, e.g. fig8) to run; empty runs all.
+    public var only: [String] = []
+    public var toolVersion: String = "unknown"
+    /// Fixed run id (tests); nil derives one from the UTC time and a short hash.
+    public var runID: String? = nil
+    /// Render charts at the end when gnuplot is present.
+    public var renderCharts: Bool = true
+    /// Directory holding the gnuplot scripts; nil searches (see `Plotter.locateScripts`).
+    public var plotScripts: String? = nil
+    /// Probe for scheduling gaps (5 ms of clock reads) before each run.
+    public var probeGaps: Bool = true
+    public init() {}
+}
+
+/// One run in execution order.
+public struct PlannedRun: Sendable {
+    public var pointIndex: Int
+    /// 0-based measured repetition; nil for the point's warm-up run.
+    public var repetition: Int?
+    public var config: PathConfig
+    public var estimatedSeconds: Double
+    public var isWarmup: Bool { repetition == nil }
+}
+
+/// The order of a suite's runs: one shortened warm-up per point (results discarded) just before
+/// its first measured run, then `repetitions` rounds; within each round every point runs once, in
+/// an order shuffled with the seed, so slow drift of the machine spreads evenly over points.
+public struct RunPlan: Sendable {
+    public var points: [ExperimentPoint]
+    public var repetitions: Int
+    public var seed: UInt64
+    public var runs: [PlannedRun]
+    public var estimatedSeconds: Double { runs.reduce(0) { $0 + $1.estimatedSeconds } }
+
+    public init(suite: Suite, options: RunOptions) throws(SuiteError) {
+        var pts = suite.points(quick: options.quick)
+        if !options.only.isEmpty {
+            let names = suite.experiments.map(\.name)
+            let figures = Figure.allCases.map(\.rawValue) + ["fig5"]
+            for o in options.only where !names.contains(o) && !figures.contains(o) {
+                throw SuiteError(file: suite.file, field: "--only", problem: "'\(o)' is not an experiment of this suite",
+                                 fix: "use experiment names (\(names.joined(separator: ", "))) or figure names (\(figures.joined(separator: ", ")))")
+            }
+            pts = pts.filter { p in
+                options.only.contains(p.experiment) || options.only.contains(p.figure.rawValue)
+                    || (options.only.contains("fig5") && (p.figure == .fig5Throughput || p.figure == .fig5Latency))
+            }
+        }
+        points = pts
+        repetitions = options.repetitions ?? (options.quick ? suite.quickRepetitions : suite.repetitions)
+        seed = options.seed ?? suite.seed
+        var rng = SplitMix64(seed: seed)
+        var planned: [PlannedRun] = []
+        var warmed = Set<Int>()
+        for round in 0..<repetitions {
+            for i in rng.shuffledIndices(pts.count) {
+                if warmed.insert(i).inserted {
+                    let w = Self.warmupConfig(pts[i].config)
+                    planned.append(PlannedRun(pointIndex: i, repetition: nil, config: w,
+                                              estimatedSeconds: Self.estimateSeconds(w)))
+                }
+                var c = pts[i].config
+                c.seed = Self.runSeed(base: c.seed, suiteSeed: seed, point: pts[i].displayName, repetition: round)
+                planned.append(PlannedRun(pointIndex: i, repetition: round, config: c,
+                                          estimatedSeconds: Self.estimateSeconds(c)))
+            }
+        }
+        runs = planned
+    }
+
+    /// The warm-up run: the same configuration, about a fifth as long. It brings code, page
+    /// tables and caches in; its result is discarded.
+    static func warmupConfig(_ c: PathConfig) -> PathConfig {
+        var w = c
+        w.packets = min(c.packets, max(c.warmupPackets + 100, c.packets / 5))
+        if let d = c.duration { w.duration = min(d, 0.5) }
+        w.pingCount = min(c.pingCount, max(10, c.pingCount / 5))
+        return w
+    }
+
+    /// Each repetition gets its own seed (for backoff draws and the like), reproducible from the
+    /// suite seed, the point and the repetition alone (so `--only` does not change it).
+    static func runSeed(base: UInt64, suiteSeed: UInt64, point: String, repetition: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in point.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var g = SplitMix64(seed: base ^ suiteSeed.rotated(17) ^ h ^ UInt64(repetition) &* 0x9e37_79b9_7f4a_7c15)
+        return g.next()
+    }
+
+    /// Rough seconds a run takes, for the ETA and the up-front estimate: air time of the frames
+    /// (802.11g ERP-OFDM at 54 Mbps, per FIELD-NOTES), echo gaps, or the idle duration, plus setup.
+    public static func estimateSeconds(_ c: PathConfig) -> Double {
+        let setup = 0.25
+        let symbols = (Double((c.size + 64) * 8 + 22) / 216).rounded(.up)
+        let frame: Double
+        switch c.air {
+        case .ieee80211g: frame = (c.slot == .long ? 270e-6 : 165e-6) + symbols * 4e-6
+        case .none: frame = 5e-6
+        }
+        switch c.workload {
+        case .udp:
+            if let d = c.duration { return d + setup }
+            let rateTime = c.rate.map { Double(c.packets) / $0 } ?? 0
+            return max(Double(c.packets + c.warmupPackets) * frame, rateTime) + setup
+        case .ping:
+            if let d = c.duration { return d + setup }
+            return Double(c.pingCount) * (c.pingIntervalMs / 1000 + 2 * frame + 1e-3) + setup
+        case .idle:
+            return (c.duration ?? 1) + setup
+        }
+    }
+}
+
+/// SplitMix64: a tiny, well-mixed generator whose sequence is fixed by its seed on every platform
+/// and Swift version (the standard library's shuffle algorithm is not guaranteed stable).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+    /// Fisher-Yates over 0..<n.
+    mutating func shuffledIndices(_ n: Int) -> [Int] {
+        var a = Array(0..<n)
+        guard n > 1 else { return a }
+        for i in stride(from: n - 1, to: 0, by: -1) {
+            let j = Int(next() % UInt64(i + 1))
+            a.swapAt(i, j)
+        }
+        return a
+    }
+}
+
+extension UInt64 {
+    func rotated(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
+}

@@ -1,0 +1,93 @@
+import DataPaths
+import Foundation
+import Testing
+@testable import Suites
+
+@Suite struct CompareTests {
+    @Test func identicalRunsAreWithinNoiseAndExitZero() throws {
+        let a = try runSuite("quick.yaml", runID: "a")
+        defer { cleanup(a) }
+        let c = try Compare.run(baseline: a.directory, candidate: a.directory)
+        #expect(!c.rows.isEmpty)
+        #expect(c.rows.allSatisfy { $0.verdict == .withinNoise && $0.ratio == 1 })
+        #expect(c.unmatched.isEmpty)
+        #expect(Compare.exitStatus(c) == 0)
+        #expect(Compare.report(c).contains("no regression beyond 10%"))
+    }
+
+    @Test func higherCPUIsARegressionAndLowerIsBetter() throws {
+        let root = temporaryDirectory()
+        let base = try runSuite("paper.yaml", runID: "base", root: root, only: ["fig8"])
+        defer { cleanup(base) }
+        let worse = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 1.3), runID: "worse", root: root, only: ["fig8"])
+        let better = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 0.7), runID: "better", root: root, only: ["fig8"])
+        defer { cleanup(better) }
+        let up = try Compare.run(baseline: base.directory, candidate: worse.directory)
+        let cpuUp = up.rows.filter { $0.metric == "cpu_percent" }
+        #expect(cpuUp.count == 4)
+        #expect(cpuUp.allSatisfy { $0.verdict == .worse && $0.regression && $0.ratioLow! > 1 })
+        #expect(Compare.exitStatus(up) == 3)
+        #expect(Compare.report(up).contains("REGRESSION"))
+        // Goodput did not change beyond the threshold: no verdict against it.
+        #expect(up.rows.filter { $0.metric == "goodput_mbps" }.allSatisfy { !$0.regression })
+        let down = try Compare.run(baseline: base.directory, candidate: better.directory)
+        #expect(down.rows.filter { $0.metric == "cpu_percent" }.allSatisfy { $0.verdict == .better && !$0.regression })
+        #expect(Compare.exitStatus(down) == 0)
+        // A threshold above the change turns the regression into "worse but tolerated".
+        let lax = try Compare.run(baseline: base.directory, candidate: worse.directory, thresholdPercent: 50)
+        #expect(lax.rows.filter { $0.metric == "cpu_percent" }.allSatisfy { $0.verdict == .worse && !$0.regression })
+        #expect(Compare.exitStatus(lax) == 0)
+    }
+
+    @Test func overlappingIntervalsAreWithinNoise() {
+        let m = Compare.Metric(column: "cpu_percent", higherIsBetter: false, low: "ci95_low", high: "ci95_high")
+        let row = Compare.judge(file: "f", key: "k", metric: m,
+                                base: ["ci95_low": "48", "ci95_high": "52"], cand: ["ci95_low": "49", "ci95_high": "56"],
+                                bv: 50, cv: 53, threshold: 5)
+        #expect(row.verdict == .withinNoise && !row.regression)
+        #expect(abs(row.ratioLow! - 49.0 / 52) < 1e-12 && abs(row.ratioHigh! - 56.0 / 48) < 1e-12)
+        let noCI = Compare.Metric(column: "percent_of_total", higherIsBetter: false, low: nil, high: nil)
+        #expect(Compare.judge(file: "f", key: "k", metric: noCI, base: [:], cand: [:], bv: 2, cv: 2.1, threshold: 10).verdict == .withinNoise)
+        let r = Compare.judge(file: "f", key: "k", metric: noCI, base: [:], cand: [:], bv: 2, cv: 3, threshold: 10)
+        #expect(r.verdict == .worse && r.regression)
+    }
+
+    @Test func unmatchedRowsAreListed() throws {
+        let root = temporaryDirectory()
+        let a = try runSuite("quick.yaml", runID: "a", root: root)
+        defer { cleanup(a) }
+        let b = try runSuite("quick.yaml", runID: "b", root: root, only: ["thr-native", "opt-coalescing"])
+        let c = try Compare.run(baseline: a.directory, candidate: b.directory)
+        #expect(c.unmatched.contains { $0.contains("thr-native") == false && $0.contains("only in baseline") })
+        #expect(!c.rows.isEmpty)
+    }
+
+    @Test func badDirectoriesAreUsageErrors() throws {
+        let a = try runSuite("quick.yaml", only: ["thr-native"])
+        defer { cleanup(a) }
+        #expect(throws: CompareError.self) { try Compare.run(baseline: "/nonexistent", candidate: a.directory) }
+        let empty = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(throws: CompareError.self) { try Compare.run(baseline: a.directory, candidate: empty) }
+        #expect(throws: CompareError.self) { try Compare.run(baseline: a.directory, candidate: a.directory, thresholdPercent: -1) }
+        #expect(Compare.usageErrorStatus == 2)
+    }
+}
+
+@Suite struct PaperReferenceMappingTests {
+    @Test func table1PaperValuesFollowTheWorkToItsComponent() {
+        let keys: [(Component, TimeCategory)] = [(.hypervisor, .decoding), (.device_model, .decoding),
+                                                 (.device_model, .virtualIRQDelivery), (.host_driver, .virtualIRQDelivery),
+                                                 (.host_driver, .interruptHandling)]
+        func paper(_ c: Component, _ t: TimeCategory) -> Double? {
+            FigureTables.paperPercent(scenario: "vwifi", component: c, category: t, measured: keys)
+        }
+        #expect(paper(.hypervisor, .decoding) == 0.53)          // exact
+        #expect(paper(.device_model, .decoding) == nil)         // the exact row took it
+        #expect(paper(.device_model, .virtualIRQDelivery) == 2.79)  // moved work, first component only
+        #expect(paper(.host_driver, .virtualIRQDelivery) == nil)
+        #expect(paper(.host_driver, .interruptHandling) == 5.87)
+        #expect(FigureTables.paperPercent(scenario: "native", component: .device_model, category: .virtualIRQDelivery,
+                                          measured: keys) == nil)
+    }
+}

@@ -1,0 +1,169 @@
+import DataPaths
+import Foundation
+import Testing
+@testable import Suites
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+func suiteError(_ yaml: String, file: String = "t.yaml") -> SuiteError? {
+    do { _ = try SuiteParser.parse(yaml, file: file); return nil } catch { return error }
+}
+
+/// Wraps one experiment's fields in a minimal suite.
+func oneExperiment(_ body: String) -> String {
+    "experiments:\n  - name: e\n" + body.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n") + "\n"
+}
+
+@Suite struct SuiteParserTests {
+    @Test func paperSuiteCoversEveryFigure() throws {
+        let suite = try SuiteParser.load(path: repositoryRoot + "/Workloads/paper.yaml")
+        #expect(suite.repetitions == 6 && suite.quickRepetitions == 2 && suite.seed == 1)
+        #expect(suite.fileHash.count == 64)
+        let points = suite.points(quick: false)
+        func rows(_ f: Figure) -> [String] { points.filter { $0.figure == f }.map(\.rowName) }
+        #expect(Set(rows(.fig5Throughput)) == ["native", "passthrough", "vwifi", "vwifi-iommu"])
+        #expect(rows(.fig5Throughput).count == 8)
+        #expect(Set(rows(.fig5Latency)) == ["native", "passthrough", "vwifi", "vwifi-iommu"])
+        #expect(Set(rows(.fig6)) == ["vwifi", "vwifi-iommu"])
+        #expect(Set(rows(.fig7)) == ["system-idle", "vm-idle", "native", "passthrough", "vwifi"])
+        #expect(Set(rows(.fig8)) == ["none", "coalescing", "iommu", "coalescing+iommu"])
+        #expect(Set(rows(.table1)) == ["vwifi", "passthrough", "native"])
+        // Scenario and configuration meanings reach the configs.
+        let byName = Dictionary(grouping: points, by: \.experiment)
+        #expect(byName["fig5-vwifi-iommu"]!.allSatisfy { $0.config.translation == .iommu && $0.config.path == .vwifi })
+        #expect(byName["opt-coalescing-iommu"]![0].config.coalesceDeviceModel == 10)
+        #expect(byName["opt-coalescing-iommu"]![0].config.translation == .iommu)
+        #expect(byName["opt-none"]![0].config.coalesceDeviceModel == 1)
+        #expect(byName["cpu-vm-idle"]![0].config.workload == .idle && byName["cpu-vm-idle"]![0].config.path == .vwifi)
+        #expect(byName["ping-native"]![0].config.workload == .ping && byName["ping-native"]![0].config.pingCount == 200)
+        #expect(byName["fig5-native"]!.map(\.config.direction) == [.tx, .rx])
+        // Quick overrides shorten runs.
+        let quick = suite.points(quick: true)
+        #expect(quick.first { $0.experiment == "fig5-native" }!.config.packets == 1000)
+        #expect(quick.first { $0.experiment == "extra-path-software" }!.config.packets == 200)
+        #expect(byName["extra-path-software"]![0].config.pagemap && byName["extra-path-software"]![0].config.rate == 200)
+        #expect(quick.first { $0.experiment == "cpu-vm-idle" }!.config.duration == 1)
+        #expect(quick.filter { $0.config.workload != .idle }.allSatisfy { $0.config.duration == nil })
+    }
+
+    @Test func fullPaperSuiteFitsTheTimeBudget() throws {
+        let suite = try SuiteParser.load(path: repositoryRoot + "/Workloads/paper.yaml")
+        let full = try RunPlan(suite: suite, options: RunOptions())
+        var q = RunOptions(); q.quick = true
+        let quick = try RunPlan(suite: suite, options: q)
+        #expect(full.estimatedSeconds < 600 && full.estimatedSeconds > 120)
+        #expect(quick.estimatedSeconds < 90)
+    }
+
+    @Test func quickSuiteParsesWithASweep() throws {
+        let suite = try SuiteParser.load(path: repositoryRoot + "/Workloads/quick.yaml")
+        let sweep = suite.points(quick: false).filter { $0.experiment == "coalescing-sweep" }
+        #expect(sweep.map(\.config.coalesceDeviceModel) == [1, 2, 5, 10, 20])
+        #expect(sweep.map(\.label) == ["coalesce-device-model=1", "coalesce-device-model=2", "coalesce-device-model=5",
+                                       "coalesce-device-model=10", "coalesce-device-model=20"])
+    }
+
+    @Test func sweepsMakeTheCartesianProductInFileOrder() throws {
+        let s = try SuiteParser.parse(oneExperiment("""
+            figure: custom
+            path: vwifi
+            sweep: { direction: [tx, rx], coalesce-device-model: [1, 10] }
+            """), file: "t.yaml")
+        #expect(s.points(quick: false).map(\.label) == [
+            "direction=tx,coalesce-device-model=1", "direction=tx,coalesce-device-model=10",
+            "direction=rx,coalesce-device-model=1", "direction=rx,coalesce-device-model=10"])
+    }
+
+    @Test func optionErrorsCarryTheFileTheFieldPathAndTheContractsWording() {
+        let e = suiteError("""
+            experiments:
+              - name: a
+                figure: fig5_throughput
+                scenario: native
+              - name: b
+                figure: fig8
+                configuration: coalescing
+                options: { coalesce-device-model: 0 }
+            """, file: "Workloads/paper.yaml")
+        #expect(e?.description == "Workloads/paper.yaml: experiments[1].options.coalesce-device-model: 0 is out of range; give a whole number from 1 to 4096")
+    }
+
+    /// Each malformed input, the field path its error must name and a word the fix must contain.
+    static let cases: [(String, String, String, String)] = [
+        ("yaml syntax", "experiments: [\n  - name: a", "", "YAML"),
+        ("empty file", "", "", "experiments"),
+        ("top level not a mapping", "- a\n- b\n", "(top level)", "indent"),
+        ("unknown suite field", "experiment: []\n", "experiment", "experiments"),
+        ("missing experiments", "name: x\n", "experiments", "list"),
+        ("experiments not a list", "experiments: 3\n", "experiments", "name"),
+        ("repetitions zero", "repetitions: 0\nexperiments: []\n", "repetitions", "1 to 1000"),
+        ("bad seed", "seed: -4\nexperiments: []\n", "seed", "seed"),
+        ("bad default option", "defaults: { packets: lots }\nexperiments: []\n", "defaults.packets", "whole number"),
+        ("unknown default option", "defaults: { colour: red }\nexperiments: []\n", "defaults.colour", "coalesce-device-model"),
+        ("experiment not a mapping", "experiments:\n  - 3\n", "experiments[0]", "indent"),
+        ("missing name", "experiments:\n  - figure: fig6\n", "experiments[0].name", "unique"),
+        ("unusable name", oneExperiment("figure: fig6").replacingOccurrences(of: "name: e", with: "name: a b"), "experiments[0].name", "letters"),
+        ("unknown experiment field", oneExperiment("figure: fig6\nscenario: vwifi\npackets: 3"), "experiments[0].packets", "options"),
+        ("missing figure", oneExperiment("scenario: vwifi"), "experiments[0].figure", "fig5_throughput"),
+        ("bad figure", oneExperiment("figure: fig9"), "experiments[0].figure", "table1"),
+        ("bad scenario", oneExperiment("figure: fig5_throughput\nscenario: wifi"), "experiments[0].scenario", "vwifi-iommu"),
+        ("scenario not of figure", oneExperiment("figure: fig6\nscenario: native"), "experiments[0].scenario", "vwifi-iommu"),
+        ("missing scenario", oneExperiment("figure: fig7"), "experiments[0].scenario", "system-idle"),
+        ("fig8 with scenario", oneExperiment("figure: fig8\nscenario: vwifi"), "experiments[0].scenario", "configuration"),
+        ("fig8 without configuration", oneExperiment("figure: fig8"), "experiments[0].configuration", "coalescing+iommu"),
+        ("configuration outside fig8", oneExperiment("figure: fig7\nconfiguration: none"), "experiments[0].configuration", "scenario"),
+        ("bad configuration", oneExperiment("figure: fig8\nconfiguration: both"), "experiments[0].configuration", "coalescing+iommu"),
+        ("path contradicts scenario", oneExperiment("figure: fig7\nscenario: native\npath: vwifi"), "experiments[0].path", "native"),
+        ("custom without path", oneExperiment("figure: custom"), "experiments[0].path", "passthrough"),
+        ("unknown option", oneExperiment("figure: fig6\nscenario: vwifi\noptions: { packet: 5 }"), "experiments[0].options.packet", "packets"),
+        ("option out of range", oneExperiment("figure: fig6\nscenario: vwifi\noptions: { ring-size: 100 }"), "experiments[0].options.ring-size", "power of two"),
+        ("option list", oneExperiment("figure: fig6\nscenario: vwifi\noptions: { packets: [1, 2] }"), "experiments[0].options.packets", "sweep"),
+        ("options not a mapping", oneExperiment("figure: fig6\nscenario: vwifi\noptions: 5"), "experiments[0].options", "indent"),
+        ("sweep unknown option", oneExperiment("figure: custom\npath: vwifi\nsweep: { speed: [1] }"), "experiments[0].sweep.speed", "coalesce-device-model"),
+        ("sweep not a list", oneExperiment("figure: custom\npath: vwifi\nsweep: { packets: 5 }"), "experiments[0].sweep.packets", "[1, 2, 5, 10, 20]"),
+        ("sweep bad value", oneExperiment("figure: custom\npath: vwifi\nsweep: { coalesce-device-model: [1, 0] }"), "experiments[0].sweep.coalesce-device-model", "1 to 4096"),
+        ("validate: native iommu", oneExperiment("figure: custom\npath: native\noptions: { translation: iommu }"), "experiments[0].options.translation", "native"),
+        ("validate at sweep point", oneExperiment("figure: custom\npath: passthrough\nsweep: { coalesce-device-model: [1, 4] }"), "experiments[0].options.coalesce-device-model", "vwifi"),
+        ("latency needs ping", oneExperiment("figure: fig5_latency\nscenario: native\noptions: { workload: udp }"), "experiments[0].options.workload", "drop"),
+        ("throughput not ping", oneExperiment("figure: fig5_throughput\nscenario: native\noptions: { ping: 10 }"), "experiments[0].options.workload", "drop"),
+        ("fig6 rx", oneExperiment("figure: fig6\nscenario: vwifi\noptions: { direction: rx }"), "experiments[0].options.direction", "direction"),
+        ("vwifi with iommu", oneExperiment("figure: fig7\nscenario: vwifi\noptions: { translation: iommu }"), "experiments[0].options.translation", "vwifi-iommu"),
+        ("coalescing configuration without coalescing", oneExperiment("figure: fig8\nconfiguration: coalescing\noptions: { coalesce-device-model: 1 }"), "experiments[0].options.coalesce-device-model", "10"),
+        ("iommu configuration with software", oneExperiment("figure: fig8\nconfiguration: iommu\noptions: { translation: software }"), "experiments[0].options.translation", "drop"),
+        ("idle without duration", oneExperiment("figure: fig7\nscenario: vm-idle"), "experiments[0].options.duration", "duration"),
+        ("bad quick override", oneExperiment("figure: fig6\nscenario: vwifi\nquick: { packets: 0 }"), "experiments[0].quick.packets", "1 to"),
+        ("quick makes it invalid", oneExperiment("figure: fig6\nscenario: vwifi\nquick: { warmup: 6000 }"), "experiments[0].options.warmup", "packets"),
+        ("duplicate names", "experiments:\n  - {name: a, figure: fig6, scenario: vwifi}\n  - {name: a, figure: fig6, scenario: vwifi}\n", "experiments[1].name", "own name"),
+        ("duplicate key", oneExperiment("figure: fig6\nfigure: fig7\nscenario: vwifi"), "", "duplicated key(s): 'figure'"),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func everyMalformedSuiteGetsOneClearError(_ i: Int) {
+        let (what, yaml, field, fixWord) = Self.cases[i]
+        guard let e = suiteError(yaml, file: "bad.yaml") else {
+            Issue.record("\(what): accepted")
+            return
+        }
+        #expect(e.file == "bad.yaml", "\(what)")
+        #expect(e.field == field, "\(what): field \(e.field)")
+        #expect((e.fix + " " + e.problem).contains(fixWord), "\(what): \(e.description)")
+        #expect(e.description.hasPrefix("bad.yaml: "), "\(what)")
+        #expect(!e.description.contains("\n"), "\(what): not one line")
+    }
+
+    @Test func unknownOnlyNameIsAnError() throws {
+        let suite = try SuiteParser.load(path: repositoryRoot + "/Workloads/paper.yaml")
+        var o = RunOptions()
+        o.only = ["fig9"]
+        #expect(throws: SuiteError.self) { try RunPlan(suite: suite, options: o) }
+        o.only = ["fig8", "ping-native"]
+        let plan = try RunPlan(suite: suite, options: o)
+        #expect(Set(plan.points.map(\.experiment)) == ["opt-none", "opt-coalescing", "opt-iommu", "opt-coalescing-iommu", "ping-native"])
+    }
+
+    @Test func missingFileIsAnError() {
+        #expect(throws: SuiteError.self) { try SuiteParser.load(path: "/nonexistent/suite.yaml") }
+    }
+}
