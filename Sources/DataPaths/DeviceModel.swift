@@ -218,8 +218,12 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         if policy.completion(nowNs: vw_monotonic_ns()) { inject() }
     }
 
+    /// The coalescing hold-off timer fired: its handling is timer management (Table 1).
     private func flushCoalesced() {
-        if policy.timerExpired(nowNs: vw_monotonic_ns()) { inject() }
+        let start = TSC.now()
+        let fire = policy.timerExpired(nowNs: vw_monotonic_ns())
+        account.charge(.timers, since: start)
+        if fire { inject() }
     }
 
     private func inject() {
