@@ -25,8 +25,8 @@ public struct KVMExitCosts: Sendable {
 
 /// Measures `KVMExitCosts` in throwaway VMs (4 MiB of RAM each).
 public enum KVMExitCostMeter {
-    static let doorbell: UInt64 = 0x3000_0000
-    static let portBase: UInt16 = 0x510
+    static let doorbell = ScratchGuest.doorbell
+    static let portBase = ScratchGuest.portBase
 
     public static func measure(device: String = "/dev/kvm", iterations: Int = 200, kicks: Int = 50) throws(VMMError) -> KVMExitCosts {
         guard (1...4096).contains(iterations), (0...10_000).contains(kicks) else {
@@ -58,21 +58,12 @@ public enum KVMExitCostMeter {
     }
 
     static func runGuest(device: String, iterations: Int, kicks: Int, ioeventfd: Bool) throws(VMMError) -> Samples {
-        let size = 4 << 20
-        var err: Int32 = 0
-        guard let memory = vw_mmap_anonymous(size, 0, &err) else { throw .system("mmap guest RAM", -err) }
-        defer { _ = vw_munmap(memory, size) }
-        let ram = GuestRAM(base: memory, size: UInt64(size))
-        let layout = GuestLayout(memorySize: UInt64(size), identityMapSize: GuestLayout.gibibyte)
-        let vm = try KVMVirtualMachine(device: device, ram: ram)
-        try LongModeSetup.install(layout, in: ram)
-        try GuestDriverRunner.loadImage(layout: layout, ram: ram)
+        let guest = try ScratchGuest(device: device)
+        let ram = guest.ram, layout = guest.layout, vm = guest.vm
         let m = layout.mailbox
         ram.storeU64(m + GuestMailbox.packetCount, UInt64(iterations))
-        ram.storeU64(m + GuestMailbox.doorbell, doorbell)
         ram.storeU64(m + GuestMailbox.stampArea, layout.stampArea)
         ram.storeU64(m + GuestMailbox.stampCapacity, UInt64(layout.stampCapacity))
-        ram.storeU64(m + GuestMailbox.portBase, UInt64(portBase))
         var eventfd: Int32 = -1
         if ioeventfd {
             eventfd = vw_eventfd(0, 0)
@@ -80,9 +71,7 @@ public enum KVMExitCostMeter {
             try vm.addIOEventFD(address: doorbell, length: 4, eventfd: eventfd)
         }
         defer { if eventfd >= 0 { _ = vw_close(eventfd) } }
-        let vcpu = try vm.createVCPU()
-        try vcpu.enterLongModeUser(layout: layout, rip: layout.code + GuestDriverImage.exitCostEntryOffset,
-                                   rsp: layout.stackTop, r15: m)
+        let vcpu = try guest.vcpu(entryOffset: GuestDriverImage.exitCostEntryOffset)
         let signal = vw_vmm_kick_signal()
         let installed = vw_install_interrupting_handler(signal)
         guard installed >= 0 else { throw .system("sigaction (vCPU kick signal)", installed) }

@@ -75,22 +75,10 @@ public enum KVMProbe {
 
     /// Runs GuestDriverImage's probe entry: one MMIO store of the magic, then the done port.
     static func runProbeGuest(device: String) throws(VMMError) -> UInt64 {
-        let size = 4 << 20
-        var err: Int32 = 0
-        guard let memory = vw_mmap_anonymous(size, 0, &err) else { throw .system("mmap guest RAM", -err) }
-        defer { _ = vw_munmap(memory, size) }
-        let ram = GuestRAM(base: memory, size: UInt64(size))
-        let layout = GuestLayout(memorySize: UInt64(size), identityMapSize: GuestLayout.gibibyte)
-        let doorbell: UInt64 = 0x3000_0000
-        let portBase: UInt16 = 0x510
-        let vm = try KVMVirtualMachine(device: device, ram: ram)
-        try LongModeSetup.install(layout, in: ram)
-        try GuestDriverRunner.loadImage(layout: layout, ram: ram)
-        ram.storeU64(layout.mailbox + GuestMailbox.doorbell, doorbell)
-        ram.storeU64(layout.mailbox + GuestMailbox.portBase, UInt64(portBase))
-        let vcpu = try vm.createVCPU()
-        try vcpu.enterLongModeUser(layout: layout, rip: layout.code + GuestDriverImage.probeEntryOffset,
-                                   rsp: layout.stackTop, r15: layout.mailbox)
+        let guest = try ScratchGuest(device: device)
+        let layout = guest.layout
+        let doorbell = ScratchGuest.doorbell, portBase = ScratchGuest.portBase
+        let vcpu = try guest.vcpu(entryOffset: GuestDriverImage.probeEntryOffset)
         let before = vw_rdtsc()
         let first = vcpu.run()
         let cycles = vw_rdtsc() &- before
