@@ -1,0 +1,156 @@
+// One row of bench.csv: what was measured, against which reference, the ratio, the target it
+// must meet and the verdict. Verdicts come from the repeated samples, never from one run.
+import Foundation
+
+/// What a metric must satisfy.
+public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
+    /// ratio <= limit (a cost relative to its floor).
+    case ratioAtMost(Double)
+    /// ratio >= limit (a rate relative to the reference's rate).
+    case ratioAtLeast(Double)
+    /// |ratio - 1| <= tolerance (two rates that must agree).
+    case ratioWithin(Double)
+    /// value == 0 (counted, e.g. allocations per packet).
+    case valueZero
+    /// Reported, no target (e.g. the suite's wall time).
+    case none
+
+    public var description: String {
+        switch self {
+        case .ratioAtMost(let x): "ratio <= \(BenchFormat.number(x))"
+        case .ratioAtLeast(let x): "ratio >= \(BenchFormat.number(x))"
+        case .ratioWithin(let x): "|ratio - 1| <= \(BenchFormat.number(x))"
+        case .valueZero: "value = 0"
+        case .none: "none (reported)"
+        }
+    }
+
+    /// Whether one number (a ratio, or the value for `valueZero`) meets the target.
+    public func isMet(by x: Double) -> Bool {
+        switch self {
+        case .ratioAtMost(let limit): x <= limit
+        case .ratioAtLeast(let limit): x >= limit
+        case .ratioWithin(let tolerance): abs(x - 1) <= tolerance
+        case .valueZero: x == 0
+        case .none: true
+        }
+    }
+}
+
+public enum BenchVerdict: String, Sendable, Equatable {
+    case met, missed
+    /// The machine was too noisy for the ratio to decide: neither pass nor fail.
+    case noisy
+    /// No target (reported only).
+    case reported
+    /// Not run (e.g. the full suite without --full-suite); the note says why.
+    case skipped
+}
+
+/// How noise turns a ratio into `noisy`.
+public struct NoisePolicy: Sendable, Equatable {
+    /// Relative spread (max - min) / median of the samples above which they are suspect, percent.
+    public var maxSpreadPercent: Double = 10
+    /// Steal time over the measurement above which it is suspect, percent of CPU time.
+    public var maxStealPercent: Double = 5
+    public init() {}
+    public init(maxSpreadPercent: Double, maxStealPercent: Double) {
+        self.maxSpreadPercent = maxSpreadPercent
+        self.maxStealPercent = maxStealPercent
+    }
+}
+
+public struct BenchMetric: Sendable, Equatable {
+    public var metric: String
+    /// The harness's number (median over repetitions).
+    public var value: Double
+    /// The floor or reference it is compared with (median); nil when there is none.
+    public var reference: Double?
+    /// Median of the per-repetition ratios value/reference (paired, interleaved runs).
+    public var ratio: Double?
+    public var target: BenchTarget
+    public var verdict: BenchVerdict
+    /// (max - min) / median of the ratios (or of the values when there is no reference), percent.
+    public var spreadPercent: Double
+    public var repetitions: Int
+    public var unit: String
+    public var note: String
+
+    public init(metric: String, value: Double, reference: Double?, ratio: Double?, target: BenchTarget,
+                verdict: BenchVerdict, spreadPercent: Double, repetitions: Int, unit: String, note: String = "") {
+        self.metric = metric; self.value = value; self.reference = reference; self.ratio = ratio
+        self.target = target; self.verdict = verdict; self.spreadPercent = spreadPercent
+        self.repetitions = repetitions; self.unit = unit; self.note = note
+    }
+
+    /// Judges paired samples: `values[i]` and `references[i]` were measured back to back.
+    /// A ratio is `noisy` when the samples spread more than the policy allows (or steal was high)
+    /// AND the samples fall on both sides of the target, so the noise could flip the verdict.
+    /// A clear pass or miss stays one even on a noisy machine.
+    public static func judge(metric: String, values: [Double], references: [Double], target: BenchTarget,
+                             unit: String, stealPercent: Double, policy: NoisePolicy = NoisePolicy(),
+                             note: String = "") -> BenchMetric {
+        let value = Samples.median(values)
+        let reference = references.isEmpty ? nil : Samples.median(references)
+        var ratios: [Double] = []
+        if !references.isEmpty {
+            for (v, r) in zip(values, references) where r != 0 { ratios.append(v / r) }
+        }
+        let decided = ratios.isEmpty ? values : ratios
+        let central = Samples.median(decided)
+        let spread = Samples.spreadPercent(decided)
+        var verdict: BenchVerdict
+        var why = note
+        if case .none = target {
+            verdict = .reported
+        } else if decided.isEmpty {
+            verdict = .skipped
+        } else {
+            let met = target.isMet(by: central)
+            let noisyMachine = spread > policy.maxSpreadPercent || stealPercent > policy.maxStealPercent
+            let straddles = decided.contains { target.isMet(by: $0) } && decided.contains { !target.isMet(by: $0) }
+            if noisyMachine && straddles {
+                verdict = .noisy
+                let reason = stealPercent > policy.maxStealPercent
+                    ? "steal \(BenchFormat.number(stealPercent))% > \(BenchFormat.number(policy.maxStealPercent))%"
+                    : "spread \(BenchFormat.number(spread))% > \(BenchFormat.number(policy.maxSpreadPercent))%"
+                why = [note, "noisy: \(reason) and the samples fall on both sides of the target; rerun on a quieter machine or with more repetitions"]
+                    .filter { !$0.isEmpty }.joined(separator: "; ")
+            } else {
+                verdict = met ? .met : .missed
+            }
+        }
+        return BenchMetric(metric: metric, value: value, reference: reference,
+                           ratio: ratios.isEmpty ? nil : central, target: target, verdict: verdict,
+                           spreadPercent: spread, repetitions: values.count, unit: unit, note: why)
+    }
+}
+
+/// Medians and spreads of small sample sets.
+public enum Samples {
+    public static func median(_ xs: [Double]) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// (max - min) / |median| x 100; 0 for fewer than two samples or a zero median.
+    public static func spreadPercent(_ xs: [Double]) -> Double {
+        guard xs.count > 1, let lo = xs.min(), let hi = xs.max() else { return 0 }
+        let m = abs(median(xs))
+        return m > 0 ? (hi - lo) / m * 100 : 0
+    }
+}
+
+enum BenchFormat {
+    /// A compact number: integers without decimals, otherwise up to 3 significant decimals.
+    static func number(_ x: Double) -> String {
+        guard x.isFinite else { return "" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        let magnitude = abs(x)
+        let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 3 : 4
+        var s = String(format: "%.\(digits)f", x)
+        while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
+        return s
+    }
+}
