@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "VMMTests", dependencies: ["VMM", "Platform", "Measurement"]),
         .testTarget(name: "SystemProbeTests", dependencies: ["SystemProbe", "Measurement"]),
         .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "CReference", "DataPaths"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "CReference", "DataPaths", "Measurement"]),
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
     ],
     swiftLanguageModes: [.v6]

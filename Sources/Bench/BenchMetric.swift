@@ -25,6 +25,16 @@ public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// How far `x` is from the nearest value where the verdict flips.
+    public func distanceToBoundary(from x: Double) -> Double {
+        switch self {
+        case .ratioAtMost(let limit), .ratioAtLeast(let limit): abs(x - limit)
+        case .ratioWithin(let tolerance): abs(abs(x - 1) - tolerance)
+        case .valueZero: abs(x)
+        case .none: .infinity
+        }
+    }
+
     /// Whether one number (a ratio, or the value for `valueZero`) meets the target.
     public func isMet(by x: Double) -> Bool {
         switch self {
@@ -85,8 +95,8 @@ public struct BenchMetric: Sendable, Equatable {
 
     /// Judges paired samples: `values[i]` and `references[i]` were measured back to back.
     /// A ratio is `noisy` when the samples spread more than the policy allows (or steal was high)
-    /// AND the samples fall on both sides of the target, so the noise could flip the verdict.
-    /// A clear pass or miss stays one even on a noisy machine.
+    /// AND that spread could flip the verdict (samples on both sides of the target, or the median
+    /// closer to the boundary than half the samples' range). A clear pass or miss stays one.
     public static func judge(metric: String, values: [Double], references: [Double], target: BenchTarget,
                              unit: String, stealPercent: Double, policy: NoisePolicy = NoisePolicy(),
                              note: String = "") -> BenchMetric {
@@ -109,12 +119,16 @@ public struct BenchMetric: Sendable, Equatable {
             let met = target.isMet(by: central)
             let noisyMachine = spread > policy.maxSpreadPercent || stealPercent > policy.maxStealPercent
             let straddles = decided.contains { target.isMet(by: $0) } && decided.contains { !target.isMet(by: $0) }
-            if noisyMachine && straddles {
+            // A decision is robust when the median sits farther from the target's boundary than
+            // half the samples' range: noise of that size could not have moved it across.
+            let halfRange = ((decided.max() ?? 0) - (decided.min() ?? 0)) / 2
+            let fragile = straddles || target.distanceToBoundary(from: central) < halfRange
+            if noisyMachine && fragile {
                 verdict = .noisy
                 let reason = stealPercent > policy.maxStealPercent
                     ? "steal \(BenchFormat.number(stealPercent))% > \(BenchFormat.number(policy.maxStealPercent))%"
                     : "spread \(BenchFormat.number(spread))% > \(BenchFormat.number(policy.maxSpreadPercent))%"
-                why = [note, "noisy: \(reason) and the samples fall on both sides of the target; rerun on a quieter machine or with more repetitions"]
+                why = [note, "noisy: \(reason) and the samples' range reaches the target; rerun on a quieter machine or with more repetitions"]
                     .filter { !$0.isEmpty }.joined(separator: "; ")
             } else {
                 verdict = met ? .met : .missed

@@ -25,13 +25,13 @@ public struct BenchOptions: Sendable {
     /// Full: enough work per sample for medians to settle on a 2-core machine (about a minute).
     public static var standard: BenchOptions {
         BenchOptions(repetitions: 5, stampCount: 200_000, spinRoundTrips: 100_000, blockingRoundTrips: 4_000,
-                     path: PathRunSettings(packets: 20_000, warmup: 1_000))
+                     path: PathRunSettings(packets: 100_000, warmup: 2_000))
     }
 
     /// `--quick`: fewer repetitions and shorter samples.
     public static var quick: BenchOptions {
         BenchOptions(repetitions: 3, stampCount: 100_000, spinRoundTrips: 30_000, blockingRoundTrips: 1_500,
-                     path: PathRunSettings(packets: 6_000, warmup: 500))
+                     path: PathRunSettings(packets: 30_000, warmup: 1_000))
     }
 
     public init(repetitions: Int, stampCount: Int, spinRoundTrips: Int, blockingRoundTrips: Int, path: PathRunSettings) {
@@ -58,7 +58,7 @@ public enum BenchRunner {
         _ = StampCost.measureOnce(count: o.stampCount, log: log, bare: bare)  // warm the pages and caches
         var stamp: [Double] = [], floor: [Double] = []
         let (stampSteal, _) = try measuringSteal {
-            for _ in 0..<max(reps, 5) {
+            for _ in 0..<max(reps * 3, 9) {
                 let r = StampCost.measureOnce(count: o.stampCount, log: log, bare: bare)
                 stamp.append(r.stamp)
                 floor.append(r.bare)
