@@ -80,11 +80,19 @@ public struct BenchMetric: Sendable, Equatable {
     public var ratio: Double?
     public var target: BenchTarget
     public var verdict: BenchVerdict
-    /// (max - min) / median of the ratios (or of the values when there is no reference), percent.
+    /// Interquartile range / median of the ratios (or of the values without a reference), percent.
     public var spreadPercent: Double
     public var repetitions: Int
     public var unit: String
     public var note: String
+    /// Every repetition's (value, reference) pair, for bench_samples.csv.
+    public var samples: [(value: Double, reference: Double?)] = []
+
+    public static func == (a: BenchMetric, b: BenchMetric) -> Bool {
+        a.metric == b.metric && a.value == b.value && a.reference == b.reference && a.ratio == b.ratio
+            && a.target == b.target && a.verdict == b.verdict && a.spreadPercent == b.spreadPercent
+            && a.repetitions == b.repetitions && a.unit == b.unit && a.note == b.note
+    }
 
     public init(metric: String, value: Double, reference: Double?, ratio: Double?, target: BenchTarget,
                 verdict: BenchVerdict, spreadPercent: Double, repetitions: Int, unit: String, note: String = "") {
@@ -96,7 +104,7 @@ public struct BenchMetric: Sendable, Equatable {
     /// Judges paired samples: `values[i]` and `references[i]` were measured back to back.
     /// A ratio is `noisy` when the samples spread more than the policy allows (or steal was high)
     /// AND that spread could flip the verdict (samples on both sides of the target, or the median
-    /// closer to the boundary than half the samples' range). A clear pass or miss stays one.
+    /// closer to the boundary than half the interquartile range). A clear pass or miss stays one.
     public static func judge(metric: String, values: [Double], references: [Double], target: BenchTarget,
                              unit: String, stealPercent: Double, policy: NoisePolicy = NoisePolicy(),
                              note: String = "") -> BenchMetric {
@@ -120,9 +128,9 @@ public struct BenchMetric: Sendable, Equatable {
             let noisyMachine = spread > policy.maxSpreadPercent || stealPercent > policy.maxStealPercent
             let straddles = decided.contains { target.isMet(by: $0) } && decided.contains { !target.isMet(by: $0) }
             // A decision is robust when the median sits farther from the target's boundary than
-            // half the samples' range: noise of that size could not have moved it across.
-            let halfRange = ((decided.max() ?? 0) - (decided.min() ?? 0)) / 2
-            let fragile = straddles || target.distanceToBoundary(from: central) < halfRange
+            // half the samples' interquartile range: noise of that size could not move it across.
+            let halfIQR = (Samples.percentile(decided, 75) - Samples.percentile(decided, 25)) / 2
+            let fragile = straddles || target.distanceToBoundary(from: central) < halfIQR
             if noisyMachine && fragile {
                 verdict = .noisy
                 let reason = stealPercent > policy.maxStealPercent
@@ -134,9 +142,27 @@ public struct BenchMetric: Sendable, Equatable {
                 verdict = met ? .met : .missed
             }
         }
-        return BenchMetric(metric: metric, value: value, reference: reference,
-                           ratio: ratios.isEmpty ? nil : central, target: target, verdict: verdict,
-                           spreadPercent: spread, repetitions: values.count, unit: unit, note: why)
+        var m = BenchMetric(metric: metric, value: value, reference: reference,
+                            ratio: ratios.isEmpty ? nil : central, target: target, verdict: verdict,
+                            spreadPercent: spread, repetitions: values.count, unit: unit, note: why)
+        m.samples = values.enumerated().map { i, v in (v, i < references.count ? references[i] : nil) }
+        return m
+    }
+
+    /// The ratio of the best value to the best reference (interference only ever slows a run
+    /// down, so the best of each side is the least disturbed); nil without a reference.
+    public var bestRatio: Double? {
+        let refs = samples.compactMap(\.reference)
+        guard !refs.isEmpty, !samples.isEmpty else { return nil }
+        let higherIsBetter: Bool
+        switch target {
+        case .ratioAtLeast, .ratioWithin: higherIsBetter = true
+        default: higherIsBetter = false
+        }
+        let values = samples.map(\.value)
+        let v = higherIsBetter ? values.max()! : values.min()!
+        let r = higherIsBetter ? refs.max()! : refs.min()!
+        return r != 0 ? v / r : nil
     }
 }
 
@@ -148,11 +174,21 @@ public enum Samples {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
-    /// (max - min) / |median| x 100; 0 for fewer than two samples or a zero median.
+    /// Interquartile range over |median| x 100 (robust to one preempted sample, which a
+    /// max - min spread is not); 0 for fewer than two samples or a zero median.
     public static func spreadPercent(_ xs: [Double]) -> Double {
-        guard xs.count > 1, let lo = xs.min(), let hi = xs.max() else { return 0 }
+        guard xs.count > 1 else { return 0 }
         let m = abs(median(xs))
-        return m > 0 ? (hi - lo) / m * 100 : 0
+        return m > 0 ? (percentile(xs, 75) - percentile(xs, 25)) / m * 100 : 0
+    }
+
+    /// Linear-interpolated percentile (p in 0...100).
+    public static func percentile(_ xs: [Double], _ p: Double) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        let s = xs.sorted()
+        let rank = p / 100 * Double(s.count - 1)
+        let lo = Int(rank.rounded(.down)), hi = Int(rank.rounded(.up))
+        return s[lo] + (s[hi] - s[lo]) * (rank - Double(lo))
     }
 }
 

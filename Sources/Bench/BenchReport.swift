@@ -31,10 +31,22 @@ public struct BenchReport: Sendable {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Writes `bench.csv` into `directory` (temporary name, then rename).
+    /// Every repetition of every metric: metric, repetition, value, reference.
+    public var samplesCSV: String {
+        var lines = ["metric,repetition,value,reference"]
+        for m in metrics {
+            for (i, s) in m.samples.enumerated() {
+                lines.append("\(m.metric),\(i + 1),\(BenchFormat.number(s.value)),\(s.reference.map(BenchFormat.number) ?? "")")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `bench.csv` and `bench_samples.csv` into `directory` (temporary name, then rename).
     public func write(to directory: String) throws {
         try ResultFiles.prepare(directory: directory)
         try ResultFiles.write(csv, named: "bench.csv", in: directory)
+        try ResultFiles.write(samplesCSV, named: "bench_samples.csv", in: directory)
     }
 
     /// 0 when no target was missed; 3 when one was missed on a quiet machine. `noisy` decides
@@ -42,12 +54,13 @@ public struct BenchReport: Sendable {
     public var exitStatus: Int32 { metrics.contains { $0.verdict == .missed } ? 3 : 0 }
 
     public var table: String {
-        let header = ["metric", "value", "reference", "ratio", "target", "verdict", "spread"]
+        let header = ["metric", "value", "reference", "ratio", "target", "verdict", "spread", "best-of ratio"]
         var rows = [header]
         for m in metrics {
             rows.append([m.metric, BenchFormat.number(m.value) + (m.unit.isEmpty ? "" : " " + m.unit),
                          m.reference.map(BenchFormat.number) ?? "-", m.ratio.map(BenchFormat.number) ?? "-",
-                         m.target.description, m.verdict.rawValue, BenchFormat.number(m.spreadPercent) + "%"])
+                         m.target.description, m.verdict.rawValue, BenchFormat.number(m.spreadPercent) + "%",
+                         m.bestRatio.map(BenchFormat.number) ?? "-"])
         }
         var widths = [Int](repeating: 0, count: header.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }

@@ -14,6 +14,8 @@ public struct BenchOptions: Sendable {
     public var blockingRoundTrips: Int
     public var path: PathRunSettings
     public var paths: [PathKind] = PathKind.allCases
+    /// Which groups to run: stamp, handoff, path (the suite is chosen by `suite`).
+    public var groups: Set<BenchGroup> = Set(BenchGroup.allCases)
     public var suite: SuiteRuns = .quick
     /// The vwifi-bench executable for the suite runs, and the suite file.
     public var executable: String = ""
@@ -43,6 +45,8 @@ public struct BenchOptions: Sendable {
     }
 }
 
+public enum BenchGroup: String, CaseIterable, Sendable { case stamp, handoff, path }
+
 public enum BenchRunner {
     public static func run(_ o: BenchOptions) throws -> BenchReport {
         let reps = max(1, o.repetitions)
@@ -50,26 +54,28 @@ public enum BenchRunner {
         let benchStart = SystemCPUSnapshot.take()
 
         // Stamp cost.
-        o.progress("stamp cost")
-        let log = StampLog(capacity: o.stampCount, owner: "bench")
-        let bare = UnsafeMutablePointer<UInt64>.allocate(capacity: o.stampCount)
-        bare.initialize(repeating: 0, count: o.stampCount)
-        defer { bare.deallocate() }
-        _ = StampCost.measureOnce(count: o.stampCount, log: log, bare: bare)  // warm the pages and caches
-        var stamp: [Double] = [], floor: [Double] = []
-        let (stampSteal, _) = try measuringSteal {
-            for _ in 0..<max(reps * 3, 9) {
-                let r = StampCost.measureOnce(count: o.stampCount, log: log, bare: bare)
-                stamp.append(r.stamp)
-                floor.append(r.bare)
+        if o.groups.contains(.stamp) {
+            o.progress("stamp cost")
+            let log = StampLog(capacity: o.stampCount, owner: "bench")
+            let bare = UnsafeMutablePointer<UInt64>.allocate(capacity: o.stampCount)
+            bare.initialize(repeating: 0, count: o.stampCount)
+            defer { bare.deallocate() }
+            _ = StampCost.measureOnce(count: o.stampCount, log: log, bare: bare)  // warm the pages and caches
+            var stamp: [Double] = [], floor: [Double] = []
+            let (stampSteal, _) = try measuringSteal {
+                for _ in 0..<max(reps * 3, 9) {
+                    let r = StampCost.measureOnce(count: o.stampCount, log: log, bare: bare)
+                    stamp.append(r.stamp)
+                    floor.append(r.bare)
+                }
             }
+            metrics.append(.judge(metric: "stamp_cost", values: stamp, references: floor, target: .ratioAtMost(1.2),
+                                  unit: "TSC cycles/stamp", stealPercent: stampSteal, policy: o.policy,
+                                  note: "StampLog.record vs a bare rdtsc stored to an array, \(o.stampCount) per sample"))
         }
-        metrics.append(.judge(metric: "stamp_cost", values: stamp, references: floor, target: .ratioAtMost(1.2),
-                              unit: "TSC cycles/stamp", stealPercent: stampSteal, policy: o.policy,
-                              note: "StampLog.record vs a bare rdtsc stored to an array, \(o.stampCount) per sample"))
 
         // Hand-off cost.
-        for mode in HandoffMode.allCases {
+        for mode in HandoffMode.allCases where o.groups.contains(.handoff) {
             o.progress("hand-off \(mode.rawValue)")
             let trips = mode == .spinning ? o.spinRoundTrips : o.blockingRoundTrips
             _ = try HandoffCost.reference(mode, roundTrips: max(1, trips / 10))
@@ -98,7 +104,7 @@ public enum BenchRunner {
         }
 
         // Paths: overhead, perturbation, allocations.
-        for path in o.paths {
+        for path in o.paths where o.groups.contains(.path) {
             o.progress("path \(path.rawValue)")
             _ = try PathOverhead.runReference(path, o.path)  // warm-up run of each
             _ = try PathOverhead.runHarness(path, o.path, instrumented: true)

@@ -2,6 +2,7 @@
 // uses (issue #6). Prints a table and writes DIR/bench.csv.
 import ArgumentParser
 import Bench
+import DataPaths
 import Foundation
 
 struct BenchCommand: ParsableCommand {
@@ -33,6 +34,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Also time the full suite (about 8 minutes).")
     var fullSuite = false
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Only these groups: stamp, handoff, path (default: all).")
+    var only: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Paths to measure: native, passthrough, vwifi (default: all).")
+    var paths: [String] = []
+
     @Option(name: .long, help: "Suite file to time.")
     var suite: String = "Workloads/paper.yaml"
 
@@ -46,6 +53,25 @@ struct BenchCommand: ParsableCommand {
             guard (100...10_000_000).contains(p) else { fail("--packets: \(p) is out of range; give 100 to 10000000", code: 2) }
             options.path.packets = p
             options.path.warmup = min(options.path.warmup, p / 10)
+        }
+        if !only.isEmpty {
+            var groups = Set<BenchGroup>()
+            for name in only {
+                guard let g = BenchGroup(rawValue: name) else {
+                    fail("--only: '\(name)' is not a group; use stamp, handoff or path", code: 2)
+                }
+                groups.insert(g)
+            }
+            options.groups = groups
+        }
+        if !paths.isEmpty {
+            options.paths = []
+            for name in paths {
+                guard let p = PathKind(rawValue: name) else {
+                    fail("--paths: '\(name)' is not a path; use native, passthrough or vwifi", code: 2)
+                }
+                options.paths.append(p)
+            }
         }
         if skipSuite && fullSuite { fail("--full-suite: cannot be combined with --skip-suite; drop one", code: 2) }
         options.suite = skipSuite ? .skip : fullSuite ? .quickAndFull : .quick
