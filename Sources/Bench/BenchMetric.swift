@@ -125,22 +125,31 @@ public struct BenchMetric: Sendable, Equatable {
             verdict = .skipped
         } else {
             let met = target.isMet(by: central)
-            let noisyMachine = spread > policy.maxSpreadPercent || stealPercent > policy.maxStealPercent
+            let sideSpread = references.isEmpty ? 0 : max(Samples.spreadPercent(values), Samples.spreadPercent(references))
+            // The machine is noisy when either side alone varies (a small ratio spread over a few
+            // samples can be a coincidence of two noisy series), or when the host stole CPU.
+            let worstSpread = max(spread, sideSpread)
+            let noisyMachine = worstSpread > policy.maxSpreadPercent || stealPercent > policy.maxStealPercent
             let straddles = decided.contains { target.isMet(by: $0) } && decided.contains { !target.isMet(by: $0) }
             // A decision is robust when the median sits farther from the target's boundary than
             // half the samples' interquartile range: noise of that size could not move it across.
+            // Each side's own spread bounds how far one pairing could be off, so it counts too.
             let halfIQR = (Samples.percentile(decided, 75) - Samples.percentile(decided, 25)) / 2
-            let fragile = straddles || target.distanceToBoundary(from: central) < halfIQR
+            let sideUncertainty = abs(central) * sideSpread / 100 / 2
+            let fragile = straddles || target.distanceToBoundary(from: central) < max(halfIQR, sideUncertainty)
             if noisyMachine && fragile {
                 verdict = .noisy
                 let reason = stealPercent > policy.maxStealPercent
                     ? "steal \(BenchFormat.number(stealPercent))% > \(BenchFormat.number(policy.maxStealPercent))%"
-                    : "spread \(BenchFormat.number(spread))% > \(BenchFormat.number(policy.maxSpreadPercent))%"
+                    : "spread \(BenchFormat.number(worstSpread))% > \(BenchFormat.number(policy.maxSpreadPercent))%"
                 why = [note, "noisy: \(reason) and the samples' range reaches the target; rerun on a quieter machine or with more repetitions"]
                     .filter { !$0.isEmpty }.joined(separator: "; ")
             } else {
                 verdict = met ? .met : .missed
             }
+        }
+        if stealPercent > 0 && !why.contains("steal") {
+            why = [why, "steal \(BenchFormat.number(stealPercent))%"].filter { !$0.isEmpty }.joined(separator: "; ")
         }
         var m = BenchMetric(metric: metric, value: value, reference: reference,
                             ratio: ratios.isEmpty ? nil : central, target: target, verdict: verdict,

@@ -84,3 +84,14 @@ import Testing
         #expect(Samples.spreadPercent([5]) == 0)
     }
 }
+
+@Suite struct NoisySideTests {
+    @Test func steadyRatioOfTwoNoisySeriesNearTheTargetIsNoisy() {
+        // Paired ratios all ~0.96 (tight), but each side swings by ~25 %: on a ±3 % target the
+        // steadiness of the ratio is a coincidence, not a measurement.
+        let m = BenchMetric.judge(metric: "perturbation", values: [96, 120, 150, 110, 130],
+                                  references: [100, 125, 156, 114.6, 135.4], target: .ratioWithin(0.03),
+                                  unit: "", stealPercent: 0)
+        #expect(m.verdict == .noisy)
+    }
+}
