@@ -407,25 +407,28 @@ typedef struct {
     int path;
     long packets, warmup;
     int payload;
-    int stop;          // set by the main thread: every loop ends
+    // Each group written per packet by one thread sits on its own cache-line pair, so no
+    // thread's hot reads share a line with another thread's hot writes.
+    _Alignas(128) int stop;  // set by the main thread: every loop ends
     int failed;
-    long reclaimed;    // TX buffers returned to the sender side
+    _Alignas(128) long reclaimed;  // TX buffers returned to the sender side
     // device: its TX and completion rings (the guest's own rings on passthrough)
     ring tx, completions;
     ring *dev_tx, *dev_compl;
     notifier doorbell;
     int irq_fd;
-    uint8_t *staging;
+    _Alignas(128) uint8_t *staging;
     uint8_t *seen;
     long delivered, measured;
     int64_t first_ns, last_ns;
     // native / vwifi host driver
     int sock_a, sock_b;  // app|devmodel side, host driver side
-    uint8_t *host_pool;
+    int ring_size;
+    _Alignas(128) uint8_t *host_pool;
     uint16_t *host_free;
-    int host_free_count, ring_size;
+    int host_free_count;
     // guest
-    uint8_t *guest_ram;
+    _Alignas(128) uint8_t *guest_ram;
     ring gtx, gcompl;
     notifier line;
     _Alignas(64) uint32_t line_pending;
