@@ -20,6 +20,8 @@ final class ThreadAccount: @unchecked Sendable {
     private(set) var counterAvailability: [CounterAvailability] = []
     private(set) var tid: Int32 = 0
     private var allocationsAtStart: UInt64 = 0
+    private var softwareEvents: [String] = []
+    private var softwareAtStart: SoftwareEventReadings.Snapshot?
     /// Heap allocation calls this thread made inside the measured region.
     private(set) var measuredAllocations: UInt64 = 0
 
@@ -36,13 +38,20 @@ final class ThreadAccount: @unchecked Sendable {
     deinit { categoryCycles.deallocate() }
 
     /// Called first thing on the thread itself: counters are per-thread and open on the caller.
+    /// Software events the kernel keeps per thread anyway are read at the region's ends instead
+    /// of opened as perf events (see SoftwareEventReadings); the rest go to perf_event_open.
     func attach() {
         tid = Int32(vw_gettid())
-        if !events.isEmpty {
-            let group = CounterGroup(events: events)
-            counterAvailability = group.availability
+        softwareEvents = events.filter { SoftwareEventReadings.handles($0) }
+        let perfEvents = events.filter { !softwareEvents.contains($0) }
+        var availability: [String: CounterAvailability] = [:]
+        for e in softwareEvents { availability[e] = SoftwareEventReadings.availability(e) }
+        if !perfEvents.isEmpty {
+            let group = CounterGroup(events: perfEvents)
+            for a in group.availability { availability[a.name] = a }
             counters = group
         }
+        counterAvailability = events.compactMap { availability[$0] }
     }
 
     /// Starts the measured region once the run leaves warm-up. Cheap when already measuring.
@@ -54,6 +63,7 @@ final class ThreadAccount: @unchecked Sendable {
         measuring = true
         for i in 0..<TimeCategory.allCases.count { categoryCycles[i] = 0 }
         startUsage = ThreadUsage.current()
+        if !softwareEvents.isEmpty { softwareAtStart = .take() }
         counters?.start()
         allocationsAtStart = vw_thread_allocations()
     }
@@ -65,6 +75,10 @@ final class ThreadAccount: @unchecked Sendable {
         counters?.stop()
         endUsage = ThreadUsage.current()
         if let c = counters { counterValues = c.read() }
+        if let start = softwareAtStart {
+            let values = SoftwareEventReadings.values(softwareEvents, from: start, to: .take())
+            counterValues.merge(values) { _, derived in derived }
+        }
         counters?.close()
         counters = nil
     }
