@@ -26,7 +26,7 @@ public struct BenchOptions: Sendable {
 
     /// Full: enough work per sample for medians to settle on a 2-core machine (about a minute).
     public static var standard: BenchOptions {
-        BenchOptions(repetitions: 5, stampCount: 200_000, spinRoundTrips: 100_000, blockingRoundTrips: 4_000,
+        BenchOptions(repetitions: 7, stampCount: 200_000, spinRoundTrips: 100_000, blockingRoundTrips: 4_000,
                      path: PathRunSettings(packets: 100_000, warmup: 2_000))
     }
 

@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Fewer repetitions and shorter samples (about 20 s plus the quick suite).")
     var quick = false
 
-    @Option(name: .long, help: "Repetitions of each measurement (default 5, quick 3).")
+    @Option(name: .long, help: "Repetitions of each measurement (default 7, quick 3).")
     var repetitions: Int?
 
     @Option(name: .long, help: "Packets per path run (default 100000, quick 30000).")
