@@ -173,8 +173,8 @@ public enum BenchRunner {
                 + "machine busy \(BenchFormat.number(noise.busyPercentOfOneCore))% of one core")
         }
         notes.append("TSC \(BenchFormat.number(TSCClock.shared.hz / 1e9)) GHz; \(reps) repetitions, reference and harness interleaved; "
-            + "noisy = spread > \(BenchFormat.number(o.policy.maxSpreadPercent))% or steal > "
-            + "\(BenchFormat.number(o.policy.maxStealPercent))% with samples on both sides of the target")
+            + "noisy = spread (ratios or either side) > \(BenchFormat.number(o.policy.maxSpreadPercent))% or steal > "
+            + "\(BenchFormat.number(o.policy.maxStealPercent))%, with the median ratio within that noise of the target")
         return BenchReport(metrics: metrics, notes: notes)
     }
 
