@@ -10,16 +10,17 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the harness's own cost: stamps, hand-offs, per-path overhead, perturbation, allocations, suite time.",
         discussion: """
-            Each measurement is repeated, interleaved with its reference (a bare rdtsc; C hand-offs and
-            C pipelines from Sources/CReference), and judged on the median ratio. A verdict is "noisy"
+            Each measurement is repeated, interleaved with its reference (a bare rdtsc; C hand-offs and \
+            C pipelines from Sources/CReference), and judged on the median ratio. A verdict is "noisy" \
             (neither pass nor fail) when steal or spread could flip it. Run from a release build.
-            Exit status: 0 every target met (or noisy), 3 a target missed, 2 bad option, 1 failure.
+
+            Exit status: 0 no target missed (noisy is not a miss), 3 a target missed, 2 bad option, 1 failure.
             """)
 
-    @Option(name: .long, help: "Directory for bench.csv.")
+    @Option(name: .long, help: "Directory for bench.csv and bench_samples.csv.")
     var out: String = "Results/bench"
 
-    @Flag(name: .long, help: "Fewer repetitions and shorter samples (about 20 s plus the quick suite).")
+    @Flag(name: .long, help: "Fewer repetitions and shorter samples (about 30 s plus the quick suite).")
     var quick = false
 
     @Option(name: .long, help: "Repetitions of each measurement (default 7, quick 3).")
