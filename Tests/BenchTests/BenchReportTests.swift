@@ -38,4 +38,13 @@ import Testing
         #expect(table.contains("missed"))
         #expect(table.contains("note: quiet"))
     }
+
+    @Test func samplesCSVHasOneRowPerRepetition() {
+        let m = BenchMetric.judge(metric: "handoff_futex", values: [10, 11, 12], references: [10, 10, 10],
+                                  target: .ratioAtMost(1.1), unit: "", stealPercent: 0)
+        let lines = BenchReport(metrics: [m]).samplesCSV.split(separator: "\n").map(String.init)
+        #expect(lines == ["metric,repetition,value,reference", "handoff_futex,1,10,10", "handoff_futex,2,11,10",
+                          "handoff_futex,3,12,10"])
+        #expect(m.bestRatio == 1)
+    }
 }
