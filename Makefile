@@ -7,7 +7,7 @@ BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/vwifi-bench
 SUITE ?= Workloads/paper.yaml
 RUN_FLAGS ?=
 
-.PHONY: deps build paper quick test doctor clean
+.PHONY: deps build paper quick bench test doctor clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -35,6 +35,11 @@ paper: build
 
 quick:
 	$(MAKE) paper RUN_FLAGS=--quick
+
+# The harness's own cost against the floor of each mechanism (README: Harness performance).
+BENCH_FLAGS ?=
+bench: build
+	$(BIN) bench $(BENCH_FLAGS)
 
 test: deps
 	$(SWIFT) build --build-tests

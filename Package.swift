@@ -23,6 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CVWiFiShim", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CReference", cSettings: [.unsafeFlags(["-O2"])]),
         .systemLibrary(name: "CPfm", providers: [.apt(["libpfm4-dev"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
         .target(name: "Measurement", dependencies: ["CVWiFiShim", "CPfm", "CNuma"]),
@@ -33,7 +34,9 @@ let package = Package(
         .target(name: "Suites", dependencies: [
             "Measurement", "SystemProbe", "DataPaths", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "Bench", dependencies: ["CVWiFiShim", "CReference", "Measurement", "Platform", "DataPaths"]),
         .executableTarget(name: "vwifi-bench", dependencies: [
+            "Bench",
             "Measurement", "SystemProbe", "DataPaths", "Suites",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "VMMTests", dependencies: ["VMM", "Platform", "Measurement"]),
         .testTarget(name: "SystemProbeTests", dependencies: ["SystemProbe", "Measurement"]),
         .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement", "VMM"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "CReference", "DataPaths", "Measurement"]),
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
     ],
     swiftLanguageModes: [.v6]

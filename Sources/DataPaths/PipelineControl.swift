@@ -6,11 +6,16 @@ import Synchronization
 final class PipelineControl: Sendable {
     enum Phase: Int { case warmup = 0, measuring = 1, stopping = 2 }
 
+    // Read by every thread on every loop iteration; written a handful of times per run.
     private let phaseValue = Atomic<Int>(Phase.warmup.rawValue)
     private let measuringSinceTSC = Atomic<UInt64>(0)
     private let failure = Mutex<String?>(nil)
+    // `progress` is bumped per completion: on the phase's line it would cost every other thread
+    // a cache miss per loop iteration (measured by `vwifi-bench bench`, issue #6).
+    private let phaseLineEnd = CacheLinePadding()
     /// Bumped by whichever thread makes progress; the watchdog only compares values.
     let progress = Atomic<Int>(0)
+    private let progressLineEnd = CacheLinePadding()
 
     var phase: Phase { Phase(rawValue: phaseValue.load(ordering: .acquiring))! }
     var isStopping: Bool { phaseValue.load(ordering: .relaxed) == Phase.stopping.rawValue }

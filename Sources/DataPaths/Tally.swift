@@ -3,18 +3,26 @@
 import Synchronization
 
 final class Tally: Sendable {
+    // Each per-packet counter on its own cache line: on the native path the application bumps
+    // `sent` while the host driver bumps `txReclaimed`, and sharing a line made every packet a
+    // cross-core invalidation (false sharing, measured by `vwifi-bench bench`, issue #6).
+    private let leading = CacheLinePadding()
     /// Packets the sender handed to the path (app send() or guest driver enqueue).
     let sent = Atomic<Int>(0)
+    /// The sender has nothing more to send (written once, read by the sender's loop).
+    let senderDone = Atomic<Bool>(false)
+    private let afterSent = CacheLinePadding()
     /// TX completions the sender's driver has reclaimed.
     let txReclaimed = Atomic<Int>(0)
+    private let afterReclaimed = CacheLinePadding()
     /// Frames received and verified by the receiving application or guest.
     let rxDelivered = Atomic<Int>(0)
-    /// Frames lost on the way, for any counted reason.
-    let dropped = Atomic<Int>(0)
-    /// The sender has nothing more to send.
-    let senderDone = Atomic<Bool>(false)
     /// Echo replies received.
     let echoes = Atomic<Int>(0)
+    private let afterDelivered = CacheLinePadding()
+    /// Frames lost on the way, for any counted reason.
+    let dropped = Atomic<Int>(0)
+    private let trailing = CacheLinePadding()
 
     @inline(__always) func add(_ a: borrowing Atomic<Int>, _ n: Int = 1) { a.add(n, ordering: .relaxed) }
 }

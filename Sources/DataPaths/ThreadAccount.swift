@@ -34,6 +34,8 @@ final class ThreadAccount: @unchecked Sendable {
     private var allocationsAtStart: UInt64 = 0
     private var guestSecondsAtStart = 0.0
     private var guestSecondsAtEnd = 0.0
+    private var softwareEvents: [String] = []
+    private var softwareAtStart: SoftwareEventReadings.Snapshot?
     /// Heap allocation calls this thread made inside the measured region.
     private(set) var measuredAllocations: UInt64 = 0
     /// Set before the thread starts.
@@ -52,13 +54,20 @@ final class ThreadAccount: @unchecked Sendable {
     deinit { categoryCycles.deallocate() }
 
     /// Called first thing on the thread itself: counters are per-thread and open on the caller.
+    /// Software events the kernel keeps per thread anyway are read at the region's ends instead
+    /// of opened as perf events (see SoftwareEventReadings); the rest go to perf_event_open.
     func attach() {
         tid = Int32(vw_gettid())
-        if !events.isEmpty {
-            let group = CounterGroup(events: events)
-            counterAvailability = group.availability
+        softwareEvents = events.filter { SoftwareEventReadings.handles($0) }
+        let perfEvents = events.filter { !softwareEvents.contains($0) }
+        var availability: [String: CounterAvailability] = [:]
+        for e in softwareEvents { availability[e] = SoftwareEventReadings.availability(e) }
+        if !perfEvents.isEmpty {
+            let group = CounterGroup(events: perfEvents)
+            for a in group.availability { availability[a.name] = a }
             counters = group
         }
+        counterAvailability = events.compactMap { availability[$0] }
     }
 
     /// Starts the measured region once the run leaves warm-up. Cheap when already measuring.
@@ -71,6 +80,7 @@ final class ThreadAccount: @unchecked Sendable {
         for i in 0..<TimeCategory.allCases.count { categoryCycles[i] = 0 }
         startUsage = ThreadUsage.current()
         if cpuShare != .all { guestSecondsAtStart = ThreadUsage.guestSeconds(tid: tid) ?? 0 }
+        if !softwareEvents.isEmpty { softwareAtStart = .take() }
         counters?.start()
         allocationsAtStart = vw_thread_allocations()
     }
@@ -83,6 +93,10 @@ final class ThreadAccount: @unchecked Sendable {
         endUsage = ThreadUsage.current()
         if cpuShare != .all { guestSecondsAtEnd = ThreadUsage.guestSeconds(tid: tid) ?? guestSecondsAtStart }
         if let c = counters { counterValues = c.read() }
+        if let start = softwareAtStart {
+            let values = SoftwareEventReadings.values(softwareEvents, from: start, to: .take())
+            counterValues.merge(values) { _, derived in derived }
+        }
         counters?.close()
         counters = nil
     }

@@ -9,7 +9,8 @@ struct VWiFiBench: ParsableCommand {
         commandName: "vwifi-bench",
         abstract: "Benchmark and profile the Native, VM-Passthrough and Virtual WiFi data paths.",
         version: ToolVersion.string,
-        subcommands: [DoctorCommand.self, PathCommand.self, RunCommand.self, PlotCommand.self, CompareCommand.self])
+        subcommands: [DoctorCommand.self, PathCommand.self, RunCommand.self, PlotCommand.self, CompareCommand.self,
+                      BenchCommand.self])
 }
 
 /// Exit statuses: 0 success, 2 bad input (one clear line on stderr), 3 regression (compare),
