@@ -23,33 +23,60 @@ final class AugmentedHostDriver: @unchecked Sendable {
     private(set) var commandsQueued = 0
     private(set) var rejected = 0
     private(set) var interruptsHandled = 0
+    /// Commands refused, by `DropReason` raw value (preallocated: counted on the hot path).
+    private(set) var rejections = [Int](repeating: 0, count: DropReason.allCases.count)
+    /// Poll set, preallocated so the loop allocates nothing: [0] the interrupt's eventfd, then
+    /// one socket per attached VM (-1 while the device's TX queue is full).
+    private let pollFDs: UnsafeMutablePointer<Int32>
+    private let pollReady: UnsafeMutablePointer<Int32>
+    static let maxVMs = 31
 
     init(account: ThreadAccount, control: PipelineControl, tally: Tally, device: HostDeviceQueues, vms: [AttachedVM]) {
+        precondition(!vms.isEmpty && vms.count <= Self.maxVMs, "the augmented host driver serves 1...\(Self.maxVMs) VMs")
         self.account = account
         self.control = control
         self.tally = tally
         self.device = device
         self.vms = vms
+        pollFDs = .allocate(capacity: vms.count + 1)
+        pollFDs.initialize(repeating: -1, count: vms.count + 1)
+        pollReady = .allocate(capacity: vms.count + 1)
+        pollReady.initialize(repeating: 0, count: vms.count + 1)
+    }
+
+    deinit {
+        pollFDs.deallocate()
+        pollReady.deallocate()
     }
 
     func run() {
         account.attach()
         device.postAllReceiveBuffers()
-        // One VM today; the socket of the first is polled with the interrupt.
-        let socket = vms[0].socket
-        var commandReady: Int32 = 0, irqReady: Int32 = 0
+        // Every attached VM's socket is polled with the interrupt: one VM flooding or sending
+        // garbage is refused on its own socket and does not starve the others.
+        let n = vms.count
+        pollFDs[0] = device.irq.channel.fd
         while !control.isStopping {
             account.follow(control)
             let room = !device.tx.isFull
-            let r = vw_poll2(room ? socket : -1, device.irq.channel.fd, 100, &commandReady, &irqReady)
+            var i = 0
+            while i < n {
+                pollFDs[i + 1] = room ? vms[i].socket : -1
+                i += 1
+            }
+            let r = vw_poll_many(pollFDs, Int32(n + 1), 100, pollReady)
             if r < 0 { continue }
-            if irqReady != 0 { handleInterrupt() }
-            if commandReady != 0 { drainCommands(from: vms[0]) }
+            if pollReady[0] != 0 { handleInterrupt() }
+            i = 0
+            while i < n {
+                if pollReady[i + 1] != 0 { drainCommands(from: vms[i]) }
+                i += 1
+            }
         }
         account.finish()
     }
 
-    private func drainCommands(from vm: AttachedVM) {
+    func drainCommands(from vm: AttachedVM) {
         var command = Descriptor()
         while !device.tx.isFull {
             let start = TSC.now()
@@ -57,12 +84,14 @@ final class AugmentedHostDriver: @unchecked Sendable {
             let received = account.charge(.systemCalls, since: start)
             guard n == MemoryLayout<Descriptor>.size else { return }
             account.stamp(.hostDriverReceived, command.seq, tsc: received)
-            guard validate(command, from: vm) else {
+            let reason = validate(command, from: vm)
+            guard reason == .none else {
                 rejected += 1
+                rejections[Int(reason.rawValue)] += 1
                 var status = command
                 status.kind = DescriptorKind.txStatus.rawValue
                 status.flags |= DescriptorFlag.dropped
-                status.status = DropReason.rejectedByHostDriver.rawValue
+                status.status = reason.rawValue
                 forward(status, to: vm)
                 continue
             }
@@ -75,14 +104,20 @@ final class AugmentedHostDriver: @unchecked Sendable {
 
     /// A command must come from the VM it names, and (when the driver can see the frame) carry
     /// that VM's MAC as its source. With IOMMU translation the μCode checks the MAC instead.
-    private func validate(_ c: Descriptor, from vm: AttachedVM) -> Bool {
-        guard c.vmID == vm.vmID, c.kind == DescriptorKind.tx.rawValue || c.kind == DescriptorKind.ping.rawValue
-        else { return false }
-        if c.flags & DescriptorFlag.hostAddress != 0 {
-            guard let frame = UnsafeRawPointer(bitPattern: UInt(c.addr)), c.length >= 24 else { return false }
-            return FrameFormat.sourceMAC(frame: frame) == vm.mac
+    /// `.none` when it may be queued, else why not.
+    func validate(_ c: Descriptor, from vm: AttachedVM) -> DropReason {
+        guard c.vmID == vm.vmID else { return .commandVMIDNotSenders }
+        guard c.kind == DescriptorKind.tx.rawValue || c.kind == DescriptorKind.ping.rawValue else {
+            return .rejectedByHostDriver
         }
-        return c.flags & DescriptorFlag.tagged != 0 && IOMMU.vmID(ofTagged: c.addr) == vm.vmID
+        if c.flags & DescriptorFlag.hostAddress != 0 {
+            guard let frame = UnsafeRawPointer(bitPattern: UInt(c.addr)), c.length >= 24 else {
+                return .descriptorBadLength
+            }
+            return FrameFormat.sourceMAC(frame: frame) == vm.mac ? .none : .spoofedSource
+        }
+        guard c.flags & DescriptorFlag.tagged != 0 else { return .rejectedByHostDriver }
+        return IOMMU.vmID(ofTagged: c.addr) == vm.vmID ? .none : .commandVMIDNotSenders
     }
 
     private func handleInterrupt() {

@@ -53,6 +53,20 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     private(set) var rejected = 0
     private(set) var rxDropped = 0
     private(set) var doorbells = 0
+    /// Descriptors refused, by `DropReason` raw value (preallocated: counted on the hot path).
+    private(set) var rejections = [Int](repeating: 0, count: DropReason.allCases.count)
+    /// Doorbells after which the ring held nothing new (a flood, or kicks merged by the eventfd).
+    private(set) var spuriousDoorbells = 0
+    /// Doorbell values naming a tail more than a ring away from what the model consumed.
+    private(set) var doorbellTailsOutOfRange = 0
+    /// Guest writes to offsets (or with widths) the device does not define; written by the
+    /// exit handler or vCPU thread, hence atomic.
+    private let undefinedWrites = Atomic<Int>(0)
+    private let undefinedReads = Atomic<Int>(0)
+    var undefinedRegisterWrites: Int { undefinedWrites.load(ordering: .relaxed) }
+    var undefinedRegisterReads: Int { undefinedReads.load(ordering: .relaxed) }
+    /// Producer indices of the guest's TX ring the model refused (hostile guest).
+    var ringIndicesOutOfRange: Int { rings.tx.rejectedProducerIndices + doorbellTailsOutOfRange }
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, vmID: UInt8,
          rings: GuestRings, completions: GuestCompletionSink, translator: SoftwareTranslator?, socket: Int32,
@@ -80,11 +94,22 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     /// The guest wrote a register of the virtual device (runs on the exit handler thread, or
     /// on the vCPU thread during a KVM exit). The TX doorbell carries the ring's new tail.
     func trappedWrite(offset: UInt64, value: UInt64, seq: UInt32, account: ThreadAccount) {
-        if offset == Self.txDoorbellOffset {
-            doorbellTail.store(UInt32(truncatingIfNeeded: value), ordering: .releasing)
-            kick.signal(1)
+        guard offset == Self.txDoorbellOffset else {
+            // No other register is defined: ignored and counted, as hardware drops such writes.
+            undefinedWrites.add(1, ordering: .relaxed)
+            return
         }
+        doorbellTail.store(UInt32(truncatingIfNeeded: value), ordering: .releasing)
+        kick.signal(1)
     }
+
+    /// A guest access the device does not define other than a write at an unknown offset
+    /// (a doorbell store of the wrong width): ignored and counted.
+    func undefinedRegisterWrite() { undefinedWrites.add(1, ordering: .relaxed) }
+
+    /// A guest read of a register: the device defines no readable register, so reads return
+    /// zeros (the caller fills them) and are counted.
+    func undefinedRegisterRead() { undefinedReads.add(1, ordering: .relaxed) }
 
     func run() {
         account.attach()
@@ -111,9 +136,17 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
 
     // MARK: TX: guest ring -> host driver
 
-    private func drainGuestTX() {
+    func drainGuestTX() {
         var d = Descriptor()
         let tail = doorbellTail.load(ordering: .acquiring)
+        if doorbellCarriesTail && tail &- consumed > UInt32(rings.tx.capacity) {
+            // The guest announced a tail more than a ring away: refuse the value, take nothing
+            // on its word (a later valid doorbell picks up whatever was really published).
+            doorbellTailsOutOfRange += 1
+            return
+        }
+        let before = consumed
+        defer { if consumed == before { spuriousDoorbells += 1 } }
         while (!doorbellCarriesTail || consumed != tail) && rings.tx.tryPop(into: &d) {
             consumed &+= 1
             let start = TSC.now()
@@ -122,13 +155,13 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             var command = d
             command.vmID = vmID  // the guest never chooses its VM-ID
             guard d.length > 0, Int(d.length) <= GuestRings.bufferBytes else {
-                reject(d)
+                reject(d, .descriptorBadLength)
                 continue
             }
             let decoded = account.charge(.decoding, since: start)
             if let translator {
                 guard let t = translator.translate(gpa: d.addr, length: Int(d.length)) else {
-                    reject(d)
+                    reject(d, .descriptorOutsideGuestMemory)
                     continue
                 }
                 command.addr = UInt64(UInt(bitPattern: t.host))
@@ -154,12 +187,13 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     }
 
     /// A descriptor the device model refuses: completed at once as dropped.
-    private func reject(_ d: Descriptor) {
+    private func reject(_ d: Descriptor, _ reason: DropReason) {
         rejected += 1
+        rejections[Int(reason.rawValue)] += 1
         var c = d
         c.kind = DescriptorKind.txStatus.rawValue
         c.flags |= DescriptorFlag.dropped
-        c.status = DropReason.badDescriptor.rawValue
+        c.status = reason.rawValue
         complete(c)
     }
 

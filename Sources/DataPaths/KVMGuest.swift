@@ -175,7 +175,9 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
     // MARK: the doorbell exit (BusDevice, called by the run loop during the MMIO exit)
 
     func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) {
+        // The device defines no readable register: zeros, counted.
         if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
+        model.undefinedRegisterRead()
     }
 
     func write(offset: UInt64, data: UnsafeRawBufferPointer) {
@@ -185,6 +187,11 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         for i in 0..<min(data.count, 8) { value |= UInt64(data[i]) << UInt64(8 * i) }
         guard offset == DeviceModel.txDoorbellOffset else {
             model.trappedWrite(offset: offset, value: value, seq: 0, account: hypervisor)
+            return
+        }
+        // The doorbell is a 32-bit register: a store of another width is undefined.
+        guard data.count == 4 else {
+            model.undefinedRegisterWrite()
             return
         }
         // The doorbell carries the ring's new producer index: this exit is packet value - 1's.

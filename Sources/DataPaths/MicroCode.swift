@@ -30,6 +30,11 @@ enum DropReason: UInt16, CaseIterable {
     case rxUnmatchedDestination = 5
     case rejectedByHostDriver = 6
     case badDescriptor = 7
+    // What the device model and host driver refuse from a hostile or broken guest (issue #7).
+    case descriptorBadLength = 8
+    case descriptorOutsideGuestMemory = 9
+    case ringIndexOutOfRange = 10
+    case commandVMIDNotSenders = 11
 
     var name: String {
         switch self {
@@ -41,6 +46,10 @@ enum DropReason: UInt16, CaseIterable {
         case .rxUnmatchedDestination: "rx_unmatched_destination"
         case .rejectedByHostDriver: "rejected_by_host_driver"
         case .badDescriptor: "bad_descriptor"
+        case .descriptorBadLength: "descriptor_bad_length"
+        case .descriptorOutsideGuestMemory: "descriptor_outside_guest_memory"
+        case .ringIndexOutOfRange: "ring_index_out_of_range"
+        case .commandVMIDNotSenders: "command_vm_id_not_senders"
         }
     }
 }

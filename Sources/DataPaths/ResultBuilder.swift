@@ -184,11 +184,21 @@ struct ResultBuilder {
 
     private func drops() -> [String: Int] {
         var out = pipeline.device?.dropCounts ?? [:]
-        if let m = pipeline.deviceModel {
-            if m.rejected > 0 { out["rejected_by_device_model", default: 0] += m.rejected }
-            if m.rxDropped > 0 { out["rx_no_guest_buffer", default: 0] += m.rxDropped }
+        // Refusals are named by reason (hostile or broken guest input, issue #7), wherever made.
+        func merge(_ counts: [Int]) {
+            for r in DropReason.allCases where r != .none && counts[Int(r.rawValue)] > 0 {
+                out[r.name, default: 0] += counts[Int(r.rawValue)]
+            }
         }
-        if let h = pipeline.augmentedDriver, h.rejected > 0 { out["rejected_by_host_driver", default: 0] += h.rejected }
+        if let m = pipeline.deviceModel {
+            merge(m.rejections)
+            if m.rxDropped > 0 { out["rx_no_guest_buffer", default: 0] += m.rxDropped }
+            // Not packets, but guest input refused all the same: reported beside the drops.
+            if m.ringIndicesOutOfRange > 0 { out[DropReason.ringIndexOutOfRange.name, default: 0] += m.ringIndicesOutOfRange }
+            if m.undefinedRegisterWrites > 0 { out["undefined_register_writes", default: 0] += m.undefinedRegisterWrites }
+            if m.undefinedRegisterReads > 0 { out["undefined_register_reads", default: 0] += m.undefinedRegisterReads }
+        }
+        if let h = pipeline.augmentedDriver { merge(h.rejections) }
         return out
     }
 

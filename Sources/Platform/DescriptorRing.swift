@@ -27,7 +27,8 @@ public final class DescriptorRing: @unchecked Sendable {
     private let consumerIndex: UnsafeMutablePointer<UInt32>
     private let slots: UnsafeMutableRawPointer
     // Private per-side state: [0] producer's next index, [1] producer's cached consumer index
-    // (first cache line); [16] consumer's next index, [17] consumer's cached producer index.
+    // (first cache line); [16] consumer's next index, [17] consumer's cached producer index,
+    // [18] producer indices the consumer refused as out of range.
     private let local: UnsafeMutablePointer<UInt32>
     private let ownsMemory: Bool
 
@@ -152,7 +153,15 @@ public final class DescriptorRing: @unchecked Sendable {
     public func tryPopDeferringRelease(into d: inout Descriptor) -> Bool {
         let next = local[16]
         if next == local[17] {
-            local[17] = vw_load_acquire_u32(producerIndex)
+            let produced = vw_load_acquire_u32(producerIndex)
+            // An honest producer is never more than a ring ahead (nor behind): an index that is
+            // (a hostile guest wrote it into its own RAM) is refused and counted, and nothing
+            // beyond what was validly published is read. The slot index stays masked anyway.
+            if produced &- next > UInt32(capacity) {
+                local[18] &+= 1
+                return false
+            }
+            local[17] = produced
             if next == local[17] { return false }
         }
         // Sound: the acquire load of the producer index above ordered this read after the
@@ -161,6 +170,10 @@ public final class DescriptorRing: @unchecked Sendable {
         local[16] = next &+ 1
         return true
     }
+
+    /// Times the consumer found a producer index more than `capacity` ahead of its own (or
+    /// behind it) and refused it: only a broken or hostile producer writes one.
+    public var rejectedProducerIndices: Int { Int(local[18]) }
 
     /// Hands every popped slot back to the producer (one release store).
     @inline(__always)

@@ -13,4 +13,5 @@
 #include "vw_probe.h"
 #include "vw_vmm.h"
 #include "vw_crc.h"
+#include "vw_hostile.h"
 #endif
