@@ -185,7 +185,7 @@ final class MicroCode: @unchecked Sendable {
 
     // MARK: TX
 
-    private func transmit(_ d: Descriptor) {
+    func transmit(_ d: Descriptor) {
         account.stamp(.deviceDequeued, d.seq)
         let length = Int(d.length)
         guard length > 0, length + FrameFormat.fcsBytes <= Self.stagingBytes else {

@@ -1,0 +1,445 @@
+import CVWiFiShim
+import Foundation
+import Testing
+@testable import DataPaths
+import Platform
+
+/// A guest controls every register write, descriptor, address, length and ring index it hands
+/// over (issue #7). Each test feeds the real device model, host driver or μCode one hostile
+/// input through the guest's own rings in guest RAM, then checks it was refused, counted under
+/// its reason, and that a legitimate packet after it still goes through intact.
+@Suite(.serialized) struct HostileGuestTests {
+    static let vmID: UInt8 = 1
+
+    /// The vwifi device model of VM 1 over real guest memory (two 4 MiB memslots), real rings
+    /// and a real socket to the host driver's side; its thread is not started: the test plays
+    /// the exit handler (`trappedWrite`) and calls the model's TX drain itself.
+    final class Fixture: @unchecked Sendable {
+        let memory: GuestMemory
+        let rings: GuestRings
+        let model: DeviceModel
+        let control = PipelineControl()
+        let tally = Tally()
+        let account = ThreadAccount(component: .device_model, name: "hostile", stampCapacity: 64,
+                                    stampsEnabled: false, events: [])
+        let modelSide: Int32
+        let driverSide: Int32
+        private(set) var produced: UInt32 = 0
+
+        init(translation: TranslationMode = .software, doorbellCarriesTail: Bool = true) throws {
+            memory = try GuestMemory(size: 8 << 20, vmID: HostileGuestTests.vmID, slotSize: 4 << 20)
+            rings = try GuestRings(memory: memory, ringSize: 16, rxBuffers: 16)
+            var fds: [Int32] = [0, 0]
+            let r = fds.withUnsafeMutableBufferPointer { vw_seqpacket_pair($0.baseAddress) }
+            #expect(r == 0)
+            modelSide = fds[0]
+            driverSide = fds[1]
+            var config = PathConfig(path: .vwifi)
+            config.air = .none
+            config.translation = translation
+            let translator = translation == .software
+                ? try SoftwareTranslator(memory: memory, pageTable: GuestPageTable(memory: memory), pagemap: false)
+                : nil
+            model = try DeviceModel(config: config, account: account, control: control, tally: tally,
+                                    vmID: HostileGuestTests.vmID, rings: rings,
+                                    completions: CompletionRingSink(rings: rings), translator: translator,
+                                    socket: modelSide, line: CountingLine(), doorbellCarriesTail: doorbellCarriesTail)
+        }
+
+        deinit {
+            _ = vw_close(modelSide)
+            _ = vw_close(driverSide)
+        }
+
+        /// Writes a well-formed frame from VM 1's MAC into TX buffer `index`; its descriptor.
+        func legitimate(seq: UInt32, buffer index: Int = 0, source: MACAddress? = nil) -> Descriptor {
+            let gpa = rings.txBuffers[index]
+            let host = memory.hostAddress(gpa: gpa, length: GuestRings.bufferBytes)!
+            let payload = 100
+            FrameFormat.writeHeaders(into: host, payloadLength: payload, seq: seq,
+                                     source: source ?? Stations.station(vmID: HostileGuestTests.vmID),
+                                     destination: Stations.peer, bssid: Stations.bssid, kind: .udp)
+            FrameFormat.writePayload(into: host + FrameFormat.payloadOffset, length: payload, seq: seq)
+            return Descriptor(addr: gpa, length: UInt32(FrameFormat.payloadOffset + payload), seq: seq,
+                              kind: .tx, bufferID: UInt16(index))
+        }
+
+        /// The guest publishes `d` in its TX ring and rings the doorbell with the new tail; the
+        /// model then drains (as its thread does on the kick).
+        func send(_ d: Descriptor) {
+            #expect(rings.tx.push(d))
+            produced &+= 1
+            doorbell(tail: produced)
+        }
+
+        func doorbell(tail: UInt32) {
+            model.trappedWrite(offset: DeviceModel.txDoorbellOffset, value: UInt64(tail), seq: 0, account: account)
+            model.drainGuestTX()
+        }
+
+        /// The next command the model handed to the host driver, if any.
+        func command() -> Descriptor? {
+            var d = Descriptor()
+            let n = withUnsafeMutableBytes(of: &d) { vw_recv(driverSide, $0.baseAddress, $0.count, 1) }
+            return n == MemoryLayout<Descriptor>.size ? d : nil
+        }
+
+        /// The next completion the model wrote back into the guest's completion ring, if any.
+        func completion() -> Descriptor? { rings.completions.tryPop() }
+
+        /// A legitimate packet after the hostile input reaches the host driver intact: VM 1's
+        /// tag, a host address over the very bytes the guest wrote, and the right source MAC.
+        func expectLegitimatePacketFlows(seq: UInt32) {
+            let d = legitimate(seq: seq, buffer: 1)
+            send(d)
+            guard let c = command() else {
+                Issue.record("the legitimate packet \(seq) after the hostile input never reached the host driver")
+                return
+            }
+            #expect(c.seq == seq && c.vmID == HostileGuestTests.vmID && c.length == d.length)
+            if c.flags & DescriptorFlag.hostAddress != 0 {
+                let frame = UnsafeRawPointer(bitPattern: UInt(c.addr))!
+                #expect(frame == UnsafeRawPointer(memory.hostAddress(gpa: d.addr, length: Int(d.length))!))
+                #expect(FrameFormat.sourceMAC(frame: frame) == Stations.station(vmID: HostileGuestTests.vmID))
+                #expect(FrameFormat.verifyPayload(frame + FrameFormat.payloadOffset, length: 100).ok)
+            } else {
+                #expect(c.flags & DescriptorFlag.tagged != 0 && IOMMU.vmID(ofTagged: c.addr) == HostileGuestTests.vmID)
+            }
+            #expect(control.failureMessage == nil)
+        }
+
+        func expectRejected(_ reason: DropReason, seq: UInt32) {
+            #expect(model.rejections[Int(reason.rawValue)] == 1)
+            #expect(command() == nil, "a refused descriptor must not reach the host driver")
+            let c = completion()
+            #expect(c?.seq == seq && c?.kind == DescriptorKind.txStatus.rawValue)
+            #expect((c?.flags ?? 0) & DescriptorFlag.dropped != 0 && c?.status == reason.rawValue)
+        }
+    }
+
+    final class CountingLine: VirtualInterruptSink, @unchecked Sendable {
+        func inject(seq: UInt32) {}
+    }
+
+    // MARK: descriptors
+
+    @Test func descriptorGPAOutsideGuestMemoryIsRefused() throws {
+        let f = try Fixture()
+        var d = f.legitimate(seq: 1)
+        d.addr = UInt64(f.memory.size) + 4096  // past the VM's RAM
+        f.send(d)
+        f.expectRejected(.descriptorOutsideGuestMemory, seq: 1)
+        var far = f.legitimate(seq: 2)
+        far.addr = 0xFFFF_FFFF_FFFF_F000  // wraps when the length is added
+        f.send(far)
+        #expect(f.model.rejections[Int(DropReason.descriptorOutsideGuestMemory.rawValue)] == 2)
+        _ = f.completion()
+        f.expectLegitimatePacketFlows(seq: 3)
+    }
+
+    @Test func descriptorSpanningAMemslotEndIsRefused() throws {
+        let f = try Fixture()
+        #expect(f.memory.slots.count == 2)
+        var d = f.legitimate(seq: 1)
+        d.addr = UInt64(f.memory.slotSize) - 64  // 64 bytes in slot 0, the rest in slot 1
+        d.length = 1024
+        f.send(d)
+        f.expectRejected(.descriptorOutsideGuestMemory, seq: 1)
+        f.expectLegitimatePacketFlows(seq: 2)
+    }
+
+    @Test func zeroLengthDescriptorIsRefused() throws {
+        let f = try Fixture()
+        var d = f.legitimate(seq: 1)
+        d.length = 0
+        f.send(d)
+        f.expectRejected(.descriptorBadLength, seq: 1)
+        f.expectLegitimatePacketFlows(seq: 2)
+    }
+
+    @Test func oversizedLengthDescriptorIsRefused() throws {
+        let f = try Fixture()
+        var d = f.legitimate(seq: 1)
+        d.length = UInt32.max
+        f.send(d)
+        f.expectRejected(.descriptorBadLength, seq: 1)
+        var justOver = f.legitimate(seq: 2)
+        justOver.length = UInt32(GuestRings.bufferBytes + 1)
+        f.send(justOver)
+        #expect(f.model.rejections[Int(DropReason.descriptorBadLength.rawValue)] == 2)
+        _ = f.completion()
+        f.expectLegitimatePacketFlows(seq: 3)
+    }
+
+    // MARK: ring indices and doorbells
+
+    @Test func producerIndexBeyondTheRingIsRefusedAndNothingOutOfRangeIsRead() throws {
+        let f = try Fixture(doorbellCarriesTail: false)  // the model takes what the ring holds
+        // The guest writes a producer index a million slots ahead into its ring header.
+        let header = f.rings.tx.memory.assumingMemoryBound(to: UInt32.self)
+        vw_store_release_u32(header, 1_000_000)
+        f.model.drainGuestTX()
+        #expect(f.rings.tx.rejectedProducerIndices == 1)
+        #expect(f.model.ringIndicesOutOfRange == 1)
+        #expect(f.command() == nil && f.completion() == nil)
+        #expect(f.model.commands == 0 && f.model.rejected == 0)
+        // An index behind the consumer is refused the same way.
+        vw_store_release_u32(header, 0xFFFF_FFF0)
+        f.model.drainGuestTX()
+        #expect(f.rings.tx.rejectedProducerIndices == 2)
+        // The guest repairs its index: the ring works again.
+        vw_store_release_u32(header, 0)
+        #expect(f.rings.tx.push(f.legitimate(seq: 7, buffer: 1)))
+        f.model.drainGuestTX()
+        #expect(f.command()?.seq == 7)
+        #expect(f.control.failureMessage == nil)
+    }
+
+    @Test func doorbellTailBeyondTheRingIsRefused() throws {
+        let f = try Fixture()
+        #expect(f.rings.tx.push(f.legitimate(seq: 1)))
+        f.doorbell(tail: 5_000)  // one descriptor published, 5,000 announced
+        #expect(f.model.ringIndicesOutOfRange == 1)
+        #expect(f.command() == nil, "nothing is taken on a hostile tail's word")
+        f.doorbell(tail: 1)  // the honest doorbell picks up what was really published
+        #expect(f.command()?.seq == 1)
+        #expect(f.model.ringIndicesOutOfRange == 1)
+    }
+
+    @Test func doorbellFloodIsCountedAndHarmless() throws {
+        let f = try Fixture()
+        let thread = Thread { f.model.run() }
+        thread.start()
+        // 5,000 doorbells announcing nothing new, through the real eventfd kick and model thread.
+        for _ in 0..<5_000 {
+            f.model.trappedWrite(offset: DeviceModel.txDoorbellOffset, value: 0, seq: 0, account: f.account)
+        }
+        // Then one real packet.
+        #expect(f.rings.tx.push(f.legitimate(seq: 1)))
+        f.model.trappedWrite(offset: DeviceModel.txDoorbellOffset, value: 1, seq: 0, account: f.account)
+        var ready: Int32 = 0, unused: Int32 = 0
+        _ = vw_poll2(f.driverSide, -1, 10_000, &ready, &unused)
+        let c = f.command()
+        f.control.stop()
+        f.model.kick.signal(1)
+        while !thread.isFinished { usleep(1000) }
+        #expect(c?.seq == 1 && c?.vmID == HostileGuestTests.vmID)
+        #expect(f.model.doorbells >= 1 && f.model.doorbells <= 5_001)
+        #expect(f.model.spuriousDoorbells == f.model.doorbells - 1)
+        #expect(f.model.commands == 1 && f.model.rejected == 0)
+        #expect(f.control.failureMessage == nil)
+    }
+
+    // MARK: registers
+
+    @Test func writesToUndefinedRegistersAreCountedAndIgnored() throws {
+        let f = try Fixture()
+        for offset: UInt64 in [0, 0x2C, 0x34, 0x31, DeviceModel.mmioLength - 1] {
+            f.model.trappedWrite(offset: offset, value: 0xDEAD_BEEF_DEAD_BEEF, seq: 0, account: f.account)
+        }
+        f.model.undefinedRegisterWrite()  // a doorbell store of the wrong width (KVM bus)
+        f.model.drainGuestTX()
+        #expect(f.model.undefinedRegisterWrites == 6)
+        #expect(f.command() == nil && f.completion() == nil)
+        #expect(f.model.ringIndicesOutOfRange == 0, "a garbage write is not a doorbell")
+        f.model.undefinedRegisterRead()
+        #expect(f.model.undefinedRegisterReads == 1)
+        f.expectLegitimatePacketFlows(seq: 1)
+    }
+
+    @Test func cleanRunReportsNoHostileInputReasons() throws {
+        var c = PathConfig(path: .vwifi)
+        c.packets = 50
+        c.warmupPackets = 5
+        c.air = .none
+        c.trap = .thread
+        c.counters = ["perf::TASK-CLOCK"]
+        let r = try PipelineExecutor().run(c, control: RunControl())
+        for name in ["undefined_register_writes", "undefined_register_reads", "ring_index_out_of_range",
+                     "descriptor_bad_length", "descriptor_outside_guest_memory", "command_vm_id_not_senders",
+                     "tx_source_mac_not_vms", "iommu_fault"] {
+            #expect(r.drops[name] == nil, "\(name) in a clean run")
+        }
+        #expect(r.summary.packetsDelivered == 50)
+    }
+
+    // MARK: host driver: VM-ID and source MAC; another VM's traffic is untouched
+
+    final class TwoVMDriver: @unchecked Sendable {
+        let queues: HostDeviceQueues
+        let driver: AugmentedHostDriver
+        let control = PipelineControl()
+        /// [vm][0] device-model side, [vm][1] host-driver side.
+        var sockets: [[Int32]] = []
+
+        init() throws {
+            queues = try HostDeviceQueues(ringSize: 16, rxBuffers: 4)
+            for _ in 0..<2 {
+                var fds: [Int32] = [0, 0]
+                _ = fds.withUnsafeMutableBufferPointer { vw_seqpacket_pair($0.baseAddress) }
+                sockets.append(fds)
+            }
+            driver = AugmentedHostDriver(
+                account: ThreadAccount(component: .host_driver, name: "hostile-hd", stampCapacity: 64,
+                                       stampsEnabled: false, events: []),
+                control: control, tally: Tally(), device: queues,
+                vms: [AttachedVM(vmID: 1, socket: sockets[0][1], mac: Stations.station(vmID: 1)),
+                      AttachedVM(vmID: 2, socket: sockets[1][1], mac: Stations.station(vmID: 2))])
+        }
+
+        deinit { for pair in sockets { for fd in pair { _ = vw_close(fd) } } }
+
+        func send(_ d: Descriptor, fromVM index: Int) {
+            var d = d
+            _ = withUnsafeBytes(of: &d) { vw_send(sockets[index][0], $0.baseAddress, $0.count, 1) }
+        }
+
+        /// A dropped status the driver sent back to VM `index`'s device model, if any.
+        func status(toVM index: Int) -> Descriptor? {
+            var d = Descriptor()
+            let n = withUnsafeMutableBytes(of: &d) { vw_recv(sockets[index][0], $0.baseAddress, $0.count, 1) }
+            return n == MemoryLayout<Descriptor>.size ? d : nil
+        }
+    }
+
+    /// A frame in host memory (what the device model's software translation hands over).
+    static func frame(source: MACAddress, seq: UInt32) -> (UnsafeMutableRawPointer, Descriptor) {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
+        FrameFormat.writeHeaders(into: buffer, payloadLength: 100, seq: seq, source: source,
+                                 destination: Stations.peer, bssid: Stations.bssid, kind: .udp)
+        FrameFormat.writePayload(into: buffer + FrameFormat.payloadOffset, length: 100, seq: seq)
+        let d = Descriptor(addr: UInt64(UInt(bitPattern: buffer)), length: UInt32(FrameFormat.payloadOffset + 100),
+                           seq: seq, flags: DescriptorFlag.hostAddress, vmID: 0, kind: .tx)
+        return (buffer, d)
+    }
+
+    @Test func commandNamingAnotherVMsIDIsRefusedAndThatVMCarriesOn() throws {
+        let h = try TwoVMDriver()
+        // The guest never chooses its VM-ID: the device model overwrites whatever it wrote.
+        let f = try Fixture()
+        var forged = f.legitimate(seq: 1)
+        forged.vmID = 2
+        f.send(forged)
+        #expect(f.command()?.vmID == HostileGuestTests.vmID)
+        // A command reaching the driver on VM 1's socket but naming VM 2 (a compromised device
+        // model) is refused and answered on VM 1's socket only.
+        let (b1, hostile) = Self.frame(source: Stations.station(vmID: 2), seq: 10)
+        defer { b1.deallocate() }
+        var tagged2 = hostile
+        tagged2.vmID = 2
+        h.send(tagged2, fromVM: 0)
+        // VM 2's own legitimate command on its own socket.
+        let (b2, legit) = Self.frame(source: Stations.station(vmID: 2), seq: 20)
+        defer { b2.deallocate() }
+        var own = legit
+        own.vmID = 2
+        h.send(own, fromVM: 1)
+        // And the same with IOMMU tags: VM 2's window tagged on VM 1's socket.
+        h.send(Descriptor(addr: IOMMU.tag(gpa: 0x1000, vmID: 2), length: 160, seq: 11,
+                          flags: DescriptorFlag.tagged, vmID: 1, kind: .tx), fromVM: 0)
+        h.driver.drainCommands(from: AttachedVM(vmID: 1, socket: h.sockets[0][1], mac: Stations.station(vmID: 1)))
+        h.driver.drainCommands(from: AttachedVM(vmID: 2, socket: h.sockets[1][1], mac: Stations.station(vmID: 2)))
+        #expect(h.driver.rejections[Int(DropReason.commandVMIDNotSenders.rawValue)] == 2)
+        #expect(h.driver.commandsQueued == 1)
+        let queued = h.queues.tx.tryPop()
+        #expect(queued?.seq == 20 && queued?.vmID == 2)
+        let s1 = h.status(toVM: 0), s2 = h.status(toVM: 0)
+        #expect(s1?.seq == 10 && s1?.status == DropReason.commandVMIDNotSenders.rawValue)
+        #expect(s2?.seq == 11 && (s2?.flags ?? 0) & DescriptorFlag.dropped != 0)
+        #expect(h.status(toVM: 1) == nil, "VM 2 hears nothing of VM 1's forgery")
+    }
+
+    @Test func frameWithAnotherSourceMACIsRefusedByTheHostDriver() throws {
+        let h = try TwoVMDriver()
+        let (b1, spoofed) = Self.frame(source: Stations.station(vmID: 2), seq: 1)  // VM 2's MAC from VM 1
+        defer { b1.deallocate() }
+        var fromVM1 = spoofed
+        fromVM1.vmID = 1
+        h.send(fromVM1, fromVM: 0)
+        let (b2, honest) = Self.frame(source: Stations.station(vmID: 1), seq: 2)
+        defer { b2.deallocate() }
+        var honest1 = honest
+        honest1.vmID = 1
+        h.send(honest1, fromVM: 0)
+        let (b3, other) = Self.frame(source: Stations.station(vmID: 2), seq: 3)
+        defer { b3.deallocate() }
+        var vm2 = other
+        vm2.vmID = 2
+        h.send(vm2, fromVM: 1)
+        h.driver.drainCommands(from: AttachedVM(vmID: 1, socket: h.sockets[0][1], mac: Stations.station(vmID: 1)))
+        h.driver.drainCommands(from: AttachedVM(vmID: 2, socket: h.sockets[1][1], mac: Stations.station(vmID: 2)))
+        #expect(h.driver.rejections[Int(DropReason.spoofedSource.rawValue)] == 1)
+        #expect(h.status(toVM: 0)?.status == DropReason.spoofedSource.rawValue)
+        #expect(h.driver.commandsQueued == 2)
+        #expect(h.queues.tx.tryPop()?.seq == 2)
+        #expect(h.queues.tx.tryPop()?.seq == 3)
+    }
+
+    @Test func hostDriverThreadServesEveryAttachedVM() throws {
+        let h = try TwoVMDriver()
+        let thread = Thread { h.driver.run() }
+        thread.start()
+        let (b, d) = Self.frame(source: Stations.station(vmID: 2), seq: 5)
+        defer { b.deallocate() }
+        var vm2 = d
+        vm2.vmID = 2
+        h.send(vm2, fromVM: 1)  // only the second VM's socket is readable
+        var waited = 0
+        while h.queues.tx.isEmpty && waited < 10_000 { usleep(1000); waited += 1 }
+        h.control.stop()
+        h.queues.irq.channel.signal(1)
+        while !thread.isFinished { usleep(1000) }
+        #expect(h.queues.tx.tryPop()?.seq == 5, "the driver polls VM 2's socket, not only the first VM's")
+    }
+
+    // MARK: IOMMU: DMA outside the VM's window
+
+    @Test func iommuDMAOutsideTheVMsWindowFaultsAndLaterFramesGo() throws {
+        var config = PathConfig(path: .vwifi)
+        config.air = .none
+        config.translation = .iommu
+        config.warmupPackets = 0
+        config.packets = 4
+        let memory = try GuestMemory(size: 8 << 20, vmID: 1)
+        let iommu = IOMMU()
+        iommu.attach(memory: memory)
+        let queues = try HostDeviceQueues(ringSize: 16, rxBuffers: 4)
+        let vms = VMTable()
+        try vms.register(Stations.deviceState(vmID: 1))
+        let control = PipelineControl()
+        let ucode = MicroCode(config: config,
+                              account: ThreadAccount(component: .device, name: "hostile-ucode", stampCapacity: 64,
+                                                     stampsEnabled: false, events: []),
+                              control: control, tally: Tally(), wiring: queues.wiring(iommu: iommu, domainVMID: 1),
+                              vms: vms, station: Stations.station(vmID: 1), bssid: Stations.bssid,
+                              stationVMID: 1, expectedFrames: 8)
+        // Tagged GPAs the guest controls: past its RAM, and one reaching into VM 2's window.
+        ucode.transmit(Descriptor(addr: IOMMU.tag(gpa: UInt64(memory.size) + 4096, vmID: 1), length: 160, seq: 1,
+                                  flags: DescriptorFlag.tagged, kind: .tx))
+        ucode.transmit(Descriptor(addr: IOMMU.tag(gpa: IOMMU.windowBytes - 64, vmID: 1), length: 160, seq: 2,
+                                  flags: DescriptorFlag.tagged, kind: .tx))
+        #expect(ucode.drops[Int(DropReason.iommuFault.rawValue)] == 2)
+        // A legitimate frame in the VM's RAM, then one with another VM's source MAC.
+        let gpa = try memory.allocate(bytes: 4096, alignment: 4096)
+        let host = memory.hostAddress(gpa: gpa, length: 4096)!
+        FrameFormat.writeHeaders(into: host, payloadLength: 100, seq: 3, source: Stations.station(vmID: 1),
+                                 destination: Stations.peer, bssid: Stations.bssid, kind: .udp)
+        FrameFormat.writePayload(into: host + FrameFormat.payloadOffset, length: 100, seq: 3)
+        let length = UInt32(FrameFormat.payloadOffset + 100)
+        ucode.transmit(Descriptor(addr: IOMMU.tag(gpa: gpa, vmID: 1), length: length, seq: 3,
+                                  flags: DescriptorFlag.tagged, kind: .tx))
+        #expect(ucode.delivered == 1)
+        FrameFormat.writeHeaders(into: host, payloadLength: 100, seq: 4, source: Stations.station(vmID: 2),
+                                 destination: Stations.peer, bssid: Stations.bssid, kind: .udp)
+        FrameFormat.writePayload(into: host + FrameFormat.payloadOffset, length: 100, seq: 4)
+        ucode.transmit(Descriptor(addr: IOMMU.tag(gpa: gpa, vmID: 1), length: length, seq: 4,
+                                  flags: DescriptorFlag.tagged, kind: .tx))
+        #expect(ucode.drops[Int(DropReason.spoofedSource.rawValue)] == 1)
+        #expect(ucode.delivered == 1)
+        var statuses: [UInt16] = []
+        while let c = queues.completions.tryPop() { statuses.append(c.status) }
+        #expect(statuses == [DropReason.iommuFault.rawValue, DropReason.iommuFault.rawValue, 0,
+                             DropReason.spoofedSource.rawValue])
+        #expect(control.failureMessage == nil)
+    }
+}
