@@ -9,6 +9,9 @@ public struct PipelineExecutor: PathExecutor {
     /// A pipeline that makes no progress for this long fails with the stage that stopped.
     public var stallSeconds: Double = 10
 
+    /// Test seam: called once the pipeline's threads run (tests play a hostile guest here).
+    var afterStart: (@Sendable (Pipeline) -> Void)? = nil
+
     public init() {}
 
     public func run(_ config: PathConfig, control: RunControl) throws -> PathResult {
@@ -21,6 +24,7 @@ public struct PipelineExecutor: PathExecutor {
         let startTSC = TSC.now()
         let startNs = vw_monotonic_ns()
         try pipeline.start()
+        afterStart?(pipeline)
         let outcome = supervise(pipeline, control: control, startNs: startNs)
         let stopTSC = TSC.now()
         let stopNs = vw_monotonic_ns()

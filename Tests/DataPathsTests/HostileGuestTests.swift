@@ -263,6 +263,33 @@ import Platform
         #expect(r.summary.packetsDelivered == 50)
     }
 
+    @Test func registerGarbageAndKickFloodDuringARealRunLeaveTheTrafficIntact() throws {
+        var c = PathConfig(path: .vwifi)
+        c.packets = 300
+        c.warmupPackets = 10
+        c.air = .none
+        c.trap = .thread
+        c.counters = ["perf::TASK-CLOCK"]
+        var executor = PipelineExecutor()
+        // While the real pipeline runs: 2,000 writes to undefined offsets of the device and
+        // 2,000 kicks of the device model with nothing new in the ring (a doorbell flood).
+        executor.afterStart = { pipeline in
+            guard let model = pipeline.deviceModel else { return }
+            let account = ThreadAccount(component: .guest, name: "hostile", stampCapacity: 16,
+                                        stampsEnabled: false, events: [])
+            for i in 0..<2_000 {
+                model.trappedWrite(offset: 0x100 + UInt64(i % 64) * 4, value: UInt64(i), seq: 0, account: account)
+                model.kick.signal(1)
+            }
+        }
+        let r = try executor.run(c, control: RunControl())
+        #expect(r.summary.packetsSent == 300)
+        #expect(r.summary.packetsDelivered == 300)
+        #expect(r.summary.packetsDropped == 0)
+        #expect(r.drops["undefined_register_writes"] == 2_000)
+        #expect(r.warnings.allSatisfy { !$0.contains("conservation") })
+    }
+
     // MARK: host driver: VM-ID and source MAC; another VM's traffic is untouched
 
     final class TwoVMDriver: @unchecked Sendable {
