@@ -66,7 +66,9 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     var undefinedRegisterWrites: Int { undefinedWrites.load(ordering: .relaxed) }
     var undefinedRegisterReads: Int { undefinedReads.load(ordering: .relaxed) }
     /// Producer indices of the guest's TX ring the model refused (hostile guest).
-    var ringIndicesOutOfRange: Int { rings.tx.rejectedProducerIndices + doorbellTailsOutOfRange }
+    var ringIndicesOutOfRange: Int {
+        rings.tx.rejectedProducerIndices + rings.rxFree.rejectedProducerIndices + doorbellTailsOutOfRange
+    }
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, vmID: UInt8,
          rings: GuestRings, completions: GuestCompletionSink, translator: SoftwareTranslator?, socket: Int32,
@@ -218,16 +220,21 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         }
     }
 
-    private func deliverRX(_ d: Descriptor, frame: UnsafeRawPointer, length: Int, since start: UInt64) {
+    func deliverRX(_ d: Descriptor, frame: UnsafeRawPointer, length: Int, since start: UInt64) {
         var buffer = Descriptor()
         guard rings.rxFree.tryPop(into: &buffer) else {
             rxDropped += 1
             tally.add(tally.dropped)
             return
         }
-        guard length > 0, Int(buffer.length) >= length,
-              let target = rings.memory.hostAddress(gpa: buffer.addr, length: length) else {
-            rxDropped += 1
+        // The guest posted this buffer: its length and address are guest input.
+        guard length > 0, Int(buffer.length) >= length else {
+            rejections[Int(DropReason.descriptorBadLength.rawValue)] += 1
+            tally.add(tally.dropped)
+            return
+        }
+        guard let target = rings.memory.hostAddress(gpa: buffer.addr, length: length) else {
+            rejections[Int(DropReason.descriptorOutsideGuestMemory.rawValue)] += 1
             tally.add(tally.dropped)
             return
         }

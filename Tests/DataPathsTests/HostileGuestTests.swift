@@ -171,6 +171,27 @@ import Platform
         f.expectLegitimatePacketFlows(seq: 3)
     }
 
+    @Test func postedRXBufferOutsideGuestMemoryOrTooShortIsRefused() throws {
+        let f = try Fixture()
+        let (frame, d) = HostileGuestTests.frame(source: Stations.peer, seq: 9)
+        defer { frame.deallocate() }
+        let length = Int(d.length)
+        #expect(f.rings.rxFree.push(Descriptor(addr: UInt64(f.memory.size), length: 4096, kind: .rx)))
+        f.model.deliverRX(d, frame: frame, length: length, since: 0)
+        #expect(f.model.rejections[Int(DropReason.descriptorOutsideGuestMemory.rawValue)] == 1)
+        #expect(f.rings.rxFree.push(Descriptor(addr: f.rings.rxBuffers[0], length: 8, kind: .rx)))
+        f.model.deliverRX(d, frame: frame, length: length, since: 0)
+        #expect(f.model.rejections[Int(DropReason.descriptorBadLength.rawValue)] == 1)
+        #expect(f.completion() == nil && f.tally.dropped.load(ordering: .relaxed) == 2)
+        // An honest buffer gets the frame, byte for byte.
+        #expect(f.rings.rxFree.push(Descriptor(addr: f.rings.rxBuffers[1], length: 4096, kind: .rx)))
+        f.model.deliverRX(d, frame: frame, length: length, since: 0)
+        let c = f.completion()
+        #expect(c?.kind == DescriptorKind.rxFrame.rawValue && c?.seq == 9 && c?.addr == f.rings.rxBuffers[1])
+        let copied = f.memory.hostAddress(gpa: f.rings.rxBuffers[1], length: length)!
+        #expect(memcmp(copied, frame, length) == 0)
+    }
+
     // MARK: ring indices and doorbells
 
     @Test func producerIndexBeyondTheRingIsRefusedAndNothingOutOfRangeIsRead() throws {
