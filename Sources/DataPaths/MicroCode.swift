@@ -205,9 +205,10 @@ final class MicroCode: @unchecked Sendable {
         }
         // The device computes the frame check sequence in hardware as the frame goes out.
         let onAir = FrameFormat.appendFCS(frame: staging, length: length)
-        pacer.transmit(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : nil)
+        // The frame reaches the access point when its exchange ends on the air (the pacer's
+        // deadline), not when this thread wakes up after it: wake-up jitter is not air time.
+        let now = pacer.transmit(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : nil)
         backToBack = true
-        let now = vw_monotonic_ns()
         account.stamp(.airDone, d.seq)
         framesTransmitted += 1
         switch ap.accept(frame: staging, length: onAir, nowNs: now) {
