@@ -106,7 +106,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         let vm: KVMVirtualMachine
         do {
             vm = try KVMVirtualMachine(device: config.kvmDevice, ram: ram)
-            try bus.insert(self, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
+            try bus.insert(busEntry, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
             runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus,
                                            doorbellMode: doorbell, doorbellEventFD: model.kick.fd,
                                            statisticsCapacity: min(1 << 20, max(1 << 14, config.packets * 2)))
@@ -115,6 +115,11 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         }
         runner.tscHz = TSCClock.shared.hz
     }
+
+    /// The bus's handle on this device. The runner owns the bus and this object owns the
+    /// runner, so the bus must not own this object: a strong entry made a cycle that kept every
+    /// KVM pipeline (tens of MB of samples) alive after its run.
+    private lazy var busEntry = WeakBusDevice(self)
 
     // MARK: the vCPU thread
 
@@ -303,4 +308,13 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         }
         return parts.joined(separator: "; ")
     }
+}
+
+/// Forwards bus accesses to a device it does not keep alive (one weak load per MMIO exit,
+/// which costs tens of thousands of cycles anyway).
+private final class WeakBusDevice: BusDevice {
+    weak var target: BusDevice?
+    init(_ target: BusDevice) { self.target = target }
+    func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) { target?.read(offset: offset, data: data) }
+    func write(offset: UInt64, data: UnsafeRawBufferPointer) { target?.write(offset: offset, data: data) }
 }

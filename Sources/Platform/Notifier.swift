@@ -17,16 +17,17 @@ public final class Notifier: @unchecked Sendable {
     // Shared words (one cache line): [0] sequence, [1] waiter-is-sleeping flag, [2] closed.
     private let shared: UnsafeMutablePointer<UInt32>
     // Counters on their own lines: [0] wake syscalls, [8] signals (signaller side), [16] sleeps,
-    // [24] spins that saw the signal (waiter side).
+    // [24] spins that saw the signal (waiter side), [32] wake syscalls by `close()` (the closing
+    // thread is not the signaller: sharing word [0] would be a data race).
     private let counters: UnsafeMutablePointer<Int>
 
     public init() {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
         shared = raw.bindMemory(to: UInt32.self, capacity: 16)
-        let c = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 64)
-        c.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
-        counters = c.bindMemory(to: Int.self, capacity: 32)
+        let c = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
+        c.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
+        counters = c.bindMemory(to: Int.self, capacity: 40)
     }
 
     deinit {
@@ -39,7 +40,7 @@ public final class Notifier: @unchecked Sendable {
     private var closedFlag: UnsafeMutablePointer<UInt32> { shared + 2 }
 
     /// FUTEX_WAKE system calls made by `signal()` / `close()`.
-    public var wakeSyscalls: Int { counters[0] }
+    public var wakeSyscalls: Int { counters[0] + counters[32] }
     /// Calls of `signal()`.
     public var signals: Int { counters[8] }
     /// Times the waiter entered FUTEX_WAIT.
@@ -123,7 +124,7 @@ public final class Notifier: @unchecked Sendable {
         _ = vw_fetch_add_u32(sequence, 1)
         vw_fence_seq_cst()
         _ = vw_futex_wake(sequence, Int32.max)
-        counters[0] &+= 1
+        counters[32] &+= 1
     }
 
     /// Alias of `close()`.

@@ -229,8 +229,7 @@ import Platform
 
     @Test func doorbellFloodIsCountedAndHarmless() throws {
         let f = try Fixture()
-        let thread = Thread { f.model.run() }
-        thread.start()
+        let thread = try PipelineThread.start(name: "vw-test-model") { f.model.run() }
         // 5,000 doorbells announcing nothing new, through the real eventfd kick and model thread.
         for _ in 0..<5_000 {
             f.model.trappedWrite(offset: DeviceModel.txDoorbellOffset, value: 0, seq: 0, account: f.account)
@@ -243,7 +242,7 @@ import Platform
         let c = f.command()
         f.control.stop()
         f.model.kick.signal(1)
-        while !thread.isFinished { usleep(1000) }
+        thread.join()
         #expect(c?.seq == 1 && c?.vmID == HostileGuestTests.vmID)
         #expect(f.model.doorbells >= 1 && f.model.doorbells <= 5_001)
         #expect(f.model.spuriousDoorbells == f.model.doorbells - 1)
@@ -425,8 +424,7 @@ import Platform
 
     @Test func hostDriverThreadServesEveryAttachedVM() throws {
         let h = try TwoVMDriver()
-        let thread = Thread { h.driver.run() }
-        thread.start()
+        let thread = try PipelineThread.start(name: "vw-test-hostdrv") { h.driver.run() }
         let (b, d) = Self.frame(source: Stations.station(vmID: 2), seq: 5)
         defer { b.deallocate() }
         var vm2 = d
@@ -436,7 +434,7 @@ import Platform
         while h.queues.tx.isEmpty && waited < 10_000 { usleep(1000); waited += 1 }
         h.control.stop()
         h.queues.irq.channel.signal(1)
-        while !thread.isFinished { usleep(1000) }
+        thread.join()
         #expect(h.queues.tx.tryPop()?.seq == 5, "the driver polls VM 2's socket, not only the first VM's")
     }
 

@@ -55,6 +55,8 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
         stop.store(true, ordering: .sequentiallyConsistent)
         _ = vw_eventfd_signal(doorbellFD, 1)
         finished.wait()
+        worker = nil                        // the thread's block holds self: break the cycle
+        line.withLock { $0 = nil }          // and the line holds the vCPU that holds the bus that holds self
     }
 
     // Exit mode: called on the vCPU thread during the MMIO exit.
