@@ -47,6 +47,8 @@ let package = Package(
         .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement", "VMM"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "CReference", "DataPaths", "Measurement"]),
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
+        // Runs the built vwifi-bench binary as a subprocess (bad input, interruption); no module deps.
+        .testTarget(name: "CLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

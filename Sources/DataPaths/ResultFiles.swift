@@ -1,27 +1,59 @@
 // Writes a run's files so that a reader never sees a half-written one: each file goes to a
 // temporary name in the same directory and is renamed into place when complete.
 import Foundation
+import Measurement
 
 public enum ResultFiles {
-    /// Creates `directory` if needed; throws a ConfigError (exit 2) when it cannot be used.
-    public static func prepare(directory: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw ConfigError(field: "out", problem: "'\(directory)' exists and is a file",
-                                  fix: "give a directory path, or remove the file")
+    /// Creates `directory` if needed and proves it writable by creating (and removing) a probe
+    /// file; throws a ConfigError (exit 2) naming `field` when it cannot be used. Called before
+    /// any thread starts, so a bad output location costs nothing and leaves nothing behind.
+    public static func prepare(directory: String, field: String = "out") throws {
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw ConfigError(field: field, problem: "'\(directory)' exists and is not a directory",
+                                  fix: "give a directory path (it is created if missing), or remove the file")
             }
         } else {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw ConfigError(field: "out", problem: "cannot create '\(directory)': \(error.localizedDescription)",
+            try createDirectories(directory, field: field)
+        }
+        try probeWritable(directory, field: field)
+    }
+
+    /// `mkdir -p` that reports which component failed and why (errno), instead of a Cocoa code.
+    static func createDirectories(_ directory: String, field: String) throws {
+        let absolute = directory.hasPrefix("/")
+        var prefix = absolute ? "" : "."
+        for component in directory.split(separator: "/") where !component.isEmpty {
+            prefix += "/" + component
+            let shown = absolute ? prefix : String(prefix.dropFirst(2))
+            var info = stat()
+            if stat(prefix, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    throw ConfigError(field: field, problem: "cannot create '\(directory)': '\(shown)' is a file, not a directory",
+                                      fix: "choose a location under a directory")
+                }
+                continue
+            }
+            if mkdir(prefix, 0o755) != 0, case let e = errno, e != EEXIST {
+                throw ConfigError(field: field, problem: "cannot create '\(directory)': \(ErrnoText.describe(e)) at '\(shown)'",
                                   fix: "choose a writable location")
             }
         }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ConfigError(field: "out", problem: "'\(directory)' is not writable", fix: "choose a writable directory")
+    }
+
+    /// Access bits say little for root (and nothing about /proc or read-only mounts): only a real
+    /// file creation proves the directory takes files.
+    static func probeWritable(_ directory: String, field: String) throws {
+        let probe = (directory as NSString).appendingPathComponent(".vwifi-bench-probe-\(getpid())")
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            let e = errno
+            throw ConfigError(field: field, problem: "'\(directory)' does not take new files: \(ErrnoText.describe(e))",
+                              fix: "choose a writable directory")
         }
+        close(fd)
+        unlink(probe)
     }
 
     /// Writes `contents` to `directory/name` atomically (temporary file, then rename).

@@ -14,9 +14,18 @@ public enum SuiteParser {
     /// Loads and checks a suite file.
     public static func load(path: String) throws(SuiteError) -> Suite {
         let data: Data
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SuiteError(file: path, field: "", problem: "does not exist",
+                             fix: "give the path of a suite file, e.g. Workloads/paper.yaml")
+        }
+        guard !isDirectory.boolValue else {
+            throw SuiteError(file: path, field: "", problem: "is a directory",
+                             fix: "give the path of a suite file, e.g. Workloads/paper.yaml")
+        }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw SuiteError(file: path, field: "", problem: "cannot be read (\(error.localizedDescription))",
-                             fix: "give the path of a suite file, e.g. Workloads/paper.yaml")
+                             fix: "give the path of a readable suite file, e.g. Workloads/paper.yaml")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SuiteError(file: path, field: "", problem: "is not UTF-8 text", fix: "save the suite as UTF-8 YAML")

@@ -17,20 +17,23 @@ struct PathCommand: ParsableCommand {
           vwifi-bench path passthrough --ping 100
         """)
 
+    // Numbers are taken as given (`.unconditional`), so `--size -5` reaches PathConfig and gets
+    // its range message instead of the parser's "missing value". Names and paths keep the
+    // default, so `--out --json` is an error rather than a directory called "--json".
     @Argument(help: "native, passthrough or vwifi") var path: String
-    @Option(help: "Packets to send (count-bounded run).") var packets: String?
-    @Option(help: "Seconds to run (time-bounded run; overrides --packets).") var duration: String?
-    @Option(help: "UDP payload bytes (1450 gives a 1514-byte MPDU).") var size: String?
-    @Option(help: "Offered load in packets per second (default: saturate).") var rate: String?
+    @Option(parsing: .unconditional, help: "Packets to send (count-bounded run).") var packets: String?
+    @Option(parsing: .unconditional, help: "Seconds to run (time-bounded run; overrides --packets).") var duration: String?
+    @Option(parsing: .unconditional, help: "UDP payload bytes (1450 gives a 1514-byte MPDU).") var size: String?
+    @Option(parsing: .unconditional, help: "Offered load in packets per second (default: saturate).") var rate: String?
     @Flag(help: "Offer as much as the path takes (the default).") var saturate = false
     @Option(help: "tx or rx.") var direction: String?
-    @Option(help: "Send N echo requests and report round-trip times.") var ping: String?
-    @Option(name: .customLong("ping-interval-ms"), help: "Gap between echo requests.") var pingIntervalMs: String?
+    @Option(parsing: .unconditional, help: "Send N echo requests and report round-trip times.") var ping: String?
+    @Option(name: .customLong("ping-interval-ms"), parsing: .unconditional, help: "Gap between echo requests.") var pingIntervalMs: String?
     @Option(help: "software or iommu (vwifi).") var translation: String?
     @Flag(help: "Add a real /proc/self/pagemap lookup per translated page (software translation).") var pagemap = false
-    @Option(name: .customLong("coalesce-device-model"), help: "Inject one virtual interrupt per N completions.")
+    @Option(name: .customLong("coalesce-device-model"), parsing: .unconditional, help: "Inject one virtual interrupt per N completions.")
     var coalesceDeviceModel: String?
-    @Option(name: .customLong("coalesce-device"), help: "Raise one physical interrupt per N completions.")
+    @Option(name: .customLong("coalesce-device"), parsing: .unconditional, help: "Raise one physical interrupt per N completions.")
     var coalesceDevice: String?
     @Option(help: "80211g or none (no air pacing).") var air: String?
     @Option(help: "long or short slot time.") var slot: String?
@@ -39,9 +42,9 @@ struct PathCommand: ParsableCommand {
     @Option(name: .customLong("kvm-device"), help: "KVM device for --trap kvm|auto (a missing path forces the thread fallback).")
     var kvmDevice: String?
     @Option(help: "udp, ping or idle.") var workload: String?
-    @Option(name: .customLong("timer-hz"), help: "Guest timer tick rate (idle workload).") var timerHz: String?
-    @Option(name: .customLong("ring-size"), help: "Descriptors per ring (power of two).") var ringSize: String?
-    @Option(help: "Packets excluded from statistics at the start.") var warmup: String?
+    @Option(name: .customLong("timer-hz"), parsing: .unconditional, help: "Guest timer tick rate (idle workload).") var timerHz: String?
+    @Option(name: .customLong("ring-size"), parsing: .unconditional, help: "Descriptors per ring (power of two).") var ringSize: String?
+    @Option(parsing: .unconditional, help: "Packets excluded from statistics at the start.") var warmup: String?
     @Option(help: "Comma-separated perf events (libpfm4 names); empty disables.") var counters: String?
     @Flag(name: .customLong("no-stamps"), help: "Disable stage stamps (to measure their perturbation).")
     var noStamps = false
@@ -60,7 +63,7 @@ struct PathCommand: ParsableCommand {
             result = try PipelineExecutor().run(config, control: control)
         } catch is RunCancelled {
             FileHandle.standardError.write(Data("interrupted: nothing written\n".utf8))
-            throw ExitCode(130)
+            throw ExitCode(interrupts.exitStatus)
         }
         if let out { try ResultFiles.write(result, to: out) }
         if json {

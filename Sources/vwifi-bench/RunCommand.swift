@@ -12,8 +12,10 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a suite (e.g. Workloads/paper.yaml) and write Results/<run-id>/.",
         discussion: """
             Each point gets one discarded warm-up run, then --repetitions measured runs in a seeded,
-            interleaved order. Ctrl-C stops after the current run and keeps every finished result.
-            Exit status: 0 ok, 1 some points failed, 2 bad suite or option, 130 interrupted.
+            interleaved order. Ctrl-C (or SIGTERM) stops the current run at once, drops it and keeps
+            every finished result; a second one exits immediately.
+            Exit status: 0 ok, 1 some points failed, 2 bad suite or option (nothing run or written),
+            130 interrupted by SIGINT, 143 by SIGTERM.
             """)
 
     @Argument(help: "The suite file (YAML; see Workloads/README.md).")
@@ -25,10 +27,10 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Fewer, shorter runs (the suite's quick settings), for smoke runs.")
     var quick = false
 
-    @Option(name: .long, help: "Measured repetitions per point (default: the suite's, at least 5).")
+    @Option(name: .long, parsing: .unconditional, help: "Measured repetitions per point (default: the suite's, at least 5).")
     var repetitions: Int?
 
-    @Option(name: .long, help: "Seed for the run order and each run's seed (default: the suite's).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the run order and each run's seed (default: the suite's).")
     var seed: UInt64?
 
     @Option(name: .long, parsing: .upToNextOption, help: "Only these experiments (names or figure names, e.g. fig8).")
@@ -58,6 +60,8 @@ struct RunCommand: ParsableCommand {
 
         let plan: RunPlan
         do { plan = try RunPlan(suite: parsed, options: options) } catch { fail(error.description, code: 2) }
+        // The results root is checked (created, and proven to take files) before anything runs.
+        do { try ResultFiles.prepare(directory: out, field: "out") } catch { fail("\(error)", code: 2) }
         let control = RunControl()
         let executor = makeExecutor()
         let environment: any RunEnvironment = ReportingRunEnvironment { Suites.JSONValue.from(MachineReport.probe()) }
@@ -72,7 +76,7 @@ struct RunCommand: ParsableCommand {
         defer { interrupts.restore() }
         let outcome: RunOutcome
         do { outcome = try runner.run() } catch let e as SuiteError { fail(e.description, code: 2) }
-        catch { fail("error: could not write results: \(error)", code: 1) }
+        catch { fail("could not write results: \(error)", code: 1) }
 
         for w in outcome.warnings { print("warning: \(w)") }
         for f in outcome.failures { print("failed: \(f)") }
@@ -86,14 +90,14 @@ struct RunCommand: ParsableCommand {
         if let note = outcome.chartNote { print("charts: \(note)") }
         if outcome.interrupted {
             print("interrupted: finished runs are kept; every file written is complete")
-            throw ExitCode(130)
+            throw ExitCode(interrupts.exitStatus)
         }
         if !outcome.failures.isEmpty { throw ExitCode(1) }
     }
 }
 
-/// Prints one line on stderr and exits with `code`.
+/// Prints one line, `error: <message>`, on stderr and exits with `code`.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     exit(code)
 }

@@ -14,7 +14,7 @@ struct VWiFiBench: ParsableCommand {
 }
 
 /// Exit statuses: 0 success, 2 bad input (one clear line on stderr), 3 regression (compare),
-/// 130 interrupted, 1 any other failure.
+/// 130 interrupted by SIGINT, 143 by SIGTERM (128 + the signal), 1 any other failure.
 @main
 enum Main {
     static func main() {
