@@ -23,6 +23,9 @@ final class AugmentedHostDriver: @unchecked Sendable {
     private(set) var commandsQueued = 0
     private(set) var rejected = 0
     private(set) var interruptsHandled = 0
+    /// Loop iterations that found the device's TX queue full and left the VMs' sockets unread
+    /// (back-pressure onto the device models), counted not timed.
+    private(set) var deviceQueueFullWaits = 0
     /// Commands refused, by `DropReason` raw value (preallocated: counted on the hot path).
     private(set) var rejections = [Int](repeating: 0, count: DropReason.allCases.count)
     /// Poll set, preallocated so the loop allocates nothing: [0] the interrupt's eventfd, then
@@ -49,6 +52,17 @@ final class AugmentedHostDriver: @unchecked Sendable {
         pollReady.deallocate()
     }
 
+    /// A device model whose socket holds commands the driver could take (its device queue has
+    /// room); nil when none. The watchdog asks, from its own thread.
+    var commandsWaitingFrom: UInt8? {
+        guard !device.tx.isFull else { return nil }
+        for vm in vms where StallWatch.readable(vm.socket) { return vm.vmID }
+        return nil
+    }
+
+    /// Completions and RX frames the device posted and the driver has not handled.
+    var completionsWaiting: Int { device.completions.count }
+
     func run() {
         account.attach()
         device.postAllReceiveBuffers()
@@ -59,6 +73,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
         while !control.isStopping {
             account.follow(control)
             let room = !device.tx.isFull
+            if !room { deviceQueueFullWaits += 1 }
             var i = 0
             while i < n {
                 pollFDs[i + 1] = room ? vms[i].socket : -1
@@ -83,6 +98,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
             let n = withUnsafeMutableBytes(of: &command) { vw_recv(vm.socket, $0.baseAddress, $0.count, 1) }
             let received = account.charge(.systemCalls, since: start)
             guard n == MemoryLayout<Descriptor>.size else { return }
+            account.advance()
             account.stamp(.hostDriverReceived, command.seq, tsc: received)
             let reason = validate(command, from: vm)
             guard reason == .none else {
@@ -129,6 +145,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
         var mark = account.charge(.interruptHandling, since: start)
         var d = Descriptor()
         while device.completions.tryPop(into: &d) {
+            account.advance()
             guard let vm = attached(d.vmID) else {
                 // A completion for no attached VM: count, recycle, never deliver elsewhere.
                 if d.kind == DescriptorKind.rxFrame.rawValue { device.repost(bufferID: d.bufferID) }

@@ -70,6 +70,19 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         rings.tx.rejectedProducerIndices + rings.rxFree.rejectedProducerIndices + doorbellTailsOutOfRange
     }
 
+    /// TX descriptors the guest announced (doorbell) or, with ioeventfd, published and the model
+    /// has not taken yet. Read by the watchdog from its own thread: the doorbell value is atomic
+    /// and the ring's consumer index lives in the shared header (released after every pop).
+    var descriptorsWaiting: Int {
+        guard doorbellCarriesTail else { return rings.tx.count }
+        let consumedIndex = vw_load_acquire_u32((rings.tx.memory + 128).assumingMemoryBound(to: UInt32.self))
+        let announced = doorbellTail.load(ordering: .acquiring) &- consumedIndex
+        return announced <= UInt32(rings.tx.capacity) ? Int(announced) : 0
+    }
+
+    /// The host driver has completions or frames waiting on the model's socket.
+    var hostMessagesWaiting: Bool { StallWatch.readable(socket) }
+
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, vmID: UInt8,
          rings: GuestRings, completions: GuestCompletionSink, translator: SoftwareTranslator?, socket: Int32,
          line: VirtualInterruptSink, doorbellCarriesTail: Bool = true, stampsGuestPublication: Bool = false) throws {
@@ -151,6 +164,7 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         defer { if consumed == before { spuriousDoorbells += 1 } }
         while (!doorbellCarriesTail || consumed != tail) && rings.tx.tryPop(into: &d) {
             consumed &+= 1
+            account.advance()
             let start = TSC.now()
             if stampsGuestPublication && d.aux != 0 && d.aux <= start { account.stamp(.senderDoorbell, d.seq, tsc: d.aux) }
             account.stamp(.deviceModelReceived, d.seq, tsc: start)
@@ -207,6 +221,7 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             let n = vw_recv(socket, message, Self.messageBytes, 1)
             let received = account.charge(.systemCalls, since: start)
             if n < MemoryLayout<Descriptor>.size { return }
+            account.advance()
             let d = message.loadUnaligned(as: Descriptor.self)
             if d.kind == DescriptorKind.txStatus.rawValue {
                 var c = d

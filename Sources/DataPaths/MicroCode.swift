@@ -101,12 +101,19 @@ final class MicroCode: @unchecked Sendable {
     private(set) var interruptsRaised = 0
     private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
     private(set) var lastIRQSeq: UInt32 = 0
+    /// Frames the access point accepted, by the sending VM's ID (the tag or command VM-ID the
+    /// device trusted), all and after warm-up; preallocated for every possible VM-ID.
+    private(set) var deliveredBySender = [Int](repeating: 0, count: 256)
+    private(set) var measuredBySender = [Int](repeating: 0, count: 256)
+    private let seqStride: UInt32
     /// True while frames keep arriving before the medium frees: no idle wait since the last one.
     private var backToBack = false
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, wiring: DeviceWiring,
-         vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int) {
+         vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int,
+         senders: Int = 1, seqStride: UInt32 = .max) {
         self.config = config
+        self.seqStride = max(1, seqStride)
         self.account = account
         self.control = control
         self.tally = tally
@@ -120,7 +127,7 @@ final class MicroCode: @unchecked Sendable {
         pacer = AirPacer(model: model)
         policy = CoalescingPolicy(threshold: config.coalesceDevice,
                                   timeoutNs: Int64(config.coalesceDeviceTimeoutUs * 1000))
-        ap = AccessPoint(capacity: expectedFrames, warmup: config.warmupPackets)
+        ap = AccessPoint(capacity: expectedFrames * max(1, senders), warmup: config.warmupPackets, stride: self.seqStride)
         staging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
         staging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
         rxRemaining = (config.workload == .udp && config.direction == .rx) ? config.packets : 0
@@ -157,7 +164,7 @@ final class MicroCode: @unchecked Sendable {
                policy.timerExpired(nowNs: now) {
                 raiseInterrupt()
             }
-            if !worked { idle(now: now) }
+            if worked { account.advance() } else { idle(now: now) }
         }
         account.finish()
     }
@@ -220,6 +227,8 @@ final class MicroCode: @unchecked Sendable {
             return
         case .fresh(let seq, let kind, _):
             if kind == .echoRequest { queueEchoReply(seq) }
+            deliveredBySender[Int(vmID)] += 1
+            if seq % seqStride >= ap.warmup { measuredBySender[Int(vmID)] += 1 }
         }
         complete(d, dropped: .none)
     }
@@ -351,6 +360,9 @@ final class MicroCode: @unchecked Sendable {
         for r in DropReason.allCases where r != .none && drops[Int(r.rawValue)] > 0 { out[r.name] = drops[Int(r.rawValue)] }
         return out
     }
+
+    /// TX descriptors queued for the device and not yet taken (the watchdog asks).
+    var descriptorsWaiting: Int { wiring.txRing.count }
 
     /// RX frames the access point still has to send (RX workload).
     var rxPending: Int { rxRemaining }
