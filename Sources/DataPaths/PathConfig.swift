@@ -209,7 +209,7 @@ public struct PathConfig: Sendable, Codable, Equatable {
         if vms > 1 {
             guard path == .vwifi else {
                 throw ConfigError(field: "vms", problem: "only the vwifi path shares one device between VMs (this run: \(path.rawValue))",
-                                  fix: "drop --vms, or choose --path vwifi")
+                                  fix: "drop --vms, or run the vwifi path")
             }
             guard workload == .udp && direction == .tx else {
                 throw ConfigError(field: "vms", problem: "several VMs run the UDP TX workload only (this run: \(workload.rawValue) \(direction.rawValue))",
