@@ -57,6 +57,17 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     private(set) var rejections = [Int](repeating: 0, count: DropReason.allCases.count)
     /// Doorbells after which the ring held nothing new (a flood, or kicks merged by the eventfd).
     private(set) var spuriousDoorbells = 0
+    /// Commands handed to the host driver whose status has not come back: each has a slot
+    /// reserved in the guest's completion ring.
+    private var inFlight = 0
+    /// A lower bound on the completion ring's free slots (its last reading, minus the posts
+    /// since): the shared header is re-read only when the bound says there may be no room.
+    private var knownFree = 0
+    /// Drains that left TX descriptors in the guest's ring because its completion ring had no
+    /// room for their completions: the guest stopped consuming completions (an honest guest
+    /// never gets here: it owns fewer buffers than its completion ring has slots). The model
+    /// takes them after the guest reaps and rings again; other VMs are not affected.
+    private(set) var completionRingFullDeferrals = 0
     /// Doorbell values naming a tail more than a ring away from what the model consumed.
     private(set) var doorbellTailsOutOfRange = 0
     /// Guest writes to offsets (or with widths) the device does not define; written by the
@@ -161,8 +172,16 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             return
         }
         let before = consumed
-        defer { if consumed == before { spuriousDoorbells += 1 } }
-        while (!doorbellCarriesTail || consumed != tail) && rings.tx.tryPop(into: &d) {
+        var deferred = false
+        defer { if consumed == before && !deferred { spuriousDoorbells += 1 } }
+        while !doorbellCarriesTail || consumed != tail {
+            // Room for this descriptor's completion beyond the slots reserved for commands in flight.
+            guard hasCompletionRoom() else {
+                deferred = !rings.tx.isEmpty
+                if deferred { completionRingFullDeferrals += 1 }
+                return
+            }
+            guard rings.tx.tryPop(into: &d) else { return }
             consumed &+= 1
             account.advance()
             let start = TSC.now()
@@ -199,6 +218,7 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
                 return
             }
             commands += 1
+            inFlight += 1
         }
     }
 
@@ -224,6 +244,7 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             account.advance()
             let d = message.loadUnaligned(as: Descriptor.self)
             if d.kind == DescriptorKind.txStatus.rawValue {
+                inFlight = max(0, inFlight - 1)
                 var c = d
                 // Give the guest its own GPA back, not the host's view of it.
                 c.addr = rings.txBuffers[Int(d.bufferID) % rings.txBuffers.count]
@@ -237,6 +258,11 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
 
     func deliverRX(_ d: Descriptor, frame: UnsafeRawPointer, length: Int, since start: UInt64) {
         var buffer = Descriptor()
+        guard hasCompletionRoom() else {
+            rejections[Int(DropReason.guestStoppedConsumingCompletions.rawValue)] += 1
+            tally.add(tally.dropped)
+            return
+        }
         guard rings.rxFree.tryPop(into: &buffer) else {
             rxDropped += 1
             tally.add(tally.dropped)
@@ -264,7 +290,15 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         complete(c)
     }
 
+    /// Room in the guest's completion ring for one more completion beyond those reserved.
+    @inline(__always) private func hasCompletionRoom() -> Bool {
+        if knownFree > inFlight { return true }
+        knownFree = completions.freeSlots
+        return knownFree > inFlight
+    }
+
     private func complete(_ c: Descriptor) {
+        knownFree -= 1
         guard completions.post(c) else {
             control.fail("the guest driver could not take a completion (kind \(c.kind), seq \(c.seq)): its completion ring overflowed or it has no such path")
             return

@@ -35,6 +35,8 @@ enum DropReason: UInt16, CaseIterable {
     case descriptorOutsideGuestMemory = 9
     case ringIndexOutOfRange = 10
     case commandVMIDNotSenders = 11
+    /// An RX frame for a guest whose completion ring is full: it stopped consuming completions.
+    case guestStoppedConsumingCompletions = 12
 
     var name: String {
         switch self {
@@ -50,6 +52,7 @@ enum DropReason: UInt16, CaseIterable {
         case .descriptorOutsideGuestMemory: "descriptor_outside_guest_memory"
         case .ringIndexOutOfRange: "ring_index_out_of_range"
         case .commandVMIDNotSenders: "command_vm_id_not_senders"
+        case .guestStoppedConsumingCompletions: "guest_stopped_consuming_completions"
         }
     }
 }

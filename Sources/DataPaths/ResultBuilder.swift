@@ -218,6 +218,9 @@ struct ResultBuilder {
             if m.rxDropped > 0 { out["rx_no_guest_buffer", default: 0] += m.rxDropped }
             // Not packets, but guest input refused all the same: reported beside the drops.
             if m.ringIndicesOutOfRange > 0 { out[DropReason.ringIndexOutOfRange.name, default: 0] += m.ringIndicesOutOfRange }
+            if m.completionRingFullDeferrals > 0 {
+                out["tx_deferred_guest_completion_ring_full", default: 0] += m.completionRingFullDeferrals
+            }
             if m.undefinedRegisterWrites > 0 { out["undefined_register_writes", default: 0] += m.undefinedRegisterWrites }
             if m.undefinedRegisterReads > 0 { out["undefined_register_reads", default: 0] += m.undefinedRegisterReads }
         }
