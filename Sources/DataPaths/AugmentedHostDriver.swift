@@ -55,7 +55,8 @@ final class AugmentedHostDriver: @unchecked Sendable {
     /// A device model whose socket holds commands the driver could take (its device queue has
     /// room); nil when none. The watchdog asks, from its own thread.
     var commandsWaitingFrom: UInt8? {
-        guard !device.tx.isFull else { return nil }
+        // `count` reads only the ring's shared header (`isFull` reads the producer's private index).
+        guard device.tx.count < device.tx.capacity else { return nil }
         for vm in vms where StallWatch.readable(vm.socket) { return vm.vmID }
         return nil
     }

@@ -49,7 +49,7 @@ final class NativeHostDriver: @unchecked Sendable {
 
     /// The application's socket holds data the driver could take; completions wait (the
     /// watchdog asks, from its own thread).
-    var applicationDataWaiting: Bool { !device.tx.isFull && StallWatch.readable(socket) }
+    var applicationDataWaiting: Bool { device.tx.count < device.tx.capacity && StallWatch.readable(socket) }
     var completionsWaiting: Int { device.completions.count }
 
     func run() {

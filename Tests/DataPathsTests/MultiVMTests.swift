@@ -43,6 +43,10 @@ import Platform
         // Each VM's traffic went through its own device model and exit handler.
         #expect(r.summary.exits >= 600)
         #expect(r.summary.interruptsVirtual > 0)
+        // Nothing allocates per packet, the air-paced μCode included (a filter() in the air-time
+        // model allocated ~8 times per frame). A rare one-off of 1-3 allocations in the device
+        // model or μCode thread predates this test (seen on the base commit too): tolerated.
+        for (thread, count) in r.allocations { #expect(count < 10, "\(thread) allocated \(count) times in the measured region") }
         print("two VMs (\(translation.rawValue)): goodput \(r.summary.goodputMbps) Mbps of the \(limit) Mbps air limit; "
               + "vm1 \(split.0), vm2 \(split.1)")
     }
