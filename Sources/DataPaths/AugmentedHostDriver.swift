@@ -33,6 +33,8 @@ final class AugmentedHostDriver: @unchecked Sendable {
     private let pollFDs: UnsafeMutablePointer<Int32>
     private let pollReady: UnsafeMutablePointer<Int32>
     static let maxVMs = 31
+    /// The VM whose socket the round robin serves next.
+    private var nextVM = 0
 
     init(account: ThreadAccount, control: PipelineControl, tally: Tally, device: HostDeviceQueues, vms: [AttachedVM]) {
         precondition(!vms.isEmpty && vms.count <= Self.maxVMs, "the augmented host driver serves 1...\(Self.maxVMs) VMs")
@@ -83,22 +85,38 @@ final class AugmentedHostDriver: @unchecked Sendable {
             let r = vw_poll_many(pollFDs, Int32(n + 1), 100, pollReady)
             if r < 0 { continue }
             if pollReady[0] != 0 { handleInterrupt() }
-            i = 0
-            while i < n {
-                if pollReady[i + 1] != 0 { drainCommands(from: vms[i]) }
-                i += 1
+            // Round robin, one command per ready VM per turn, resuming after the VM served last,
+            // while the device has room: VMs sharing the radio share its queue (serving the first
+            // VM's socket first gave it the air whenever one slot freed at a time).
+            var idle = 0
+            while idle < n && !device.tx.isFull {
+                let k = nextVM
+                nextVM = nextVM + 1 == n ? 0 : nextVM + 1
+                if pollReady[k + 1] != 0 && takeCommand(from: vms[k]) {
+                    idle = 0
+                } else {
+                    pollReady[k + 1] = 0
+                    idle += 1
+                }
             }
         }
         account.finish()
     }
 
     func drainCommands(from vm: AttachedVM) {
+        while takeCommand(from: vm) {}
+    }
+
+    /// Takes one command from `vm`'s socket: queues it, or refuses it and answers `vm` only.
+    /// False when the socket had none or the device's queue is full.
+    func takeCommand(from vm: AttachedVM) -> Bool {
+        guard !device.tx.isFull else { return false }
         var command = Descriptor()
-        while !device.tx.isFull {
+        do {
             let start = TSC.now()
             let n = withUnsafeMutableBytes(of: &command) { vw_recv(vm.socket, $0.baseAddress, $0.count, 1) }
             let received = account.charge(.systemCalls, since: start)
-            guard n == MemoryLayout<Descriptor>.size else { return }
+            guard n == MemoryLayout<Descriptor>.size else { return false }
             account.advance()
             account.stamp(.hostDriverReceived, command.seq, tsc: received)
             let reason = validate(command, from: vm)
@@ -110,12 +128,13 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 status.flags |= DescriptorFlag.dropped
                 status.status = reason.rawValue
                 forward(status, to: vm)
-                continue
+                return true
             }
             let validated = account.charge(.ioExitHandling, since: received)
             _ = validated
             _ = device.queue(command, account: account)
             commandsQueued += 1
+            return true
         }
     }
 

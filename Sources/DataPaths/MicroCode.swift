@@ -108,6 +108,10 @@ final class MicroCode: @unchecked Sendable {
     /// device trusted), all and after warm-up; preallocated for every possible VM-ID.
     private(set) var deliveredBySender = [Int](repeating: 0, count: 256)
     private(set) var measuredBySender = [Int](repeating: 0, count: 256)
+    private(set) var measuredBytesBySender = [Int](repeating: 0, count: 256)
+    /// Access-point time of each sender's first and last measured frame.
+    private(set) var firstMeasuredNsBySender = [Int64](repeating: 0, count: 256)
+    private(set) var lastMeasuredNsBySender = [Int64](repeating: 0, count: 256)
     private let seqStride: UInt32
     /// True while frames keep arriving before the medium frees: no idle wait since the last one.
     private var backToBack = false
@@ -228,10 +232,16 @@ final class MicroCode: @unchecked Sendable {
         case .duplicate(let seq):
             control.fail("frame seq \(seq) reached the access point twice")
             return
-        case .fresh(let seq, let kind, _):
+        case .fresh(let seq, let kind, let payload):
             if kind == .echoRequest { queueEchoReply(seq) }
-            deliveredBySender[Int(vmID)] += 1
-            if seq % seqStride >= ap.warmup { measuredBySender[Int(vmID)] += 1 }
+            let v = Int(vmID)
+            deliveredBySender[v] += 1
+            if seq % seqStride >= ap.warmup {
+                if measuredBySender[v] == 0 { firstMeasuredNsBySender[v] = now }
+                measuredBySender[v] += 1
+                measuredBytesBySender[v] += payload
+                lastMeasuredNsBySender[v] = now
+            }
         }
         complete(d, dropped: .none)
     }

@@ -166,7 +166,8 @@ public struct PathResult: Sendable, Codable {
     /// Frames the access point accepted from each VM ("vm1", "vm2", ...), by the VM-ID the device
     /// trusted (vwifi path).
     public var deliveredByVM: [String: Int] = [:]
-    /// The measured goodput split between the VMs in proportion to their measured frames.
+    /// Each VM's goodput: its measured payload bytes over the span of its own measured frames
+    /// at the access point (VMs that overlap in time share the one radio).
     public var goodputByVMMbps: [String: Double] = [:]
     public init(config: PathConfig, summary: PathSummary) {
         self.config = config

@@ -81,12 +81,15 @@ struct ResultBuilder {
         result.rttMs = rtt.map { clock.seconds(cycles: Double($0)) * 1e3 }
         result.drops = drops()
         if let d = p.device, config.path == .vwifi {
-            let measured = p.machines.reduce(0) { $0 + d.measuredBySender[Int($1.vmID)] }
             for m in p.machines {
-                result.deliveredByVM["vm\(m.vmID)"] = d.deliveredBySender[Int(m.vmID)]
-                if measured > 0 {
-                    result.goodputByVMMbps["vm\(m.vmID)"] = result.summary.goodputMbps
-                        * Double(d.measuredBySender[Int(m.vmID)]) / Double(measured)
+                let v = Int(m.vmID)
+                result.deliveredByVM["vm\(m.vmID)"] = d.deliveredBySender[v]
+                // As the total: n measured frames span n-1 gaps, over this VM's own span.
+                let n = d.measuredBySender[v]
+                let span = d.lastMeasuredNsBySender[v] - d.firstMeasuredNsBySender[v]
+                if n > 1 && span > 0 {
+                    let perFrame = Double(d.measuredBytesBySender[v]) / Double(n)
+                    result.goodputByVMMbps["vm\(m.vmID)"] = Double(n - 1) / (Double(span) / 1e9) * perFrame * 8 / 1e6
                 }
             }
         }
