@@ -11,10 +11,14 @@ struct AccessPoint: ~Copyable {
     private(set) var lastMeasuredNs: Int64 = 0
     private(set) var bytesMeasured = 0
     let warmup: UInt32
+    /// Each sender numbers its frames from a multiple of `stride` (one sequence space per VM):
+    /// a frame is a warm-up frame when its number within its sender's space is below `warmup`.
+    let stride: UInt32
 
-    init(capacity: Int, warmup: Int) {
+    init(capacity: Int, warmup: Int, stride: UInt32 = .max) {
         seen = SequenceSet(capacity: capacity)
         self.warmup = UInt32(clamping: warmup)
+        self.stride = max(1, stride)
     }
 
     enum Verdict: Equatable { case fresh(seq: UInt32, kind: FrameKind, payload: Int), duplicate(UInt32), corrupt(String) }
@@ -27,7 +31,7 @@ struct AccessPoint: ~Copyable {
         case .ok(let seq, let payloadLength, let kind):
             if !seen.insert(seq) { return .duplicate(seq) }
             delivered += 1
-            if seq >= warmup {
+            if seq % stride >= warmup {
                 if measuredDelivered == 0 { firstMeasuredNs = nowNs }
                 measuredDelivered += 1
                 lastMeasuredNs = nowNs

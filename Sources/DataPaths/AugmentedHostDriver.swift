@@ -23,6 +23,9 @@ final class AugmentedHostDriver: @unchecked Sendable {
     private(set) var commandsQueued = 0
     private(set) var rejected = 0
     private(set) var interruptsHandled = 0
+    /// Loop iterations that found the device's TX queue full and left the VMs' sockets unread
+    /// (back-pressure onto the device models), counted not timed.
+    private(set) var deviceQueueFullWaits = 0
     /// Commands refused, by `DropReason` raw value (preallocated: counted on the hot path).
     private(set) var rejections = [Int](repeating: 0, count: DropReason.allCases.count)
     /// Poll set, preallocated so the loop allocates nothing: [0] the interrupt's eventfd, then
@@ -30,6 +33,8 @@ final class AugmentedHostDriver: @unchecked Sendable {
     private let pollFDs: UnsafeMutablePointer<Int32>
     private let pollReady: UnsafeMutablePointer<Int32>
     static let maxVMs = 31
+    /// The VM whose socket the round robin serves next.
+    private var nextVM = 0
 
     init(account: ThreadAccount, control: PipelineControl, tally: Tally, device: HostDeviceQueues, vms: [AttachedVM]) {
         precondition(!vms.isEmpty && vms.count <= Self.maxVMs, "the augmented host driver serves 1...\(Self.maxVMs) VMs")
@@ -49,6 +54,18 @@ final class AugmentedHostDriver: @unchecked Sendable {
         pollReady.deallocate()
     }
 
+    /// A device model whose socket holds commands the driver could take (its device queue has
+    /// room); nil when none. The watchdog asks, from its own thread.
+    var commandsWaitingFrom: UInt8? {
+        // `count` reads only the ring's shared header (`isFull` reads the producer's private index).
+        guard device.tx.count < device.tx.capacity else { return nil }
+        for vm in vms where StallWatch.readable(vm.socket) { return vm.vmID }
+        return nil
+    }
+
+    /// Completions and RX frames the device posted and the driver has not handled.
+    var completionsWaiting: Int { device.completions.count }
+
     func run() {
         account.attach()
         device.postAllReceiveBuffers()
@@ -59,6 +76,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
         while !control.isStopping {
             account.follow(control)
             let room = !device.tx.isFull
+            if !room { deviceQueueFullWaits += 1 }
             var i = 0
             while i < n {
                 pollFDs[i + 1] = room ? vms[i].socket : -1
@@ -67,22 +85,39 @@ final class AugmentedHostDriver: @unchecked Sendable {
             let r = vw_poll_many(pollFDs, Int32(n + 1), 100, pollReady)
             if r < 0 { continue }
             if pollReady[0] != 0 { handleInterrupt() }
-            i = 0
-            while i < n {
-                if pollReady[i + 1] != 0 { drainCommands(from: vms[i]) }
-                i += 1
+            // Round robin, one command per ready VM per turn, resuming after the VM served last,
+            // while the device has room: VMs sharing the radio share its queue (serving the first
+            // VM's socket first gave it the air whenever one slot freed at a time).
+            var idle = 0
+            while idle < n && !device.tx.isFull {
+                let k = nextVM
+                nextVM = nextVM + 1 == n ? 0 : nextVM + 1
+                if pollReady[k + 1] != 0 && takeCommand(from: vms[k]) {
+                    idle = 0
+                } else {
+                    pollReady[k + 1] = 0
+                    idle += 1
+                }
             }
         }
         account.finish()
     }
 
     func drainCommands(from vm: AttachedVM) {
+        while takeCommand(from: vm) {}
+    }
+
+    /// Takes one command from `vm`'s socket: queues it, or refuses it and answers `vm` only.
+    /// False when the socket had none or the device's queue is full.
+    func takeCommand(from vm: AttachedVM) -> Bool {
+        guard !device.tx.isFull else { return false }
         var command = Descriptor()
-        while !device.tx.isFull {
+        do {
             let start = TSC.now()
             let n = withUnsafeMutableBytes(of: &command) { vw_recv(vm.socket, $0.baseAddress, $0.count, 1) }
             let received = account.charge(.systemCalls, since: start)
-            guard n == MemoryLayout<Descriptor>.size else { return }
+            guard n == MemoryLayout<Descriptor>.size else { return false }
+            account.advance()
             account.stamp(.hostDriverReceived, command.seq, tsc: received)
             let reason = validate(command, from: vm)
             guard reason == .none else {
@@ -93,12 +128,13 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 status.flags |= DescriptorFlag.dropped
                 status.status = reason.rawValue
                 forward(status, to: vm)
-                continue
+                return true
             }
             let validated = account.charge(.ioExitHandling, since: received)
             _ = validated
             _ = device.queue(command, account: account)
             commandsQueued += 1
+            return true
         }
     }
 
@@ -129,6 +165,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
         var mark = account.charge(.interruptHandling, since: start)
         var d = Descriptor()
         while device.completions.tryPop(into: &d) {
+            account.advance()
             guard let vm = attached(d.vmID) else {
                 // A completion for no attached VM: count, recycle, never deliver elsewhere.
                 if d.kind == DescriptorKind.rxFrame.rawValue { device.repost(bufferID: d.bufferID) }

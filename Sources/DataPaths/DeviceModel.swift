@@ -57,6 +57,17 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     private(set) var rejections = [Int](repeating: 0, count: DropReason.allCases.count)
     /// Doorbells after which the ring held nothing new (a flood, or kicks merged by the eventfd).
     private(set) var spuriousDoorbells = 0
+    /// Commands handed to the host driver whose status has not come back: each has a slot
+    /// reserved in the guest's completion ring.
+    private var inFlight = 0
+    /// A lower bound on the completion ring's free slots (its last reading, minus the posts
+    /// since): the shared header is re-read only when the bound says there may be no room.
+    private var knownFree = 0
+    /// Drains that left TX descriptors in the guest's ring because its completion ring had no
+    /// room for their completions: the guest stopped consuming completions (an honest guest
+    /// never gets here: it owns fewer buffers than its completion ring has slots). The model
+    /// takes them after the guest reaps and rings again; other VMs are not affected.
+    private(set) var completionRingFullDeferrals = 0
     /// Doorbell values naming a tail more than a ring away from what the model consumed.
     private(set) var doorbellTailsOutOfRange = 0
     /// Guest writes to offsets (or with widths) the device does not define; written by the
@@ -69,6 +80,19 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     var ringIndicesOutOfRange: Int {
         rings.tx.rejectedProducerIndices + rings.rxFree.rejectedProducerIndices + doorbellTailsOutOfRange
     }
+
+    /// TX descriptors the guest announced (doorbell) or, with ioeventfd, published and the model
+    /// has not taken yet. Read by the watchdog from its own thread: the doorbell value is atomic
+    /// and the ring's consumer index lives in the shared header (released after every pop).
+    var descriptorsWaiting: Int {
+        guard doorbellCarriesTail else { return rings.tx.count }
+        let consumedIndex = vw_load_acquire_u32((rings.tx.memory + 128).assumingMemoryBound(to: UInt32.self))
+        let announced = doorbellTail.load(ordering: .acquiring) &- consumedIndex
+        return announced <= UInt32(rings.tx.capacity) ? Int(announced) : 0
+    }
+
+    /// The host driver has completions or frames waiting on the model's socket.
+    var hostMessagesWaiting: Bool { StallWatch.readable(socket) }
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, vmID: UInt8,
          rings: GuestRings, completions: GuestCompletionSink, translator: SoftwareTranslator?, socket: Int32,
@@ -148,9 +172,18 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             return
         }
         let before = consumed
-        defer { if consumed == before { spuriousDoorbells += 1 } }
-        while (!doorbellCarriesTail || consumed != tail) && rings.tx.tryPop(into: &d) {
+        var deferred = false
+        defer { if consumed == before && !deferred { spuriousDoorbells += 1 } }
+        while !doorbellCarriesTail || consumed != tail {
+            // Room for this descriptor's completion beyond the slots reserved for commands in flight.
+            guard hasCompletionRoom() else {
+                deferred = !rings.tx.isEmpty
+                if deferred { completionRingFullDeferrals += 1 }
+                return
+            }
+            guard rings.tx.tryPop(into: &d) else { return }
             consumed &+= 1
+            account.advance()
             let start = TSC.now()
             if stampsGuestPublication && d.aux != 0 && d.aux <= start { account.stamp(.senderDoorbell, d.seq, tsc: d.aux) }
             account.stamp(.deviceModelReceived, d.seq, tsc: start)
@@ -185,6 +218,7 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
                 return
             }
             commands += 1
+            inFlight += 1
         }
     }
 
@@ -207,8 +241,10 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
             let n = vw_recv(socket, message, Self.messageBytes, 1)
             let received = account.charge(.systemCalls, since: start)
             if n < MemoryLayout<Descriptor>.size { return }
+            account.advance()
             let d = message.loadUnaligned(as: Descriptor.self)
             if d.kind == DescriptorKind.txStatus.rawValue {
+                inFlight = max(0, inFlight - 1)
                 var c = d
                 // Give the guest its own GPA back, not the host's view of it.
                 c.addr = rings.txBuffers[Int(d.bufferID) % rings.txBuffers.count]
@@ -222,6 +258,11 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
 
     func deliverRX(_ d: Descriptor, frame: UnsafeRawPointer, length: Int, since start: UInt64) {
         var buffer = Descriptor()
+        guard hasCompletionRoom() else {
+            rejections[Int(DropReason.guestStoppedConsumingCompletions.rawValue)] += 1
+            tally.add(tally.dropped)
+            return
+        }
         guard rings.rxFree.tryPop(into: &buffer) else {
             rxDropped += 1
             tally.add(tally.dropped)
@@ -249,7 +290,15 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         complete(c)
     }
 
+    /// Room in the guest's completion ring for one more completion beyond those reserved.
+    @inline(__always) private func hasCompletionRoom() -> Bool {
+        if knownFree > inFlight { return true }
+        knownFree = completions.freeSlots
+        return knownFree > inFlight
+    }
+
     private func complete(_ c: Descriptor) {
+        knownFree -= 1
         guard completions.post(c) else {
             control.fail("the guest driver could not take a completion (kind \(c.kind), seq \(c.seq)): its completion ring overflowed or it has no such path")
             return

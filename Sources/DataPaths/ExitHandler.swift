@@ -74,6 +74,9 @@ final class ExitHandler: @unchecked Sendable {
         exitCycles.reserveCapacity(expectedExits)
     }
 
+    /// The guest trapped and waits for this handler (the watchdog asks).
+    var exitWaiting: Bool { trap.hasPendingExit }
+
     func run() {
         account.attach()
         while !control.isStopping {
@@ -87,6 +90,7 @@ final class ExitHandler: @unchecked Sendable {
             if timer.deadlineNs != 0 && now >= timer.deadlineNs {
                 let start = TSC.now()
                 let tick = timer.fire()
+                account.advance()
                 let mid = account.charge(.timers, since: start)
                 line.inject(seq: tick)
                 account.charge(.virtualIRQDelivery, since: mid)
@@ -103,6 +107,7 @@ final class ExitHandler: @unchecked Sendable {
         let seq = trap.seq
         account.stamp(.exitEntered, seq, tsc: start)
         exits += 1
+        account.advance()
         guard let (device, offset) = routes.route(trap.address) else {
             // An access to no device: counted and ignored, as KVM does for unbacked MMIO.
             unroutedExits += 1
@@ -145,6 +150,7 @@ final class InterruptForwarder: @unchecked Sendable {
             let cause = irq.cause
             account.stamp(.physicalIRQHandled, cause, tsc: start)
             handled += 1
+            account.advance()
             let mid = account.charge(.interruptHandling, since: start)
             line.inject(seq: cause)
             injected += 1

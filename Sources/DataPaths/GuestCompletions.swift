@@ -12,6 +12,8 @@ protocol GuestCompletionSink: AnyObject {
     /// False when the guest side cannot take it (its ring is full, or it has no RX path): the
     /// driver broke the protocol.
     func post(_ completion: Descriptor) -> Bool
+    /// Completions the guest side can take now without any being lost.
+    var freeSlots: Int { get }
 }
 
 /// The thread-trap guest's completion ring in guest memory.
@@ -19,6 +21,7 @@ final class CompletionRingSink: GuestCompletionSink {
     private let ring: DescriptorRing
     init(rings: GuestRings) { ring = rings.completions }
     func post(_ completion: Descriptor) -> Bool { ring.push(completion) }
+    var freeSlots: Int { ring.freeSlots }
 }
 
 /// The KVM guest program's completion protocol: the device writes the status word of the TX
@@ -69,6 +72,9 @@ final class TXStatusSink: GuestCompletionSink {
         if next != before { vw_store_release_u32(index.assumingMemoryBound(to: UInt32.self), next) }
         return true
     }
+
+    /// Completions land in the TX descriptors themselves: one slot per descriptor, never full.
+    var freeSlots: Int { Int.max }
 
     /// Packets whose completion the guest may reclaim.
     var completed: UInt32 { next }

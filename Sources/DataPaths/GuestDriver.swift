@@ -37,8 +37,15 @@ final class GuestDriver: @unchecked Sendable {
     private let timerTrap: ThreadTrap?
     private(set) var ticks = 0
 
+    /// Packets handed to the ring so far; the frame's sequence number is `seqBase + nextSeq`.
     private var nextSeq: UInt32 = 0
-    private var txTail: UInt32 = 0
+    /// First sequence number of this VM's space (VM k of a multi-VM pipeline starts at k x stride).
+    private let seqBase: UInt32
+    /// Guests sharing the pipeline: the last to finish sending marks the run's sender done.
+    private let senders: Int
+    private var finishedSending = false
+    /// Times the guest had a packet due but its TX ring (or buffer pool) was full: back-pressure.
+    private(set) var txRingFullWaits = 0
     private(set) var txCompleted = 0
     private(set) var txDroppedByDevice = 0
     private(set) var rxDelivered = 0
@@ -47,8 +54,11 @@ final class GuestDriver: @unchecked Sendable {
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, rings: GuestRings,
          line: GuestInterruptLine, doorbell: GuestDoorbell, station: MACAddress, peer: MACAddress,
-         bssid: MACAddress, expectedFrames: Int, timerTrap: ThreadTrap?) throws {
+         bssid: MACAddress, expectedFrames: Int, timerTrap: ThreadTrap?, seqBase: UInt32 = 0,
+         senders: Int = 1) throws {
         self.timerTrap = timerTrap
+        self.seqBase = seqBase
+        self.senders = senders
         self.config = config
         self.account = account
         self.control = control
@@ -112,9 +122,12 @@ final class GuestDriver: @unchecked Sendable {
 
     /// Sends one packet when one is due; otherwise returns how long the guest may halt.
     private func sendIfDue(now: Int64) -> Int64? {
-        guard sendsFrames, !tally.senderDone.load(ordering: .relaxed) else { return 100_000_000 }
+        guard sendsFrames, !finishedSending else { return 100_000_000 }
         if senderFinished(now: now) {
-            tally.senderDone.store(true, ordering: .relaxed)
+            finishedSending = true
+            if tally.sendersFinished.add(1, ordering: .relaxed).newValue >= senders {
+                tally.senderDone.store(true, ordering: .relaxed)
+            }
             return 100_000_000
         }
         if config.workload == .ping {
@@ -127,7 +140,10 @@ final class GuestDriver: @unchecked Sendable {
             let due = startNs + Int64(Double(nextSeq) / rate * 1e9)
             if now < due { return due - now }
         }
-        guard freeTxCount > 0, !rings.tx.isFull else { return 100_000_000 }
+        guard freeTxCount > 0, !rings.tx.isFull else {
+            txRingFullWaits += 1
+            return 100_000_000
+        }
         sendOne()
         return nil
     }
@@ -147,7 +163,8 @@ final class GuestDriver: @unchecked Sendable {
     }
 
     private func sendOne() {
-        let seq = nextSeq
+        let count = nextSeq
+        let seq = seqBase &+ count
         nextSeq &+= 1
         freeTxCount -= 1
         let buffer = freeTx[freeTxCount]
@@ -165,21 +182,23 @@ final class GuestDriver: @unchecked Sendable {
         d.seq = seq
         d.kind = DescriptorKind.tx.rawValue
         d.bufferID = buffer
-        if config.workload == .ping { pingSentAt[Int(seq)] = TSC.now() }
-        if Int(seq) == config.warmupPackets { control.startMeasuring() }
+        if config.workload == .ping { pingSentAt[Int(count)] = TSC.now() }
+        if Int(count) == config.warmupPackets { control.startMeasuring() }
         // Stamped before publication: the device (or device model) may take it at once.
         let now = TSC.now()
         account.stamp(.senderDoorbell, seq, tsc: now)
         if doorbell.reachesDevice { account.stamp(.queuedToDevice, seq, tsc: now) }
         _ = rings.tx.push(d)
-        txTail &+= 1
         tally.add(tally.sent)
-        doorbell.ring(tail: txTail, seq: seq)
+        account.advance()
+        // The tail register takes the ring's producer index, as a real driver writes it.
+        doorbell.ring(tail: rings.tx.producerPosition, seq: seq)
     }
 
     private func serviceInterrupt() {
         var d = Descriptor()
         while rings.completions.tryPop(into: &d) {
+            account.advance()
             if d.kind == DescriptorKind.txStatus.rawValue {
                 freeTx[freeTxCount] = d.bufferID
                 freeTxCount += 1
@@ -248,6 +267,9 @@ final class GuestDriver: @unchecked Sendable {
         }
         _ = line.notifier.wait(after: token, spinIterations: 50, timeoutNs: max(1_000, ns))
     }
+
+    /// Completions and RX frames waiting in the guest's completion ring (the watchdog asks).
+    var completionsWaiting: Int { rings.completions.count }
 
     var measuredRxBytes: Int { received.bytesMeasured }
     var measuredRxCount: Int { received.measuredDelivered }

@@ -259,6 +259,8 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
     }
 
     private func publishProgress() {
+        let sent = Int(runner.mailbox(GuestMailbox.sent)), reclaimed = Int(runner.mailbox(GuestMailbox.reclaimed))
+        account.progress.store(sent + reclaimed, ordering: .relaxed)
         tally.sent.store(Int(runner.mailbox(GuestMailbox.sent)), ordering: .relaxed)
         tally.txReclaimed.store(Int(runner.mailbox(GuestMailbox.reclaimed)), ordering: .relaxed)
         // Every frame the device or device model dropped completes with a non-done status.

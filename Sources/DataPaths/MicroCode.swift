@@ -35,6 +35,8 @@ enum DropReason: UInt16, CaseIterable {
     case descriptorOutsideGuestMemory = 9
     case ringIndexOutOfRange = 10
     case commandVMIDNotSenders = 11
+    /// An RX frame for a guest whose completion ring is full: it stopped consuming completions.
+    case guestStoppedConsumingCompletions = 12
 
     var name: String {
         switch self {
@@ -50,6 +52,7 @@ enum DropReason: UInt16, CaseIterable {
         case .descriptorOutsideGuestMemory: "descriptor_outside_guest_memory"
         case .ringIndexOutOfRange: "ring_index_out_of_range"
         case .commandVMIDNotSenders: "command_vm_id_not_senders"
+        case .guestStoppedConsumingCompletions: "guest_stopped_consuming_completions"
         }
     }
 }
@@ -101,12 +104,23 @@ final class MicroCode: @unchecked Sendable {
     private(set) var interruptsRaised = 0
     private(set) var drops = [Int](repeating: 0, count: DropReason.allCases.count)
     private(set) var lastIRQSeq: UInt32 = 0
+    /// Frames the access point accepted, by the sending VM's ID (the tag or command VM-ID the
+    /// device trusted), all and after warm-up; preallocated for every possible VM-ID.
+    private(set) var deliveredBySender = [Int](repeating: 0, count: 256)
+    private(set) var measuredBySender = [Int](repeating: 0, count: 256)
+    private(set) var measuredBytesBySender = [Int](repeating: 0, count: 256)
+    /// Access-point time of each sender's first and last measured frame.
+    private(set) var firstMeasuredNsBySender = [Int64](repeating: 0, count: 256)
+    private(set) var lastMeasuredNsBySender = [Int64](repeating: 0, count: 256)
+    private let seqStride: UInt32
     /// True while frames keep arriving before the medium frees: no idle wait since the last one.
     private var backToBack = false
 
     init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, wiring: DeviceWiring,
-         vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int) {
+         vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int,
+         senders: Int = 1, seqStride: UInt32 = .max) {
         self.config = config
+        self.seqStride = max(1, seqStride)
         self.account = account
         self.control = control
         self.tally = tally
@@ -120,7 +134,7 @@ final class MicroCode: @unchecked Sendable {
         pacer = AirPacer(model: model)
         policy = CoalescingPolicy(threshold: config.coalesceDevice,
                                   timeoutNs: Int64(config.coalesceDeviceTimeoutUs * 1000))
-        ap = AccessPoint(capacity: expectedFrames, warmup: config.warmupPackets)
+        ap = AccessPoint(capacity: expectedFrames * max(1, senders), warmup: config.warmupPackets, stride: self.seqStride)
         staging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
         staging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
         rxRemaining = (config.workload == .udp && config.direction == .rx) ? config.packets : 0
@@ -157,7 +171,7 @@ final class MicroCode: @unchecked Sendable {
                policy.timerExpired(nowNs: now) {
                 raiseInterrupt()
             }
-            if !worked { idle(now: now) }
+            if worked { account.advance() } else { idle(now: now) }
         }
         account.finish()
     }
@@ -218,8 +232,16 @@ final class MicroCode: @unchecked Sendable {
         case .duplicate(let seq):
             control.fail("frame seq \(seq) reached the access point twice")
             return
-        case .fresh(let seq, let kind, _):
+        case .fresh(let seq, let kind, let payload):
             if kind == .echoRequest { queueEchoReply(seq) }
+            let v = Int(vmID)
+            deliveredBySender[v] += 1
+            if seq % seqStride >= ap.warmup {
+                if measuredBySender[v] == 0 { firstMeasuredNsBySender[v] = now }
+                measuredBySender[v] += 1
+                measuredBytesBySender[v] += payload
+                lastMeasuredNsBySender[v] = now
+            }
         }
         complete(d, dropped: .none)
     }
@@ -351,6 +373,9 @@ final class MicroCode: @unchecked Sendable {
         for r in DropReason.allCases where r != .none && drops[Int(r.rawValue)] > 0 { out[r.name] = drops[Int(r.rawValue)] }
         return out
     }
+
+    /// TX descriptors queued for the device and not yet taken (the watchdog asks).
+    var descriptorsWaiting: Int { wiring.txRing.count }
 
     /// RX frames the access point still has to send (RX workload).
     var rxPending: Int { rxRemaining }

@@ -45,6 +45,9 @@ final class NativeApp: @unchecked Sendable {
         account.finish()
     }
 
+    /// Received data waits on the application's socket (the watchdog asks, from its own thread).
+    var dataWaiting: Bool { StallWatch.readable(socket) }
+
     private func sendStream() {
         let start = vw_monotonic_ns()
         var seq: UInt32 = 0
@@ -63,6 +66,7 @@ final class NativeApp: @unchecked Sendable {
             let n = SocketCalls.send(socket, buffer, config.size, account: account, control: control)
             guard n == config.size else { break }
             tally.add(tally.sent)
+            account.advance()
             seq &+= 1
         }
         tally.senderDone.store(true, ordering: .relaxed)
@@ -100,6 +104,7 @@ final class NativeApp: @unchecked Sendable {
         }
         account.stamp(.rxDelivered, seq, tsc: t1)
         received += 1
+        account.advance()
         return seq
     }
 

@@ -20,6 +20,8 @@ final class NativeHostDriver: @unchecked Sendable {
     private let txPool: UnsafeMutableRawPointer
     private var freeTx: [UInt16]
     private var freeTxCount: Int
+    /// Loop iterations with no free buffer or a full device queue (back-pressure), counted.
+    private(set) var deviceQueueFullWaits = 0
     private static let bufferBytes = 4096
     private(set) var interruptsHandled = 0
 
@@ -45,6 +47,11 @@ final class NativeHostDriver: @unchecked Sendable {
 
     private var frameKind: FrameKind { config.workload == .ping ? .echoRequest : .udp }
 
+    /// The application's socket holds data the driver could take; completions wait (the
+    /// watchdog asks, from its own thread).
+    var applicationDataWaiting: Bool { device.tx.count < device.tx.capacity && StallWatch.readable(socket) }
+    var completionsWaiting: Int { device.completions.count }
+
     func run() {
         account.attach()
         device.postAllReceiveBuffers()
@@ -52,6 +59,7 @@ final class NativeHostDriver: @unchecked Sendable {
         while !control.isStopping {
             account.follow(control)
             let room = freeTxCount > 0 && !device.tx.isFull
+            if !room { deviceQueueFullWaits += 1 }
             let r = vw_poll2(room ? socket : -1, device.irq.channel.fd, 100, &appReady, &irqReady)
             if r < 0 { continue }
             if irqReady != 0 { handleInterrupt() }
@@ -69,6 +77,7 @@ final class NativeHostDriver: @unchecked Sendable {
             let n = vw_recv(socket, frame + headerBytes, Self.bufferBytes - headerBytes - 8, 1)
             let received = account.charge(.systemCalls, since: start)
             guard n > 0 else { return }
+            account.advance()
             freeTxCount -= 1
             let seq = PayloadStamp(loadingFrom: frame + headerBytes).seq
             account.stamp(.hostDriverReceived, seq, tsc: received)
@@ -94,6 +103,7 @@ final class NativeHostDriver: @unchecked Sendable {
         var mark = account.charge(.interruptHandling, since: start)
         var d = Descriptor()
         while device.completions.tryPop(into: &d) {
+            account.advance()
             if d.kind == DescriptorKind.txStatus.rawValue {
                 freeTx[freeTxCount] = d.bufferID
                 freeTxCount += 1

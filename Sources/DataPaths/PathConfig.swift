@@ -103,6 +103,11 @@ public struct PathConfig: Sendable, Codable, Equatable {
     public var seed: UInt64 = 1
     /// Path to the KVM device (a missing path forces the `thread` fallback, for tests).
     public var kvmDevice: String = "/dev/kvm"
+    /// Virtual machines sharing one vwifi pipeline (1...maxVMs): each has its own guest thread,
+    /// guest memory, rings, device model, VM-ID and MAC; all share the augmented host driver and
+    /// the μCode (one radio, so its air time is split between them). `packets` is per VM.
+    public var vms: Int = 1
+    public static let maxVMs = 4
 
     public static let defaultCounters = [
         "cycles", "instructions", "perf::TASK-CLOCK", "perf::CONTEXT-SWITCHES",
@@ -117,7 +122,7 @@ public struct PathConfig: Sendable, Codable, Equatable {
         "ping-interval-ms", "translation", "pagemap", "coalesce-device-model",
         "coalesce-device-model-timeout-us", "coalesce-device", "coalesce-device-timeout-us", "air",
         "slot", "trap", "doorbell", "timer-hz", "ring-size", "stamps", "counters", "warmup", "seed",
-        "kvm-device",
+        "kvm-device", "vms",
     ]
 
     /// Sets one option from its textual value. Throws a `ConfigError` naming the field.
@@ -168,6 +173,7 @@ public struct PathConfig: Sendable, Codable, Equatable {
             }
             seed = s
         case "kvm-device": kvmDevice = value
+        case "vms": vms = try Self.integer(name, value, min: 1, max: Self.maxVMs)
         default:
             throw ConfigError(field: name, problem: "unknown option",
                               fix: "use one of: \(Self.optionNames.joined(separator: ", "))")
@@ -199,6 +205,23 @@ public struct PathConfig: Sendable, Codable, Equatable {
         if workload == .ping && direction == .rx {
             throw ConfigError(field: "direction", problem: "ping is a request/response round trip",
                               fix: "drop --direction rx with --ping")
+        }
+        if vms > 1 {
+            guard path == .vwifi else {
+                throw ConfigError(field: "vms", problem: "only the vwifi path shares one device between VMs (this run: \(path.rawValue))",
+                                  fix: "drop --vms, or run the vwifi path")
+            }
+            guard workload == .udp && direction == .tx else {
+                throw ConfigError(field: "vms", problem: "several VMs run the UDP TX workload only (this run: \(workload.rawValue) \(direction.rawValue))",
+                                  fix: "use --vms 1, or the udp workload with --direction tx")
+            }
+            guard trap != .kvm else {
+                throw ConfigError(field: "vms", problem: "the kvm trap backend runs one VM",
+                                  fix: "use --trap thread (or auto, which picks thread for several VMs), or --vms 1")
+            }
+        }
+        if !(1...Self.maxVMs).contains(vms) {
+            throw ConfigError(field: "vms", problem: "\(vms) is out of range", fix: "give a whole number from 1 to \(Self.maxVMs)")
         }
         if warmupPackets >= packets && duration == nil && workload == .udp {
             throw ConfigError(field: "warmup", problem: "warm-up (\(warmupPackets)) is not below packets (\(packets))",

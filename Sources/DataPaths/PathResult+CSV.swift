@@ -7,7 +7,7 @@ extension PathResult {
         "frames_per_s", "interrupts_physical", "interrupts_virtual", "exits", "host_cpu_percent",
         "device_cpu_percent", "workload", "wall_s", "translations", "iotlb_hits", "iotlb_misses",
         "iommu_faults", "trap_backend", "interrupt_mechanism", "translation", "coalesce_device_model",
-        "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent",
+        "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent", "vms", "ring_full_waits",
     ]
 
     public var summaryRow: [String] {
@@ -19,7 +19,8 @@ extension PathResult {
                 s.workload, CSV.number(s.wallSeconds), "\(s.translations)", "\(s.iotlbHits)", "\(s.iotlbMisses)",
                 "\(s.iommuFaults)", s.trapBackend, s.interruptMechanism, config.translation.rawValue,
                 "\(config.coalesceDeviceModel)", "\(config.coalesceDevice)", config.air.rawValue,
-                config.slot.rawValue, "\(config.size)", rtt, CSV.number(systemCPUPercent)]
+                config.slot.rawValue, "\(config.size)", rtt, CSV.number(systemCPUPercent), "\(s.vms)",
+                "\(s.ringFullWaits)"]
     }
 
     public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain"]

@@ -47,6 +47,11 @@ public struct PathSummary: Sendable, Codable, Equatable {
     public var wakeups: Int
     public var trapBackend: String
     public var interruptMechanism: String
+    /// VMs sharing the pipeline (`--vms`); 1 for native and passthrough.
+    public var vms: Int = 1
+    /// Times a producer found its next ring full and waited (the guest's TX ring or buffer
+    /// pool, the host driver's device queue): back-pressure, counted, not timed.
+    public var ringFullWaits: Int = 0
     public init(path: String, direction: String, workload: String) {
         self.path = path
         self.direction = direction
@@ -158,6 +163,12 @@ public struct PathResult: Sendable, Codable {
     /// Heap allocation calls made by each pipeline thread inside the measured region
     /// (counted by the shim's malloc interposer); empty when counting was not active.
     public var allocations: [String: Int] = [:]
+    /// Frames the access point accepted from each VM ("vm1", "vm2", ...), by the VM-ID the device
+    /// trusted (vwifi path).
+    public var deliveredByVM: [String: Int] = [:]
+    /// Each VM's goodput: its measured payload bytes over the span of its own measured frames
+    /// at the access point (VMs that overlap in time share the one radio).
+    public var goodputByVMMbps: [String: Double] = [:]
     public init(config: PathConfig, summary: PathSummary) {
         self.config = config
         self.summary = summary

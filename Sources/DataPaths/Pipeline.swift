@@ -33,6 +33,10 @@ final class Pipeline: @unchecked Sendable {
     var trapBackendName = "none"
     var trapReason = ""
     var interruptMechanism = "none"
+    /// Every VM of a vwifi pipeline, VM 1 first (the single-VM fields above are VM 1's).
+    var machines: [VirtualMachine] = []
+    /// The stages the watchdog watches, in TX pipeline order (see StallWatch).
+    var watched: [WatchedStage] = []
 
     init(config: PathConfig) { self.config = config }
 
@@ -41,6 +45,7 @@ final class Pipeline: @unchecked Sendable {
         let expected = max(packets, config.workload == .ping ? config.pingCount : 0) + config.warmupPackets
         let a = ThreadAccount(component: component, name: name, stampCapacity: min(1 << 20, expected * 6 + 4096),
                               stampsEnabled: config.stamps, events: config.counters)
+        a.holdID = accounts.count + 1
         accounts.append(a)
         return a
     }
@@ -70,6 +75,19 @@ final class Pipeline: @unchecked Sendable {
 
     deinit {
         for s in sockets { _ = vw_close(s) }
+    }
+
+    /// One VM of a vwifi pipeline: what it owns (several VMs share the host driver and μCode).
+    struct VirtualMachine {
+        let vmID: UInt8
+        let memory: GuestMemory
+        let rings: GuestRings
+        let model: DeviceModel
+        let translator: SoftwareTranslator?
+        /// The thread-trap guest, its trap and exit handler (nil on the KVM backend).
+        let guest: GuestDriver?
+        let trap: ThreadTrap?
+        let exitHandler: ExitHandler?
     }
 
     /// Frames the path will carry, for sizing sequence bitmaps.

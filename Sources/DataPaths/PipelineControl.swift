@@ -9,6 +9,10 @@ final class PipelineControl: Sendable {
     // Read by every thread on every loop iteration; written a handful of times per run.
     private let phaseValue = Atomic<Int>(Phase.warmup.rawValue)
     private let measuringSinceTSC = Atomic<UInt64>(0)
+    /// Test seam: the `holdID` of a thread account parked at its next `follow` (0: none). Read
+    /// by every thread on every loop iteration, written only by tests: it shares the phase's
+    /// read-mostly line.
+    private let heldAccount = Atomic<Int>(0)
     private let failure = Mutex<String?>(nil)
     // `progress` is bumped per completion: on the phase's line it would cost every other thread
     // a cache miss per loop iteration (measured by `vwifi-bench bench`, issue #6).
@@ -41,6 +45,19 @@ final class PipelineControl: Sendable {
     }
 
     var failureMessage: String? { failure.withLock { $0 } }
+
+    /// Test seam: parks the thread owning `account` at its next loop iteration (the watchdog
+    /// test's stalled stage) until `release()` or the run stops.
+    func hold(_ account: ThreadAccount) { heldAccount.store(account.holdID, ordering: .releasing) }
+    func release() { heldAccount.store(0, ordering: .releasing) }
+    @inline(__always) var holdsAThread: Bool { heldAccount.load(ordering: .relaxed) != 0 }
+
+    /// Called by `account`'s own thread when some thread is held: sleeps while it is this one.
+    func waitWhileHeld(_ account: ThreadAccount) {
+        while heldAccount.load(ordering: .acquiring) == account.holdID && !isStopping {
+            _ = vw_sleep_until_ns(vw_monotonic_ns() + 1_000_000)
+        }
+    }
 
     @inline(__always) func bump() { progress.add(1, ordering: .relaxed) }
 }

@@ -11,6 +11,8 @@ public struct PipelineExecutor: PathExecutor {
 
     /// Test seam: called once the pipeline's threads run (tests play a hostile guest here).
     var afterStart: (@Sendable (Pipeline) -> Void)? = nil
+    /// Test seam: called after assembly, before any thread starts (tests hold a stage here).
+    var beforeStart: (@Sendable (Pipeline) -> Void)? = nil
 
     public init() {}
 
@@ -23,6 +25,7 @@ public struct PipelineExecutor: PathExecutor {
         let machineBefore = SystemCPUSnapshot.take()
         let startTSC = TSC.now()
         let startNs = vw_monotonic_ns()
+        beforeStart?(pipeline)
         try pipeline.start()
         afterStart?(pipeline)
         let outcome = supervise(pipeline, control: control, startNs: startNs)
@@ -53,6 +56,7 @@ public struct PipelineExecutor: PathExecutor {
     private func supervise(_ p: Pipeline, control: RunControl, startNs: Int64) -> Outcome {
         var lastProgress = -1
         var lastChange = startNs
+        var watch = StallWatch(p.watched)
         let config = p.config
         let idleEnd = startNs + Int64((config.duration ?? 2) * 1e9)
         while true {
@@ -92,7 +96,9 @@ public struct PipelineExecutor: PathExecutor {
             if progress != lastProgress {
                 lastProgress = progress
                 lastChange = now
+                watch.moved()
             } else if Double(now - lastChange) > stallSeconds * 1e9 {
+                if !p.watched.isEmpty { return .stalled(watch.diagnose(stalledFor: stallSeconds)) }
                 return .stalled("no progress for \(Int(stallSeconds)) s: sent \(sent), reclaimed \(reclaimed), "
                     + "received \(rx), echoes \(echoes), dropped \(dropped); "
                     + "the stage after the last moving counter stopped")

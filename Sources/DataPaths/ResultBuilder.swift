@@ -49,10 +49,19 @@ struct ResultBuilder {
 
         summary.interruptsPhysical = p.device?.interruptsRaised ?? 0
         summary.interruptsVirtual = p.deviceModel?.injections ?? p.forwarder?.injected ?? 0
+        if p.machines.count > 1 { summary.interruptsVirtual = p.machines.reduce(0) { $0 + $1.model.injections } }
         if config.workload == .idle, let line = p.guestLine { summary.interruptsVirtual = line.injected }
         let kvmExits = p.kvmGuest?.exitStatistics() ?? []
         summary.exits = p.exitHandler?.exits ?? kvmExits.reduce(0) { $0 + $1.count }
         summary.translations = p.translator?.translations ?? 0
+        if p.machines.count > 1 {
+            summary.exits = p.machines.reduce(0) { $0 + ($1.exitHandler?.exits ?? 0) }
+            summary.translations = p.machines.reduce(0) { $0 + ($1.translator?.translations ?? 0) }
+        }
+        summary.vms = config.vms
+        let guests = p.machines.isEmpty ? [p.guest].compactMap { $0 } : p.machines.compactMap(\.guest)
+        summary.ringFullWaits = guests.reduce(0) { $0 + $1.txRingFullWaits }
+            + (p.augmentedDriver?.deviceQueueFullWaits ?? 0) + (p.nativeDriver?.deviceQueueFullWaits ?? 0)
         summary.iotlbHits = p.iommu?.hits ?? 0
         summary.iotlbMisses = p.iommu?.misses ?? 0
         summary.iommuFaults = p.iommu?.faults ?? 0
@@ -71,6 +80,19 @@ struct ResultBuilder {
         let rtt = p.guest?.rttCycles ?? p.app?.rttCycles ?? []
         result.rttMs = rtt.map { clock.seconds(cycles: Double($0)) * 1e3 }
         result.drops = drops()
+        if let d = p.device, config.path == .vwifi {
+            for m in p.machines {
+                let v = Int(m.vmID)
+                result.deliveredByVM["vm\(m.vmID)"] = d.deliveredBySender[v]
+                // As the total: n measured frames span n-1 gaps, over this VM's own span.
+                let n = d.measuredBySender[v]
+                let span = d.lastMeasuredNsBySender[v] - d.firstMeasuredNsBySender[v]
+                if n > 1 && span > 0 {
+                    let perFrame = Double(d.measuredBytesBySender[v]) / Double(n)
+                    result.goodputByVMMbps["vm\(m.vmID)"] = Double(n - 1) / (Double(span) / 1e9) * perFrame * 8 / 1e6
+                }
+            }
+        }
         result.trapReason = [p.trapReason, p.kvmGuest?.notes ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
         if vw_allocation_counting_active() != 0 {
             // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread
@@ -171,13 +193,16 @@ struct ResultBuilder {
     }
 
     private func exits() -> [ExitStatistic] {
-        guard let handler = pipeline.exitHandler, !handler.exitCycles.isEmpty else { return [] }
-        let d = Statistics.summarize(handler.exitCycles.map { Double($0) })
-        var rows = [ExitStatistic(reason: "mmio_write (thread trap)", count: handler.exits, cyclesMin: d.min,
-                                  cyclesMedian: d.median, cyclesP99: d.p99)]
-        if handler.unroutedExits > 0 {
-            rows.append(ExitStatistic(reason: "unrouted", count: handler.unroutedExits, cyclesMin: 0,
-                                      cyclesMedian: 0, cyclesP99: 0))
+        let handlers = pipeline.machines.count > 1 ? pipeline.machines.compactMap(\.exitHandler)
+            : [pipeline.exitHandler].compactMap { $0 }
+        let cycles = handlers.flatMap { $0.exitCycles.map { Double($0) } }
+        guard !cycles.isEmpty else { return [] }
+        let d = Statistics.summarize(cycles)
+        var rows = [ExitStatistic(reason: "mmio_write (thread trap)", count: handlers.reduce(0) { $0 + $1.exits },
+                                  cyclesMin: d.min, cyclesMedian: d.median, cyclesP99: d.p99)]
+        let unrouted = handlers.reduce(0) { $0 + $1.unroutedExits }
+        if unrouted > 0 {
+            rows.append(ExitStatistic(reason: "unrouted", count: unrouted, cyclesMin: 0, cyclesMedian: 0, cyclesP99: 0))
         }
         return rows
     }
@@ -190,11 +215,15 @@ struct ResultBuilder {
                 out[r.name, default: 0] += counts[Int(r.rawValue)]
             }
         }
-        if let m = pipeline.deviceModel {
+        let models = pipeline.machines.count > 1 ? pipeline.machines.map(\.model) : [pipeline.deviceModel].compactMap { $0 }
+        for m in models {
             merge(m.rejections)
             if m.rxDropped > 0 { out["rx_no_guest_buffer", default: 0] += m.rxDropped }
             // Not packets, but guest input refused all the same: reported beside the drops.
             if m.ringIndicesOutOfRange > 0 { out[DropReason.ringIndexOutOfRange.name, default: 0] += m.ringIndicesOutOfRange }
+            if m.completionRingFullDeferrals > 0 {
+                out["tx_deferred_guest_completion_ring_full", default: 0] += m.completionRingFullDeferrals
+            }
             if m.undefinedRegisterWrites > 0 { out["undefined_register_writes", default: 0] += m.undefinedRegisterWrites }
             if m.undefinedRegisterReads > 0 { out["undefined_register_reads", default: 0] += m.undefinedRegisterReads }
         }

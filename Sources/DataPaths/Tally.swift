@@ -11,6 +11,8 @@ final class Tally: Sendable {
     let sent = Atomic<Int>(0)
     /// The sender has nothing more to send (written once, read by the sender's loop).
     let senderDone = Atomic<Bool>(false)
+    /// Guests that finished sending (several VMs share one pipeline; the last sets `senderDone`).
+    let sendersFinished = Atomic<Int>(0)
     private let afterSent = CacheLinePadding()
     /// TX completions the sender's driver has reclaimed.
     let txReclaimed = Atomic<Int>(0)

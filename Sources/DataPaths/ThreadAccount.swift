@@ -3,6 +3,7 @@
 // read by the executor after the thread was joined.
 import CVWiFiShim
 import Measurement
+import Synchronization
 
 final class ThreadAccount: @unchecked Sendable {
     /// Which part of its thread's CPU time an account reports. A KVM vCPU thread is one OS
@@ -40,6 +41,12 @@ final class ThreadAccount: @unchecked Sendable {
     private(set) var measuredAllocations: UInt64 = 0
     /// Set before the thread starts.
     var cpuShare = CPUShare.all
+    /// Identifies the account to `PipelineControl.hold` (the watchdog test's seam); set at assembly.
+    var holdID = 0
+    /// Work items this thread handled (descriptors, commands, completions, exits, frames): the
+    /// watchdog compares it between looks to name the stage that stopped. Written only by the
+    /// owner (a plain load and store, no locked add), read by the watchdog.
+    let progress = Atomic<Int>(0)
 
     init(component: Component, name: String, stampCapacity: Int, stampsEnabled: Bool, events: [String]) {
         self.component = component
@@ -73,7 +80,16 @@ final class ThreadAccount: @unchecked Sendable {
     /// Starts the measured region once the run leaves warm-up. Cheap when already measuring.
     @inline(__always) func follow(_ control: PipelineControl) {
         if !measuring && control.isMeasuring { beginMeasuring() }
+        if control.holdsAThread { control.waitWhileHeld(self) }
     }
+
+    /// One work item handled (owner thread only).
+    @inline(__always) func advance(_ n: Int = 1) {
+        progress.store(progress.load(ordering: .relaxed) &+ n, ordering: .relaxed)
+    }
+
+    /// Work items handled so far (any thread).
+    var progressCount: Int { progress.load(ordering: .relaxed) }
 
     private func beginMeasuring() {
         measuring = true

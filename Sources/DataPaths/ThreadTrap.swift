@@ -39,6 +39,9 @@ final class ThreadTrap: @unchecked Sendable {
         }
     }
 
+    /// A trapped access waits for the handler (the watchdog asks; any thread).
+    var hasPendingExit: Bool { pending.load(ordering: .relaxed) }
+
     /// Handler side: takes the pending exit, if any.
     @inline(__always) func takeExit() -> Bool {
         pending.exchange(false, ordering: .acquiring)

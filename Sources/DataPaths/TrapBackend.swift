@@ -39,6 +39,9 @@ struct TrapBackendDecision: Equatable {
         if config.path != .vwifi {
             return "the KVM guest program implements the vwifi UDP TX data path only (this run: \(config.path.rawValue))"
         }
+        if config.vms > 1 {
+            return "the KVM backend runs one VM (this run: --vms \(config.vms))"
+        }
         if config.workload != .udp || config.direction != .tx {
             return "the KVM guest program implements the UDP TX data path only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
         }

@@ -49,8 +49,19 @@ public struct AirTimeModel: Sendable, Codable, Equatable {
     }
 
     /// Highest basic rate not above the data rate (the lowest basic rate if all are above).
+    /// An index loop: the pacer asks once per frame on the device thread, which allocates nothing
+    /// (`filter` built an array per frame).
     public var ackRateMbps: Double {
-        basicRatesMbps.filter { $0 <= dataRateMbps }.max() ?? basicRatesMbps.min() ?? dataRateMbps
+        var best = -Double.infinity, lowest = Double.infinity
+        var i = 0
+        while i < basicRatesMbps.count {
+            let r = basicRatesMbps[i]
+            if r <= dataRateMbps && r > best { best = r }
+            if r < lowest { lowest = r }
+            i += 1
+        }
+        if best > -Double.infinity { return best }
+        return lowest < Double.infinity ? lowest : dataRateMbps
     }
 
     public func ackNs() -> Int64 {

@@ -127,6 +127,10 @@ public final class DescriptorRing: @unchecked Sendable {
         return true
     }
 
+    /// The producer's next index (free-running): after `publish()`, the tail a driver writes to
+    /// a device's doorbell register. Producer side only.
+    public var producerPosition: UInt32 { local[0] }
+
     /// Slots written but not yet published.
     public var unpublished: Int { Int(local[0] &- vw_load_relaxed_u32(producerIndex)) }
 

@@ -42,6 +42,7 @@ struct PathCommand: ParsableCommand {
     @Option(name: .customLong("kvm-device"), help: "KVM device for --trap kvm|auto (a missing path forces the thread fallback).")
     var kvmDevice: String?
     @Option(help: "udp, ping or idle.") var workload: String?
+    @Option(parsing: .unconditional, help: "VMs sharing the vwifi device (1-4; udp tx, thread trap); --packets is per VM.") var vms: String?
     @Option(name: .customLong("timer-hz"), parsing: .unconditional, help: "Guest timer tick rate (idle workload).") var timerHz: String?
     @Option(name: .customLong("ring-size"), parsing: .unconditional, help: "Descriptors per ring (power of two).") var ringSize: String?
     @Option(parsing: .unconditional, help: "Packets excluded from statistics at the start.") var warmup: String?
@@ -88,7 +89,7 @@ struct PathCommand: ParsableCommand {
             ("translation", translation), ("coalesce-device-model", coalesceDeviceModel),
             ("coalesce-device", coalesceDevice), ("air", air), ("slot", slot), ("trap", trap),
             ("doorbell", doorbell), ("timer-hz", timerHz), ("ring-size", ringSize), ("warmup", warmup),
-            ("counters", counters), ("kvm-device", kvmDevice),
+            ("counters", counters), ("kvm-device", kvmDevice), ("vms", vms),
         ]
         for (name, value) in options { if let value { try c.set(name, to: value) } }
         if pagemap { c.pagemap = true }

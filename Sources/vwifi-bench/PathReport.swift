@@ -12,6 +12,12 @@ enum PathReport {
             lines.append("  drops: " + r.drops.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         lines.append("  goodput \(fmt(s.goodputMbps)) Mbps, \(fmt(s.framesPerSecond)) frames/s, wall \(fmt(s.wallSeconds)) s")
+        if s.vms > 1 {
+            lines.append("  per VM (one shared radio): " + r.deliveredByVM.sorted { $0.key < $1.key }.map {
+                "\($0.key) delivered \($0.value), \(fmt(r.goodputByVMMbps[$0.key] ?? 0)) Mbps"
+            }.joined(separator: "; "))
+        }
+        if s.ringFullWaits > 0 { lines.append("  back-pressure: producers found a full ring \(s.ringFullWaits) times") }
         lines.append("  interrupts: physical \(s.interruptsPhysical), virtual \(s.interruptsVirtual); exits \(s.exits)")
         if s.translations > 0 || s.iotlbHits + s.iotlbMisses > 0 {
             lines.append("  translations \(s.translations); IOTLB hits \(s.iotlbHits), misses \(s.iotlbMisses), faults \(s.iommuFaults)")

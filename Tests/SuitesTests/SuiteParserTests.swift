@@ -76,6 +76,18 @@ func oneExperiment(_ body: String) -> String {
             "direction=rx,coalesce-device-model=1", "direction=rx,coalesce-device-model=10"])
     }
 
+    @Test func vmsFieldSetsSeveralVMsAndIsValidated() throws {
+        let s = try SuiteParser.parse(oneExperiment("""
+            figure: custom
+            path: vwifi
+            options: { vms: 2, packets: 100 }
+            sweep: { vms: [1, 3] }
+            """), file: "t.yaml")
+        #expect(s.points(quick: false).map(\.config.vms) == [1, 3])
+        #expect(suiteError(oneExperiment("figure: custom\npath: vwifi\noptions: { vms: 9 }"))?.description.contains("vms") == true)
+        #expect(suiteError(oneExperiment("figure: custom\npath: native\noptions: { vms: 2 }"))?.description.contains("vms") == true)
+    }
+
     @Test func optionErrorsCarryTheFileTheFieldPathAndTheContractsWording() {
         let e = suiteError("""
             experiments:

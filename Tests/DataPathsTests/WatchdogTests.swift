@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import DataPaths
+import Platform
+
+/// A stalled pipeline fails with the stage that stopped (issue #7): each test parks one real
+/// pipeline thread before it starts (`PipelineControl.hold`, via the executor's `beforeStart`
+/// seam) and checks the watchdog's message names that stage, not its neighbours, which
+/// back-pressure stops as well.
+@Suite(.serialized) struct WatchdogTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let path: PathKind
+        let thread: String
+        let label: String
+        /// What the message must say is waiting for the stage.
+        let waiting: String
+        var testDescription: String { "\(path.rawValue): \(thread)" }
+    }
+
+    static let cases: [Case] = [
+        Case(path: .vwifi, thread: "vw-devmodel", label: "device model", waiting: "guest has 8 descriptors queued for it"),
+        Case(path: .vwifi, thread: "vw-ucode", label: "μCode", waiting: "the host driver has 8 descriptors queued for it"),
+        Case(path: .vwifi, thread: "vw-hostdrv", label: "host driver", waiting: "device model has commands waiting on its socket"),
+        Case(path: .vwifi, thread: "vw-hv-exit", label: "exit handler", waiting: "guest has a trapped access waiting for it"),
+        Case(path: .vwifi, thread: "vw-guest", label: "guest", waiting: "nothing is queued for any stage"),
+        Case(path: .native, thread: "vw-hostdrv", label: "host driver", waiting: "the app has data waiting on its socket"),
+    ]
+
+    /// Runs `config` with `thread` held from the start; the watchdog's message.
+    static func stallMessage(_ config: PathConfig, holding thread: String) throws -> String? {
+        var executor = PipelineExecutor()
+        executor.stallSeconds = 0.5
+        executor.beforeStart = { p in
+            guard let account = p.accounts.first(where: { $0.name == thread }) else {
+                Issue.record("no thread named \(thread) in the \(p.config.path.rawValue) pipeline")
+                return
+            }
+            p.control.hold(account)
+        }
+        do {
+            _ = try executor.run(config, control: RunControl())
+            Issue.record("the run with \(thread) held finished instead of stalling")
+            return nil
+        } catch PipelineError.stalled(let message) {
+            return message
+        }
+    }
+
+    @Test(arguments: cases)
+    func watchdogNamesTheHeldStage(_ c: Case) throws {
+        var config = PathConfig(path: c.path)
+        config.packets = 2_000
+        config.warmupPackets = 10
+        config.air = .none
+        config.trap = .thread
+        config.ringSize = 8
+        config.counters = ["perf::TASK-CLOCK"]
+        let started = Date()
+        guard let m = try Self.stallMessage(config, holding: c.thread) else { return }
+        #expect(m.hasPrefix("\(c.label) (\(c.thread)) made no progress for 0.5 s"), "\(m)")
+        #expect(m.contains(c.waiting), "\(m)")
+        #expect(m.contains("last progress: "), "\(m)")
+        // Bounded: the watchdog fails the run instead of hanging (generous for a shared machine).
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    @Test func stalledStageIsNamedPerVMWhenSeveralShareThePipeline() throws {
+        var config = PathConfig(path: .vwifi)
+        config.vms = 2
+        config.packets = 2_000
+        config.warmupPackets = 10
+        config.air = .none
+        config.trap = .thread
+        config.ringSize = 8
+        config.counters = ["perf::TASK-CLOCK"]
+        guard let m = try Self.stallMessage(config, holding: "vw-devmodel2") else { return }
+        #expect(m.hasPrefix("device model (VM 2) (vw-devmodel2) made no progress"), "\(m)")
+        #expect(m.contains("guest (VM 2) has 8 descriptors queued for it"), "\(m)")
+    }
+}
