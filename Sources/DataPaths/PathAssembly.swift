@@ -23,6 +23,7 @@ extension Pipeline {
 
     static func assemble(_ config: PathConfig) throws -> Pipeline {
         let trap = try TrapBackendDecision.decide(config)
+        CRC32.prepare()   // lazily built tables allocate: never inside a measured region
         let p: Pipeline
         switch config.path {
         case .native: p = try assembleNative(config)

@@ -99,12 +99,14 @@ final class ThreadAccount: @unchecked Sendable {
         if !softwareEvents.isEmpty { softwareAtStart = .take() }
         counters?.start()
         allocationsAtStart = vw_thread_allocations()
+        vw_allocation_trace(1)
     }
 
     /// Ends the measured region; called by the thread just before it returns.
     func finish() {
         if !measuring { beginMeasuring() }
         measuredAllocations = vw_thread_allocations() &- allocationsAtStart
+        vw_allocation_trace(0)
         counters?.stop()
         endUsage = ThreadUsage.current()
         if cpuShare != .all { guestSecondsAtEnd = ThreadUsage.guestSeconds(tid: tid) ?? guestSecondsAtStart }

@@ -18,6 +18,11 @@ public enum CRC32 {
         return UnsafePointer(t)
     }()
 
+    /// Builds the tables now. Their lazy initialisation allocates, so a pipeline calls this
+    /// before its threads start: otherwise the first FCS in a measured region counts a heap
+    /// allocation against the thread that happened to compute it.
+    public static func prepare() { _ = table }
+
     /// CRC-32 of `length` bytes at `bytes`.
     @inline(__always)
     public static func checksum(_ bytes: UnsafeRawPointer, length: Int) -> UInt32 {

@@ -9,4 +9,7 @@
 uint64_t vw_thread_allocations(void);
 /// 1 when the interposer is active in this process (it is unless another malloc won).
 int vw_allocation_counting_active(void);
+/// With the environment variable VW_ALLOC_TRACE set, `on` != 0 makes every later allocation by
+/// the calling thread print a backtrace to stderr (to find who allocates in a hot path).
+void vw_allocation_trace(int on);
 #endif
