@@ -169,7 +169,15 @@ public enum SuiteParser {
                     throw fail("\(p).sweep.\(key)", "must be a non-empty list", "write e.g. `\(key): [1, 2, 5, 10, 20]`")
                 }
                 var texts: [String] = []
-                for (j, vn) in values.enumerated() { texts.append(try scalar(vn, "\(p).sweep.\(key)[\(j)]", fail)) }
+                for (j, vn) in values.enumerated() {
+                    let text = try scalar(vn, "\(p).sweep.\(key)[\(j)]", fail)
+                    // Points are named by their values: a repeated value would give two points
+                    // with one label and one seed, indistinguishable in every table (found by fuzzing).
+                    guard !texts.contains(text) else {
+                        throw fail("\(p).sweep.\(key)[\(j)]", "'\(text)' is listed twice", "list each value once")
+                    }
+                    texts.append(text)
+                }
                 sweep.append((key, texts))
             }
         }
