@@ -47,3 +47,27 @@ test: deps
 
 clean:
 	rm -rf .build
+
+# Fuzzing (issue #7; README: Fuzzing): libFuzzer targets of Sources/Fuzzing, built with
+# AddressSanitizer into $(FUZZ_BUILD_PATH); seeds in Tests/FuzzCorpus/<target>. A found input is
+# copied to $(FUZZ_CRASHES)/<target>/ and the run fails with the command that reproduces it.
+FUZZ_BUILD_PATH ?= .build-fuzz
+FUZZ_BIN = $(FUZZ_BUILD_PATH)/release/vwifi-fuzz
+FUZZ_TARGETS ?= device-model suite-parser
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_CRASHES ?= fuzz-crashes
+
+.PHONY: fuzz-build fuzz-smoke fuzz
+
+# ld.gold warns "Cannot export local symbol" for every libFuzzer-instrumented module: harmless.
+fuzz-build: deps
+	@mkdir -p $(FUZZ_BUILD_PATH); $(SWIFT) build -c release --build-path $(FUZZ_BUILD_PATH) --product vwifi-fuzz \
+	  --sanitize=fuzzer --sanitize=address -Xswiftc -DVWIFI_LIBFUZZER >$(FUZZ_BUILD_PATH)/build.log 2>&1; \
+	  status=$$?; grep -v "Cannot export local symbol" $(FUZZ_BUILD_PATH)/build.log | tail -5; exit $$status
+
+fuzz-smoke: fuzz-build
+	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SMOKE_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)

@@ -26,7 +26,8 @@ public struct FuzzTarget: Sendable {
     public func run(_ input: UnsafeRawBufferPointer) {
         let problems = check(input)
         guard problems.isEmpty else {
-            preconditionFailure("fuzz target \(name): " + problems.joined(separator: "; "))
+            // fatalError, not preconditionFailure: an optimized build drops a precondition's message.
+            fatalError("fuzz target \(name): " + problems.joined(separator: "; "))
         }
     }
 
