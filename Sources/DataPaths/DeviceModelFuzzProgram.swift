@@ -24,9 +24,9 @@ public struct DeviceModelFuzzProgram: Sendable {
 
     /// Opcodes (the byte is taken modulo `count`).
     public enum Op: UInt8, CaseIterable, Sendable {
-        /// offset u16 (from the device's MMIO base), width u8, value u64.
+        /// offset u16 (from the device's MMIO base), width u8 (bits 0-1: 1, 2, 4 or 8 bytes), value u64.
         case mmioWrite = 0
-        /// offset u16, width u8.
+        /// offset u16, width u8 (as for mmioWrite).
         case mmioRead
         /// where u8, arg u64, length u32, kind u8, vmID u8, flags u16, status u16, bufferID u16,
         /// aux u64, publish u8 (bit 0).
@@ -82,13 +82,16 @@ public struct DeviceModelFuzzProgram: Sendable {
         bytes.append(target.rawValue | (rawLength ? 0x10 : 0))
     }
 
-    public mutating func mmioWrite(offset: UInt16, width: UInt8 = 4, value: UInt64) {
-        op(.mmioWrite); put(offset); put(width); put(value)
+    /// `width` in bytes: 1, 2, 4 or 8.
+    public mutating func mmioWrite(offset: UInt16, width: Int = 4, value: UInt64) {
+        op(.mmioWrite); put(offset); put(Self.widthCode(width)); put(value)
     }
 
-    public mutating func mmioRead(offset: UInt16, width: UInt8 = 4) {
-        op(.mmioRead); put(offset); put(width)
+    public mutating func mmioRead(offset: UInt16, width: Int = 4) {
+        op(.mmioRead); put(offset); put(Self.widthCode(width))
     }
+
+    static func widthCode(_ width: Int) -> UInt8 { UInt8(width.trailingZeroBitCount & 3) }
 
     public mutating func pushTX(_ target: Target, arg: UInt64 = 0, length: UInt32, rawLength: Bool = false,
                                 kind: UInt8 = DescriptorKindRaw.tx, vmID: UInt8 = 0, flags: UInt16 = 0,
@@ -195,7 +198,7 @@ public struct DeviceModelFuzzProgram: Sendable {
             p.kick()
             p.pokeRingIndex(ring: 0, consumer: false, rawValue: 0xFFFF_FFF0)
             p.kick()
-            p.pokeRingIndex(ring: 0, consumer: false, delta: 0)
+            p.pokeRingIndex(ring: 0, consumer: false, rawValue: 1)  // repaired: the one descriptor goes
             p.kick()
         }
         add("undefined-registers") { p in

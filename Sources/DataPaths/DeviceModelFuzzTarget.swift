@@ -25,25 +25,53 @@ public enum DeviceModelFuzzTarget {
     static let maxFrame = 8192 - MemoryLayout<Descriptor>.size
 
     /// Runs `input` and returns the invariant violations found (empty: the model held).
-    public static func check(_ input: UnsafeRawBufferPointer) -> [String] {
+    public static func check(_ input: UnsafeRawBufferPointer) -> [String] { report(input).violations }
+
+    public static func check(_ input: [UInt8]) -> [String] { input.withUnsafeBytes { check($0) } }
+
+    /// Runs `input` and says what the model did with it (tests use this to show a seed does
+    /// what its name says).
+    public static func report(_ input: UnsafeRawBufferPointer) -> DeviceModelFuzzReport {
         var reader = FuzzByteReader(input)
         let setup = DeviceModelFuzzProgram.Setup(rawValue: reader.u8())
         let session: DeviceModelFuzzSession
         do { session = try DeviceModelFuzzSession(setup: setup) } catch {
-            return ["set-up failed (not an input problem): \(error)"]
+            return DeviceModelFuzzReport(violations: ["set-up failed (not an input problem): \(error)"])
         }
-        var ops = 0
-        while !reader.isAtEnd && session.violations.isEmpty {
-            session.step(&reader)
-            ops += 1
-        }
+        while !reader.isAtEnd && session.violations.isEmpty { session.step(&reader) }
         session.finish()
-        return session.violations
+        var report = DeviceModelFuzzReport(violations: session.violations)
+        report.commands = session.commandsReceived
+        report.rxFramesCopied = session.rxFramesCopied
+        report.ringIndicesOutOfRange = session.model.ringIndicesOutOfRange
+        report.undefinedRegisterAccesses = session.undefinedWrites + session.undefinedReads
+        report.runFailure = session.control.failureMessage
+        report.guestWreckedItsRings = session.ringsTampered
+        for reason in DropReason.allCases where session.model.rejections[Int(reason.rawValue)] > 0 {
+            report.rejections[reason.name] = session.model.rejections[Int(reason.rawValue)]
+        }
+        return report
     }
 
-    public static func check(_ input: [UInt8]) -> [String] {
-        input.withUnsafeBytes { check($0) }
-    }
+    public static func report(_ input: [UInt8]) -> DeviceModelFuzzReport { input.withUnsafeBytes { report($0) } }
+}
+
+/// What one device-model fuzz input did.
+public struct DeviceModelFuzzReport: Sendable {
+    /// Broken invariants (empty: the model held).
+    public var violations: [String]
+    /// Commands the host driver received.
+    public var commands = 0
+    /// Descriptors and RX buffers the model refused, by drop reason (e.g. descriptor_bad_length).
+    public var rejections: [String: Int] = [:]
+    /// RX frames the model copied into guest buffers.
+    public var rxFramesCopied = 0
+    public var ringIndicesOutOfRange = 0
+    public var undefinedRegisterAccesses = 0
+    /// Why the model stopped its run, if it did (only a guest overflowing its completions may).
+    public var runFailure: String?
+    /// The guest overwrote its own rings (see `ringsTampered`): what it read back was not checked.
+    public var guestWreckedItsRings = false
 }
 
 /// Little-endian operands; past the end every read is zero (so every byte string is a program).
@@ -87,6 +115,7 @@ final class DeviceModelFuzzSession {
     var pushedDescriptors: [Descriptor] = []
     var pushed: UInt32 = 0
     var commandsReceived = 0
+    var rxFramesCopied = 0
     var undefinedWrites = 0
     var undefinedReads = 0
     var violations: [String] = []
@@ -148,7 +177,7 @@ final class DeviceModelFuzzSession {
         guard let op = Op(rawValue: r.u8() % Op.count) else { return }
         switch op {
         case .mmioWrite:
-            let offset = r.read(UInt16.self), width = 1 << (r.u8() & 3), value = r.read(UInt64.self)
+            let offset = r.read(UInt16.self), width = 1 << Int(r.u8() & 3), value = r.read(UInt64.self)
             mmioWrite(offset: UInt64(offset), width: width, value: width == 8 ? value : value & (1 << (8 * UInt64(width)) - 1))
         case .mmioRead:
             let offset = r.read(UInt16.self)
@@ -313,6 +342,7 @@ final class DeviceModelFuzzSession {
         // Anything else may be a zero or stale slot the guest made itself read by storing into
         // its own completion ring's producer index.
         guard c.kind == DescriptorKind.rxFrame.rawValue, !ringsTampered else { return }
+        rxFramesCopied += 1
         guard let target = memory.hostAddress(gpa: c.addr, length: Int(c.length)) else {
             violate("RX completion seq \(c.seq) reports [0x\(String(c.addr, radix: 16)), +\(c.length)) outside guest memory")
             return
