@@ -25,7 +25,14 @@ for t in "$@"; do
   stat() { grep -m1 "stat::$1:" "$log" | awk '{print $2}'; }
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
   corpus=$(find "$work/$t/corpus" -type f | wc -l)
-  echo "$t: $(stat number_of_executed_units) executions in ${seconds} s ($(stat average_exec_per_sec)/s), ${cov:-cov: ?}, corpus $corpus inputs, peak RSS $(stat peak_rss_mb) MB"
+  echo "$t: $(stat number_of_executed_units) executions in ${seconds} s ($(stat average_exec_per_sec)/s), ${cov:-cov: ?} (edges, features), corpus $corpus inputs, peak RSS $(stat peak_rss_mb) MB"
+  # The whole package is instrumented: tens of thousands of edges. A few thousand means the
+  # Swift modules were built without -sanitize=fuzzer (seen once): fuzzing them is blind.
+  counters=$(grep -m1 -oE '[0-9]+ inline 8-bit counters' "$log" | awk '{print $1}')
+  if [ "${counters:-0}" -lt 10000 ]; then
+    failed=1
+    echo "  $t: only ${counters:-no} coverage counters: the Swift code is not instrumented; rm -rf the fuzz build path and make fuzz-build"
+  fi
   found=$(find "$work/$t/artifacts" -type f | sort)
   if [ -n "$found" ]; then
     failed=1

@@ -126,6 +126,22 @@ import Suites
         }
     }
 
+    /// Bug in the suite parser (fixed): seven ten-value sweep lists (a 500-byte file) asked for
+    /// ten million points, which the parser expanded until memory ran out, a hang rather than
+    /// a message. More than `maxPointsPerExperiment` points is now a SuiteError at the sweep.
+    @Test func hugeSweepIsASuiteErrorNotAHang() throws {
+        let text = String(decoding: try Self.regression("suite-parser", "sweep-of-ten-million-points.yaml"), as: UTF8.self)
+        do {
+            _ = try SuiteParser.parse(text, file: "t.yaml")
+            Issue.record("a sweep of ten million points was accepted")
+        } catch {
+            #expect(error.field == "experiments[0].sweep" && error.problem.contains("more than 10000 points"))
+        }
+        // The limit is the product, not the list lengths: 4 x 10 values (10,000 points) pass.
+        let fourLists = text.split(separator: "\n").prefix(9).joined(separator: "\n")
+        #expect(try SuiteParser.parse(fourLists, file: "t.yaml").experiments[0].points.count == 10_000)
+    }
+
     // MARK: the checks catch what they exist to catch
 
     @Test func deviceModelChecksCatchACommandOutsideTheVMOrUnderAnotherVMID() throws {
