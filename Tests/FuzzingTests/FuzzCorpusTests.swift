@@ -92,7 +92,9 @@ import Suites
     /// Bug in the device model (fixed): with IOMMU translation the model tagged a guest GPA by
     /// keeping its low 35 bits, so a GPA at or past the VM's 32 GiB window (here 32 GiB +
     /// 0x3000) aliased into the VM's own RAM and was DMA'd from there instead of being refused.
-    /// The model now refuses it as descriptor_outside_guest_memory.
+    /// The model now refuses it as descriptor_outside_guest_memory. Found by the target's
+    /// command invariant (the tag must name the GPA the guest named) on its seed
+    /// gpa-beyond-iommu-window, before any mutation.
     @Test func iommuGPABeyondTheVMsWindowIsRefusedNotAliased() throws {
         let r = DeviceModelFuzzTarget.report(try Self.regression("device-model", "iommu-gpa-beyond-window-aliased"))
         #expect(r.violations == [])
@@ -103,6 +105,7 @@ import Suites
     /// Harness bug (fixed in the target, not the model): the guest stored a producer index into
     /// its own completion ring and then read zero slots back; the target took those for
     /// completions the model wrote. Only what crosses to the host is the model's to answer for.
+    /// Found by libFuzzer within seconds.
     @Test func guestReadingItsOwnWreckedCompletionRingIsNotAModelBug() throws {
         let r = DeviceModelFuzzTarget.report(try Self.regression("device-model", "guest-pokes-completion-producer"))
         #expect(r.violations == [] && r.guestWreckedItsRings)
@@ -111,6 +114,7 @@ import Suites
     /// Harness bug (fixed in the target): the guest posted an RX buffer over its own ring pages;
     /// the model copied the frame there as told, and the completion it then wrote into that
     /// ring overwrote part of the frame. The target no longer reads back rings the guest wrecked.
+    /// Found by libFuzzer within seconds.
     @Test func rxBufferPostedOverTheGuestsOwnRingsIsNotAModelBug() throws {
         let r = DeviceModelFuzzTarget.report(try Self.regression("device-model", "rx-buffer-over-own-rings"))
         #expect(r.violations == [] && r.guestWreckedItsRings)
@@ -118,6 +122,7 @@ import Suites
 
     /// Bug in the suite parser (fixed): a sweep listing one value twice gave two points with one
     /// label and one seed, indistinguishable in every results table. It is now a SuiteError.
+    /// Found by the target's unique-label invariant on a hand-written seed.
     @Test func repeatedSweepValueIsASuiteError() throws {
         let text = String(decoding: try Self.regression("suite-parser", "repeated-sweep-value.yaml"), as: UTF8.self)
         #expect(throws: SuiteError.self) { try SuiteParser.parse(text, file: "t.yaml") }
@@ -129,6 +134,8 @@ import Suites
     /// Bug in the suite parser (fixed): seven ten-value sweep lists (a 500-byte file) asked for
     /// ten million points, which the parser expanded until memory ran out, a hang rather than
     /// a message. More than `maxPointsPerExperiment` points is now a SuiteError at the sweep.
+    /// Found while writing the target (libFuzzer's -timeout=10 would report such an input as a
+    /// timeout; the 60 s runs did not build one).
     @Test func hugeSweepIsASuiteErrorNotAHang() throws {
         let text = String(decoding: try Self.regression("suite-parser", "sweep-of-ten-million-points.yaml"), as: UTF8.self)
         do {
