@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement", "VMM"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "CReference", "DataPaths", "Measurement"]),
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
-        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DataPaths"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DataPaths", "Platform", "Suites"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs libFuzzer targets of vwifi-fuzz for a bounded time, in parallel, on a scratch copy of
-# the seed corpus (Tests/FuzzCorpus/<target>, its regressions/ included), so the repository's
+# the seed corpus (Tests/FuzzCorpus/<target>, its regressions/ included, and <target>.dict as
+# libFuzzer's dictionary when there is one), so the repository's
 # corpus is never written. Prints executions, rate and coverage per target; copies any crash,
 # timeout or OOM input into <crash-dir>/<target>/ and fails with the command that reproduces it.
 # Used by `make fuzz` and `make fuzz-smoke`:  fuzz.sh <vwifi-fuzz> <seconds> <crash-dir> <work-dir> <target>...
@@ -13,7 +14,9 @@ mkdir -p "$work"
 for t in "$@"; do
   mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
   find "$corpus_root/$t" -type f -exec cp {} "$work/$t/corpus/" \;
-  ( SWIFT_BACKTRACE=enable=no timeout -k 5 $((seconds + 120)) "$bin" "$t" -max_total_time="$seconds" \
+  dict=()
+  [ -f "$corpus_root/$t.dict" ] && dict=(-dict="$corpus_root/$t.dict")
+  ( SWIFT_BACKTRACE=enable=no timeout -k 5 $((seconds + 120)) "$bin" "$t" -max_total_time="$seconds" "${dict[@]}" \
       -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/$t/artifacts/" \
       "$work/$t/corpus" >"$work/$t/log" 2>&1
     echo $? >"$work/$t/status" ) &

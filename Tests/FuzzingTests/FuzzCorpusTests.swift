@@ -3,7 +3,7 @@ import Testing
 @testable import DataPaths
 @testable import Fuzzing
 import Platform
-import Suites
+@testable import Suites
 
 /// The fuzz targets in the ordinary test run (issue #7): every seed and every regression input
 /// in Tests/FuzzCorpus replays in-process with no broken invariant; the seeds do what their
@@ -52,6 +52,13 @@ import Suites
                     "Tests/FuzzCorpus/device-model/\(seed.name) is stale: swift run vwifi-fuzz seed device-model Tests/FuzzCorpus/device-model")
         }
         #expect(files.count == DeviceModelFuzzProgram.seeds.count)
+    }
+
+    @Test func suiteParserDictionaryNamesEveryFieldAndOption() throws {
+        let dict = try String(contentsOf: Self.corpus.appendingPathComponent("suite-parser.dict"), encoding: .utf8)
+        for name in PathConfig.optionNames + SuiteParser.suiteKeys + SuiteParser.experimentKeys {
+            #expect(dict.contains("\"\(name): \""), "Tests/FuzzCorpus/suite-parser.dict lacks \(name)")
+        }
     }
 
     // MARK: the seeds do what their names say
