@@ -60,11 +60,8 @@ FUZZ_CRASHES ?= fuzz-crashes
 
 .PHONY: fuzz-build fuzz-smoke fuzz
 
-# ld.gold warns "Cannot export local symbol" for every libFuzzer-instrumented module: harmless.
 fuzz-build: deps
-	@mkdir -p $(FUZZ_BUILD_PATH); $(SWIFT) build -c release --build-path $(FUZZ_BUILD_PATH) --product vwifi-fuzz \
-	  --sanitize=fuzzer --sanitize=address -Xswiftc -DVWIFI_LIBFUZZER >$(FUZZ_BUILD_PATH)/build.log 2>&1; \
-	  status=$$?; grep -v "Cannot export local symbol" $(FUZZ_BUILD_PATH)/build.log | tail -5; exit $$status
+	Tests/FuzzCorpus/fuzz-build.sh $(SWIFT) $(FUZZ_BUILD_PATH)
 
 fuzz-smoke: fuzz-build
 	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SMOKE_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)

@@ -9,6 +9,8 @@ set -uo pipefail
 bin=$1 seconds=$2 crashes=$3 work=$4
 shift 4
 corpus_root=$(dirname "$0")
+# libFuzzer reads -max_total_time=0 as "no limit": a bounded run needs at least a second.
+[ "$seconds" -ge 1 ] 2>/dev/null || { echo "fuzz.sh: seconds must be a whole number >= 1, not '$seconds'"; exit 2; }
 rm -rf "$work"
 mkdir -p "$work"
 for t in "$@"; do
