@@ -42,9 +42,11 @@ BENCH_FLAGS ?=
 bench: build
 	$(BIN) bench $(BENCH_FLAGS)
 
+# The tests, then each fuzz target for a few seconds (the libFuzzer build is separate: .build-fuzz).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory fuzz-smoke
 
 # The whole test suite under ThreadSanitizer and AddressSanitizer (LeakSanitizer included), each in
 # its own build directory. Any report fails the target. The malloc interposer that counts
@@ -64,4 +66,25 @@ asan: deps
 sanitizers: tsan asan
 
 clean:
-	rm -rf .build .build-tsan .build-asan
+	rm -rf .build .build-tsan .build-asan $(FUZZ_BUILD_PATH)
+
+# Fuzzing (issue #7; README: Fuzzing): libFuzzer targets of Sources/Fuzzing, built with
+# AddressSanitizer into $(FUZZ_BUILD_PATH); seeds in Tests/FuzzCorpus/<target>. A found input is
+# copied to $(FUZZ_CRASHES)/<target>/ and the run fails with the command that reproduces it.
+FUZZ_BUILD_PATH ?= .build-fuzz
+FUZZ_BIN = $(FUZZ_BUILD_PATH)/release/vwifi-fuzz
+FUZZ_TARGETS ?= device-model suite-parser
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_CRASHES ?= fuzz-crashes
+
+.PHONY: fuzz-build fuzz-smoke fuzz
+
+fuzz-build: deps
+	Tests/FuzzCorpus/fuzz-build.sh $(SWIFT) $(FUZZ_BUILD_PATH)
+
+fuzz-smoke: fuzz-build
+	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SMOKE_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)

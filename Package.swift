@@ -9,6 +9,7 @@
 //   DataPaths                 native, passthrough and vwifi pipelines built from platform components
 //   Suites                    YAML suites, runner, CSV, charts, compare, summary
 //   vwifi-bench               thin CLI
+//   Fuzzing, vwifi-fuzz       libFuzzer targets (device model, suite parser) and their corpus replayer
 import PackageDescription
 
 let package = Package(
@@ -40,6 +41,8 @@ let package = Package(
             "Measurement", "SystemProbe", "DataPaths", "Suites",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "Fuzzing", dependencies: ["DataPaths", "Platform", "Suites"]),
+        .executableTarget(name: "vwifi-fuzz", dependencies: ["Fuzzing"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "CVWiFiShim"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Measurement"]),
         .testTarget(name: "VMMTests", dependencies: ["VMM", "Platform", "Measurement"]),
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
         // Runs the built vwifi-bench binary as a subprocess (bad input, interruption); no module deps.
         .testTarget(name: "CLITests"),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DataPaths", "Platform", "Suites"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -203,6 +203,12 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
                 command.aux = t.hostPhysical
                 command.flags = DescriptorFlag.hostAddress
             } else {
+                // The tag keeps only a GPA's low 35 bits: an address at or past the VM's 32 GiB
+                // window would alias into the VM's own RAM instead of faulting (a fuzz-target invariant).
+                guard d.addr < IOMMU.windowBytes, IOMMU.windowBytes - d.addr >= UInt64(d.length) else {
+                    reject(d, .descriptorOutsideGuestMemory)
+                    continue
+                }
                 command.addr = IOMMU.tag(gpa: d.addr, vmID: vmID)
                 command.flags = DescriptorFlag.tagged
             }

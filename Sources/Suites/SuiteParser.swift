@@ -8,6 +8,8 @@ import Yams
 public enum SuiteParser {
     static let suiteKeys = ["name", "description", "repetitions", "quick_repetitions", "seed",
                             "defaults", "quick_defaults", "experiments"]
+    /// Sweep points one experiment may ask for (the paper's whole suite has 26).
+    public static let maxPointsPerExperiment = 10_000
     static let experimentKeys = ["name", "description", "figure", "scenario", "configuration", "path",
                                  "options", "sweep", "quick"]
 
@@ -178,8 +180,23 @@ public enum SuiteParser {
                     throw fail("\(p).sweep.\(key)", "must be a non-empty list", "write e.g. `\(key): [1, 2, 5, 10, 20]`")
                 }
                 var texts: [String] = []
-                for (j, vn) in values.enumerated() { texts.append(try scalar(vn, "\(p).sweep.\(key)[\(j)]", fail)) }
+                for (j, vn) in values.enumerated() {
+                    let text = try scalar(vn, "\(p).sweep.\(key)[\(j)]", fail)
+                    // Points are named by their values: a repeated value would give two points
+                    // with one label and one seed, indistinguishable in every table (a fuzz-target invariant).
+                    guard !texts.contains(text) else {
+                        throw fail("\(p).sweep.\(key)[\(j)]", "'\(text)' is listed twice", "list each value once")
+                    }
+                    texts.append(text)
+                }
                 sweep.append((key, texts))
+            }
+            // The points are the product of the lists: a few short lists can ask for millions
+            // of points, which would exhaust memory here instead of failing (found writing the fuzz target).
+            let points = sweep.reduce(1) { min($0 * $1.1.count, maxPointsPerExperiment + 1) }
+            guard points <= maxPointsPerExperiment else {
+                throw fail("\(p).sweep", "asks for more than \(maxPointsPerExperiment) points (the product of its lists' lengths)",
+                           "split it into several experiments or shorten its lists")
             }
         }
 
