@@ -10,8 +10,11 @@ public struct DeviceModelFuzzReport: Sendable {
     public var rxFramesCopied = 0
     public var ringIndicesOutOfRange = 0
     public var undefinedRegisterAccesses = 0
-    /// Why the model stopped its run, if it did (only a guest overflowing its completions may).
+    /// Why the model stopped its run, if it did (no guest input should make it).
     public var runFailure: String?
+    /// Drains that left TX descriptors waiting because the guest's completion ring was full
+    /// (a guest that stops reaping completions stalls only itself).
+    public var completionRingFullDeferrals = 0
     /// The guest overwrote its own rings (see `ringsTampered`): what it read back was not checked.
     public var guestWreckedItsRings = false
 }

@@ -46,6 +46,7 @@ public enum DeviceModelFuzzTarget {
         report.ringIndicesOutOfRange = session.model.ringIndicesOutOfRange
         report.undefinedRegisterAccesses = session.undefinedWrites + session.undefinedReads
         report.runFailure = session.control.failureMessage
+        report.completionRingFullDeferrals = session.model.completionRingFullDeferrals
         report.guestWreckedItsRings = session.ringsTampered
         for reason in DropReason.allCases where session.model.rejections[Int(reason.rawValue)] > 0 {
             report.rejections[reason.name] = session.model.rejections[Int(reason.rawValue)]

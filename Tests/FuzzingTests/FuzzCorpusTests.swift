@@ -91,7 +91,10 @@ import Platform
         let rx = report("rx-buffers-hostile")
         #expect(rx.rejections["descriptor_outside_guest_memory"] == 2 && rx.rejections["descriptor_bad_length"] == 1)
         let overflow = report("completion-ring-overflow")
-        #expect(overflow.violations == [] && overflow.runFailure?.contains("could not take a completion") == true)
+        // The model takes a descriptor only with room for its completion: the guest that never
+        // reaps stalls itself, and the run goes on.
+        #expect(overflow.violations == [] && overflow.runFailure == nil)
+        #expect(overflow.completionRingFullDeferrals > 0)
     }
 
     // MARK: regressions: each input the fuzzer found, and what it was
