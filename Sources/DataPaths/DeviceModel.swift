@@ -68,8 +68,10 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     /// never gets here: it owns fewer buffers than its completion ring has slots). The model
     /// takes them after the guest reaps and rings again; other VMs are not affected.
     private(set) var completionRingFullDeferrals = 0
-    /// Doorbell values naming a tail more than a ring away from what the model consumed.
-    private(set) var doorbellTailsOutOfRange = 0
+    /// Doorbell values naming a tail more than a ring away from what the model consumed
+    /// (atomic: a hostile-guest test waits on it before the guest's next doorbell overwrites
+    /// the register).
+    let doorbellTailsRefused = Atomic<Int>(0)
     /// Guest writes to offsets (or with widths) the device does not define; written by the
     /// exit handler or vCPU thread, hence atomic.
     private let undefinedWrites = Atomic<Int>(0)
@@ -78,7 +80,8 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
     var undefinedRegisterReads: Int { undefinedReads.load(ordering: .relaxed) }
     /// Producer indices of the guest's TX ring the model refused (hostile guest).
     var ringIndicesOutOfRange: Int {
-        rings.tx.rejectedProducerIndices + rings.rxFree.rejectedProducerIndices + doorbellTailsOutOfRange
+        rings.tx.rejectedProducerIndices + rings.rxFree.rejectedProducerIndices
+            + doorbellTailsRefused.load(ordering: .relaxed)
     }
 
     /// TX descriptors the guest announced (doorbell) or, with ioeventfd, published and the model
@@ -168,7 +171,7 @@ final class DeviceModel: TrapDevice, @unchecked Sendable {
         if doorbellCarriesTail && tail &- consumed > UInt32(rings.tx.capacity) {
             // The guest announced a tail more than a ring away: refuse the value, take nothing
             // on its word (a later valid doorbell picks up whatever was really published).
-            doorbellTailsOutOfRange += 1
+            doorbellTailsRefused.add(1, ordering: .relaxed)
             return
         }
         let before = consumed

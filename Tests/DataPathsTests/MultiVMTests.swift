@@ -157,6 +157,10 @@ import Platform
             let tail = UInt64(vm2.rings.tx.producerPosition)
             for _ in 0..<500 { trap.write(address: doorbellAddress, value: tail, width: 4, seq: 0) }
             trap.write(address: doorbellAddress, value: tail + 10_000, width: 4, seq: 0)
+            // The doorbell is a register (the latest write wins): wait until the model has read
+            // the hostile tail before VM 2's honest driver rings again.
+            let refusedBy = vw_monotonic_ns() + 5_000_000_000
+            while vm2.model.doorbellTailsRefused.load(ordering: .relaxed) == 0 && vw_monotonic_ns() < refusedBy { usleep(200) }
             // VM 2 (the test) reaps its five completions, then its honest driver resumes.
             let deadline = vw_monotonic_ns() + 5_000_000_000
             while box.statuses.count < 5 && vw_monotonic_ns() < deadline {
