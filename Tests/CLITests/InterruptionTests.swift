@@ -98,21 +98,32 @@ struct InterruptionTests {
         // The pipeline is running once its threads exist.
         let running = p.await(seconds: 30) { p.threadNames.contains { $0.hasPrefix("vw-") } }
         guard running else {
-            p.send(SIGKILL)
-            _ = p.wait(seconds: 10)
-            Issue.record("the pipeline never started: \(p.termination?.description ?? "") \(p.stderr)")
+            Self.kill(p, because: "the pipeline never started: \(p.termination?.description ?? "") \(p.stderr)")
             return
         }
-        let sent = ContinuousClock.now
-        p.send(signal)
-        let end = p.wait(seconds: 30)
-        let seconds = p.endedAt.map { (sent.duration(to: $0)).seconds } ?? .infinity
-        print("CLITests: path run, signal \(signal) -> process gone in \(String(format: "%.3f", seconds)) s")
+        let (end, seconds) = Self.signal(p, signal, what: "path run")
         #expect(end == .exited(128 + signal), "\(end?.description ?? "hung"): \(p.stderr)")
         #expect(seconds < Self.exitBoundSeconds)
         #expect(p.stderr.contains("interrupted: nothing written"))
         #expect(p.stdout.isEmpty, "no report for an unfinished run: \(p.stdout)")
         #expect(TemporaryDirectory.listing(out).isEmpty, "nothing written: \(TemporaryDirectory.listing(out))")
+    }
+
+    /// Sends `signal` and waits for the process to end: how it ended, and how long after the signal.
+    static func signal(_ p: CLIProcess, _ signal: Int32, what: String) -> (Termination?, Double) {
+        let sent = ContinuousClock.now
+        p.send(signal)
+        let end = p.wait(seconds: 30)
+        let seconds = p.endedAt.map { (sent.duration(to: $0)).seconds } ?? .infinity
+        print("CLITests: \(what), signal \(signal) -> process gone in \(String(format: "%.3f", seconds)) s")
+        return (end, seconds)
+    }
+
+    /// A run that never reached the moment to signal: kill it and say why.
+    static func kill(_ p: CLIProcess, because message: String) {
+        p.send(SIGKILL)
+        _ = p.wait(seconds: 10)
+        Issue.record(Comment(rawValue: message))
     }
 
     func interruptRun(_ signal: Int32, expectedStatus: Int32) throws {
@@ -129,16 +140,10 @@ struct InterruptionTests {
                 && p.threadNames.contains { $0.hasPrefix("vw-") }
         }
         guard inSecondMeasuredRun else {
-            p.send(SIGKILL)
-            _ = p.wait(seconds: 10)
-            Issue.record("never reached the second measured run: \(p.termination?.description ?? "running")\n\(p.stderr)")
+            Self.kill(p, because: "never reached the second measured run: \(p.termination?.description ?? "running")\n\(p.stderr)")
             return
         }
-        let sent = ContinuousClock.now
-        p.send(signal)
-        let end = p.wait(seconds: 30)
-        let seconds = p.endedAt.map { (sent.duration(to: $0)).seconds } ?? .infinity
-        print("CLITests: suite run, signal \(signal) -> process gone in \(String(format: "%.3f", seconds)) s")
+        let (end, seconds) = Self.signal(p, signal, what: "suite run")
 
         #expect(end == .exited(expectedStatus), "\(end?.description ?? "hung"): \(p.stderr)")
         #expect(seconds < Self.exitBoundSeconds)

@@ -46,15 +46,22 @@ import Platform
         }
     }
 
-    @Test(arguments: cases)
-    func watchdogNamesTheHeldStage(_ c: Case) throws {
-        var config = PathConfig(path: c.path)
+    /// Unpaced, small rings: a held stage backs work up behind it at once.
+    static func unpacedConfig(_ path: PathKind, vms: Int = 1) -> PathConfig {
+        var config = PathConfig(path: path)
+        config.vms = vms
         config.packets = 2_000
         config.warmupPackets = 10
         config.air = .none
         config.trap = .thread
         config.ringSize = 8
         config.counters = ["perf::TASK-CLOCK"]
+        return config
+    }
+
+    @Test(arguments: cases)
+    func watchdogNamesTheHeldStage(_ c: Case) throws {
+        let config = Self.unpacedConfig(c.path)
         let started = Date()
         guard let m = try Self.stallMessage(config, holding: c.thread) else { return }
         #expect(m.hasPrefix("\(c.label) (\(c.thread)) made no progress for 0.5 s"), "\(m)")
@@ -65,14 +72,7 @@ import Platform
     }
 
     @Test func stalledStageIsNamedPerVMWhenSeveralShareThePipeline() throws {
-        var config = PathConfig(path: .vwifi)
-        config.vms = 2
-        config.packets = 2_000
-        config.warmupPackets = 10
-        config.air = .none
-        config.trap = .thread
-        config.ringSize = 8
-        config.counters = ["perf::TASK-CLOCK"]
+        let config = Self.unpacedConfig(.vwifi, vms: 2)
         guard let m = try Self.stallMessage(config, holding: "vw-devmodel2") else { return }
         #expect(m.hasPrefix("device model (VM 2) (vw-devmodel2) made no progress"), "\(m)")
         #expect(m.contains("guest (VM 2) has 8 descriptors queued for it"), "\(m)")
