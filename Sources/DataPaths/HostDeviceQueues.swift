@@ -28,9 +28,9 @@ final class HostDeviceQueues: @unchecked Sendable {
     deinit { rxPool.deallocate() }
 
     /// The wiring the μCode sees: host addresses only, unless an IOMMU is given.
-    func wiring(iommu: IOMMU?, domainVMID: UInt8) -> DeviceWiring {
+    func wiring(iommu: IOMMU?) -> DeviceWiring {
         DeviceWiring(txRing: tx, doorbell: doorbell, completions: completions, rxFree: rxFree, irq: irq,
-                     iommu: iommu, domainVMID: domainVMID)
+                     iommu: iommu, owner: .hostDriver)
     }
 
     func postAllReceiveBuffers() {

@@ -146,7 +146,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
 
     /// After every exit, before the guest runs again (vCPU thread).
     private func afterExit(_ reason: ExitReason) -> Bool {
-        if doorbell == .ioeventfd && !measuredRegion && Int(runner.mailbox(GuestMailbox.sent)) >= warmup {
+        if doorbell == .ioeventfd && !measuredRegion && runner.guestCount(GuestMailbox.sent) >= warmup {
             // No doorbell exit to mark the warm-up's end: the first exit after it does.
             beginMeasuredRegion()
         }
@@ -235,9 +235,12 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
     /// ioeventfd, the absorbed doorbell stores' round trips. A record is reused every
     /// `stampCapacity` packets; older ones are skipped.
     private func scanGuest(final: Bool) {
-        let sent = Int(runner.mailbox(GuestMailbox.sent))
-        let reclaimed = Int(runner.mailbox(GuestMailbox.reclaimed))
+        let sent = runner.guestCount(GuestMailbox.sent)
+        let reclaimed = runner.guestCount(GuestMailbox.reclaimed)
         let capacity = layout.stampCapacity
+        // The counts are guest input: records older than one stamp area were reused anyway, so
+        // a guest that jumps its counter costs at most `capacity` iterations.
+        if reclaimed - scannedReclaimed > capacity { scannedReclaimed = reclaimed - capacity }
         while scannedReclaimed < reclaimed {
             let seq = scannedReclaimed
             scannedReclaimed += 1
@@ -249,6 +252,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         // Packets before the last one sent have returned from their doorbell store (the guest
         // may be stopped inside the last one's).
         let returned = final ? sent : sent - 1
+        if returned - scannedStores > capacity { scannedStores = returned - capacity }
         while scannedStores < returned {
             let seq = scannedStores
             scannedStores += 1
@@ -259,12 +263,12 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
     }
 
     private func publishProgress() {
-        let sent = Int(runner.mailbox(GuestMailbox.sent)), reclaimed = Int(runner.mailbox(GuestMailbox.reclaimed))
+        let sent = runner.guestCount(GuestMailbox.sent), reclaimed = runner.guestCount(GuestMailbox.reclaimed)
         account.progress.store(sent + reclaimed, ordering: .relaxed)
-        tally.sent.store(Int(runner.mailbox(GuestMailbox.sent)), ordering: .relaxed)
-        tally.txReclaimed.store(Int(runner.mailbox(GuestMailbox.reclaimed)), ordering: .relaxed)
+        tally.sent.store(runner.guestCount(GuestMailbox.sent), ordering: .relaxed)
+        tally.txReclaimed.store(runner.guestCount(GuestMailbox.reclaimed), ordering: .relaxed)
         // Every frame the device or device model dropped completes with a non-done status.
-        tally.dropped.store(Int(runner.mailbox(GuestMailbox.badStatus)), ordering: .relaxed)
+        tally.dropped.store(runner.guestCount(GuestMailbox.badStatus), ordering: .relaxed)
     }
 
     // MARK: results (read after the thread was joined)

@@ -57,6 +57,18 @@ enum DropReason: UInt16, CaseIterable {
     }
 }
 
+/// Who writes the device's TX and RX-free rings, and so what their addresses may be. The
+/// trust level is a property of the ring, fixed at assembly; nothing a descriptor carries can
+/// change it.
+enum RingOwner: Equatable {
+    /// The host driver's own rings in host memory: the host driver sets each descriptor's flags
+    /// (a host buffer, or a VM-tagged GPA for the IOMMU) and has validated the VM behind it.
+    case hostDriver
+    /// Rings in one VM's memory, written by its guest (an assigned device): every address is a
+    /// GPA of that VM, translated through that VM's IOMMU domain whatever the flags say.
+    case guest(vmID: UInt8)
+}
+
 /// Where the device's descriptors point, per path.
 struct DeviceWiring {
     var txRing: DescriptorRing
@@ -68,8 +80,8 @@ struct DeviceWiring {
     var irq: PhysicalInterrupt
     /// Translates guest addresses in descriptors (nil: only host addresses are valid).
     var iommu: IOMMU?
-    /// VM-ID of the IOMMU domain used for untagged GPAs (passthrough's single domain).
-    var domainVMID: UInt8
+    /// Who writes `txRing` and `rxFree`.
+    var owner: RingOwner
 }
 
 final class MicroCode: @unchecked Sendable {
@@ -206,8 +218,9 @@ final class MicroCode: @unchecked Sendable {
             complete(d, dropped: .badDescriptor)
             return
         }
-        guard let source = dmaSource(d, length: length) else {
-            complete(d, dropped: d.flags & DescriptorFlag.hostAddress != 0 ? .translationFault : .iommuFault)
+        guard let source = dmaAddress(d, length: length, write: false) else {
+            let hostBuffer = wiring.owner == .hostDriver && d.flags & DescriptorFlag.hostAddress != 0
+            complete(d, dropped: hostBuffer ? .translationFault : .iommuFault)
             return
         }
         let vmID = sender(of: d)
@@ -246,22 +259,42 @@ final class MicroCode: @unchecked Sendable {
         complete(d, dropped: .none)
     }
 
-    /// Which VM a TX descriptor speaks for: the tag the device model put in the address bits
-    /// (IOMMU), the VM-ID it put in the command (software translation), or the one domain of an
-    /// assigned device (passthrough). Untagged host commands are the station's own.
+    /// Which VM a TX descriptor speaks for: on a guest's own ring, that VM, whatever the
+    /// descriptor says; on the host driver's ring, the tag the device model put in the address
+    /// bits (IOMMU) or the VM-ID it put in the command (software translation). Untagged host
+    /// commands are the station's own.
     private func sender(of d: Descriptor) -> UInt8 {
-        if d.flags & DescriptorFlag.tagged != 0 { return IOMMU.vmID(ofTagged: d.addr) }
-        if d.flags & DescriptorFlag.hostAddress != 0 { return d.vmID == 0 ? stationVMID : d.vmID }
-        return wiring.domainVMID
+        switch wiring.owner {
+        case .guest(let vmID):
+            return vmID
+        case .hostDriver:
+            if d.flags & DescriptorFlag.tagged != 0 { return IOMMU.vmID(ofTagged: d.addr) }
+            return d.vmID == 0 ? stationVMID : d.vmID
+        }
     }
 
-    private func dmaSource(_ d: Descriptor, length: Int) -> UnsafeMutableRawPointer? {
-        if d.flags & DescriptorFlag.hostAddress != 0 {
-            return UnsafeMutableRawPointer(bitPattern: UInt(d.addr))
+    /// The host address the device's DMA engine reaches for `d`'s buffer, or nil (a fault).
+    /// A guest-written descriptor is a GPA of its VM and goes through that VM's IOMMU domain:
+    /// its flags are guest input and select nothing. An address at or past the VM's 32 GiB
+    /// window faults (tagging keeps only the low 35 bits, which would alias into the VM's RAM).
+    private func dmaAddress(_ d: Descriptor, length: Int, write: Bool) -> UnsafeMutableRawPointer? {
+        let tagged: UInt64
+        switch wiring.owner {
+        case .guest(let vmID):
+            guard d.addr < IOMMU.windowBytes, IOMMU.windowBytes - d.addr >= UInt64(length) else {
+                wiring.iommu?.recordFault()
+                return nil
+            }
+            tagged = IOMMU.tag(gpa: d.addr, vmID: vmID)
+        case .hostDriver:
+            // SAFETY: the host driver put this address in its own ring: one of its DMA buffers,
+            // or a guest buffer the device model translated and bounds-checked for this length.
+            if d.flags & DescriptorFlag.hostAddress != 0 { return UnsafeMutableRawPointer(bitPattern: UInt(d.addr)) }
+            guard d.flags & DescriptorFlag.tagged != 0 else { return nil }
+            tagged = d.addr
         }
         guard let iommu = wiring.iommu else { return nil }
-        let tagged = d.flags & DescriptorFlag.tagged != 0 ? d.addr : IOMMU.tag(gpa: d.addr, vmID: wiring.domainVMID)
-        return iommu.translate(taggedAddress: tagged, length: length, write: false)
+        return iommu.translate(taggedAddress: tagged, length: length, write: write)
     }
 
     private func complete(_ d: Descriptor, dropped reason: DropReason) {
@@ -312,7 +345,8 @@ final class MicroCode: @unchecked Sendable {
         receive(seq: seq, payload: PingWorkload.payloadBytes, kind: .echoReply, readySinceNs: nil)
     }
 
-    private func receiveStreamFrame() {
+    /// The access point sends the RX stream's next frame (the device thread's loop; tests call it).
+    func receiveStreamFrame() {
         let seq = rxSeq
         rxSeq &+= 1
         rxRemaining -= 1
@@ -344,7 +378,7 @@ final class MicroCode: @unchecked Sendable {
             control.bump()
             return
         }
-        guard Int(buffer.length) >= length, let target = dmaTarget(buffer, length: length) else {
+        guard Int(buffer.length) >= length, let target = dmaAddress(buffer, length: length, write: true) else {
             drops[Int(DropReason.iommuFault.rawValue)] += 1
             tally.add(tally.dropped)
             wiring.rxFree.publish()
@@ -359,13 +393,6 @@ final class MicroCode: @unchecked Sendable {
         c.length = UInt32(length)
         c.status = 0
         postCompletion(c)
-    }
-
-    private func dmaTarget(_ d: Descriptor, length: Int) -> UnsafeMutableRawPointer? {
-        if d.flags & DescriptorFlag.hostAddress != 0 { return UnsafeMutableRawPointer(bitPattern: UInt(d.addr)) }
-        guard let iommu = wiring.iommu else { return nil }
-        let tagged = d.flags & DescriptorFlag.tagged != 0 ? d.addr : IOMMU.tag(gpa: d.addr, vmID: wiring.domainVMID)
-        return iommu.translate(taggedAddress: tagged, length: length, write: true)
     }
 
     var dropCounts: [String: Int] {

@@ -61,7 +61,7 @@ extension Pipeline {
         let (appSide, kernelSide) = try p.socketPair()
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 0))
-        p.addDevice(wiring: queues.wiring(iommu: nil, domainVMID: 0), vms: vms, stationVMID: 0)
+        p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
         let driver = NativeHostDriver(config: config, account: p.account(.host_driver, "vw-hostdrv"),
                                       control: p.control, tally: p.tally, device: queues, socket: kernelSide,
                                       station: Stations.station(vmID: 0), peer: Stations.peer, bssid: Stations.bssid)
@@ -97,7 +97,7 @@ extension Pipeline {
         iommu.attach(memory: memory)
         p.iommu = iommu
         let wiring = DeviceWiring(txRing: rings.tx, doorbell: Notifier(), completions: rings.completions,
-                                  rxFree: rings.rxFree, irq: try PhysicalInterrupt(), iommu: iommu, domainVMID: vmID)
+                                  rxFree: rings.rxFree, irq: try PhysicalInterrupt(), iommu: iommu, owner: .guest(vmID: vmID))
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: vmID))
         p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
@@ -188,7 +188,7 @@ extension Pipeline {
         p.iommu = iommu
         let vms = VMTable()
         for index in 0..<count { try vms.register(Stations.deviceState(vmID: UInt8(index + 1))) }
-        p.addDevice(wiring: queues.wiring(iommu: iommu, domainVMID: 1), vms: vms, stationVMID: 1, senders: count)
+        p.addDevice(wiring: queues.wiring(iommu: iommu), vms: vms, stationVMID: 1, senders: count)
         var attached: [AttachedVM] = []
         for index in 0..<count {
             let vmID = UInt8(index + 1)

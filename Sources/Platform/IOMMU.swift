@@ -173,6 +173,11 @@ public final class IOMMU: @unchecked Sendable {
         return nil
     }
 
+    /// Counts a DMA the device refused before it could be tagged (a GPA past the VM's window):
+    /// to the VM it is the same fault as one the table walk finds.
+    @inline(__always)
+    public func recordFault() { counters[4] &+= 1 }
+
     /// Leaf entry of a tagged page: IOTLB hit, or walk and fill. nil when not mapped.
     @inline(__always)
     private func lookup(taggedPage: UInt64) -> UInt64? {

@@ -326,6 +326,11 @@ public final class GuestDriverRunner {
     /// A driver-state word of the guest's mailbox.
     public func mailbox(_ offset: UInt64) -> UInt64 { ram.loadU64(layout.mailbox + offset) }
 
+    /// A counter the guest keeps in its mailbox, as a count the host may loop over or add: the
+    /// guest writes any 64 bits it likes there, so the value is clamped to 0...Int32.max (a
+    /// plain Int conversion of a value past Int.max would trap the host).
+    public func guestCount(_ offset: UInt64) -> Int { Int(min(mailbox(offset), UInt64(Int32.max))) }
+
     /// The guest's stamp for packet `seq` (0 if not written yet).
     public func guestStamp(seq: Int, _ field: GuestStampField) -> UInt64 { stamps.stamp(seq: seq, field) }
 
@@ -335,18 +340,18 @@ public final class GuestDriverRunner {
     private func report(hostCycles: UInt64, stopped: Bool, summarizing: Bool) -> GuestRunReport {
         GuestRunReport(
             stopped: stopped,
-            packetsSent: Int(mailbox(GuestMailbox.sent)),
-            packetsReclaimed: Int(mailbox(GuestMailbox.reclaimed)),
+            packetsSent: guestCount(GuestMailbox.sent),
+            packetsReclaimed: guestCount(GuestMailbox.reclaimed),
             doorbellExits: doorbellExits,
             doorbellMode: doorbellMode,
             interruptMechanism: interruptLine.mechanism,
             interruptsRaised: Int(interruptLine.raisedCount &- raisedAtStart),
             interruptKicks: Int(interruptLine.kickCount &- kicksAtStart),
-            isrEntriesByHost: Int(mailbox(GuestMailbox.hostISR)),
-            isrPolledByGuest: Int(mailbox(GuestMailbox.polledISR)),
+            isrEntriesByHost: guestCount(GuestMailbox.hostISR),
+            isrPolledByGuest: guestCount(GuestMailbox.polledISR),
             isrDeferred: deferredInterrupts,
-            guestWaits: Int(mailbox(GuestMailbox.waitCount)),
-            badCompletionStatus: Int(mailbox(GuestMailbox.badStatus)),
+            guestWaits: guestCount(GuestMailbox.waitCount),
+            badCompletionStatus: guestCount(GuestMailbox.badStatus),
             unknownMMIOAccesses: bus.unknownAccesses,
             exits: summarizing ? statistics.summaries() : [],
             isrEntry: summarizing ? isrEntryCycles.summary() : nil,

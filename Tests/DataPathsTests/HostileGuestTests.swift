@@ -456,7 +456,7 @@ import Platform
         let ucode = MicroCode(config: config,
                               account: ThreadAccount(component: .device, name: "hostile-ucode", stampCapacity: 64,
                                                      stampsEnabled: false, events: []),
-                              control: control, tally: Tally(), wiring: queues.wiring(iommu: iommu, domainVMID: 1),
+                              control: control, tally: Tally(), wiring: queues.wiring(iommu: iommu),
                               vms: vms, station: Stations.station(vmID: 1), bssid: Stations.bssid,
                               stationVMID: 1, expectedFrames: 8)
         // Tagged GPAs the guest controls: past its RAM, and one reaching into VM 2's window.
