@@ -81,10 +81,10 @@ FUZZ_CRASHES ?= fuzz-crashes
 .PHONY: fuzz-build fuzz-smoke fuzz
 
 fuzz-build: deps
-	Tests/FuzzCorpus/fuzz-build.sh $(SWIFT) $(FUZZ_BUILD_PATH)
+	scripts/fuzz-build.sh $(SWIFT) $(FUZZ_BUILD_PATH)
 
 fuzz-smoke: fuzz-build
-	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SMOKE_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)
+	scripts/fuzz.sh $(FUZZ_BIN) $(FUZZ_SMOKE_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)
 
 fuzz: fuzz-build
-	Tests/FuzzCorpus/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)
+	scripts/fuzz.sh $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_CRASHES) $(FUZZ_BUILD_PATH)/work $(FUZZ_TARGETS)

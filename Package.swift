@@ -41,7 +41,7 @@ let package = Package(
             "Measurement", "SystemProbe", "DataPaths", "Suites",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .target(name: "Fuzzing", dependencies: ["DataPaths", "Platform", "Suites"]),
+        .target(name: "Fuzzing", dependencies: ["CVWiFiShim", "Measurement", "Platform", "DataPaths", "Suites"]),
         .executableTarget(name: "vwifi-fuzz", dependencies: ["Fuzzing"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "CVWiFiShim"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Measurement"]),

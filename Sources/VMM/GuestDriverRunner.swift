@@ -24,7 +24,7 @@ public final class GuestDriverRunner {
     /// Port-I/O devices other than the guest's own wait/done/error ports.
     public let portBus = MMIOBus()
     public let doorbellMode: DoorbellMode
-    public let interruptLine: GuestInterruptLine
+    public let interruptLine: KVMInterruptLine
     public let statistics: ExitStatistics
     /// Host cost of entering the ISR (complete pending I/O, GET_REGS, push RIP, SET_REGS).
     public let isrEntryCycles: CycleSamples
@@ -97,7 +97,7 @@ public final class GuestDriverRunner {
         guard let cause = ram.pointer(layout.mailbox + GuestMailbox.irqPending, length: 4) else {
             throw .config("GuestLayout.mailbox", "outside guest RAM")
         }
-        interruptLine = GuestInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu)
+        interruptLine = KVMInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu)
         statistics = ExitStatistics(capacityPerReason: statisticsCapacity)
         isrEntryCycles = CycleSamples(capacity: statisticsCapacity)
         kickLatencyCycles = CycleSamples(capacity: statisticsCapacity)

@@ -20,7 +20,7 @@ public enum InterruptMechanism: String, Sendable {
 /// `@unchecked Sendable`: every field shared between threads is raw memory accessed only with
 /// acquire/release/seq_cst atomics; the kvm_run page and guest RAM stay mapped because this
 /// object retains their owner (`owner`).
-public final class GuestInterruptLine: @unchecked Sendable {
+public final class KVMInterruptLine: @unchecked Sendable {
     /// Where the vCPU thread is. Only `.running` (about to enter or inside KVM_RUN) needs a
     /// kick; `.inHost` (handling an exit) and `.idle` re-check the cause before entering.
     enum State: UInt32 { case idle = 0, running = 1, waiting = 2, inHost = 3 }

@@ -18,7 +18,7 @@ public struct KVMExitCosts: Sendable {
     public let ioeventfdWriteRoundTrip: CycleSummary?
     /// Doorbell stores the ioeventfd counted (equals `iterations` when every write was absorbed).
     public let ioeventfdSignals: UInt64
-    /// `GuestInterruptLine.raise()` on another thread (immediate_exit + signal) to KVM_RUN
+    /// `KVMInterruptLine.raise()` on another thread (immediate_exit + signal) to KVM_RUN
     /// returning EINTR on the vCPU thread, while the guest spins.
     public let kickToExit: CycleSummary?
 }
@@ -77,7 +77,7 @@ public enum KVMExitCostMeter {
         guard installed >= 0 else { throw .system("sigaction (vCPU kick signal)", installed) }
         _ = vw_unblock_signal(signal)
         guard let cause = ram.pointer(m + GuestMailbox.irqPending, length: 4) else { throw .config("GuestLayout.mailbox", "outside RAM") }
-        let line = GuestInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu)
+        let line = KVMInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu)
         line.attach(thread: vw_gettid())
         line.setState(.running)
         defer { line.setState(.idle) }

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// One vCPU: its file descriptor and shared `kvm_run` page. Use it from one thread (the vCPU
-/// thread); `GuestInterruptLine` is the only part meant for other threads.
+/// thread); `KVMInterruptLine` is the only part meant for other threads.
 public final class VirtualCPU {
     public let id: UInt64
     let fd: Int32

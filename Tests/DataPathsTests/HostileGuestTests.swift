@@ -20,7 +20,7 @@ import Platform
         let model: DeviceModel
         let control = PipelineControl()
         let tally = Tally()
-        let account = ThreadAccount(component: .device_model, name: "hostile", stampCapacity: 64,
+        let account = ThreadAccount(component: .deviceModel, name: "hostile", stampCapacity: 64,
                                     stampsEnabled: false, events: [])
         let modelSide: Int32
         let driverSide: Int32
@@ -327,7 +327,7 @@ import Platform
                 sockets.append(fds)
             }
             driver = AugmentedHostDriver(
-                account: ThreadAccount(component: .host_driver, name: "hostile-hd", stampCapacity: 64,
+                account: ThreadAccount(component: .hostDriver, name: "hostile-hd", stampCapacity: 64,
                                        stampsEnabled: false, events: []),
                 control: control, tally: Tally(), device: queues,
                 vms: [AttachedVM(vmID: 1, socket: sockets[0][1], mac: Stations.station(vmID: 1)),
@@ -415,8 +415,8 @@ import Platform
         h.send(vm2, fromVM: 1)
         h.driver.drainCommands(from: AttachedVM(vmID: 1, socket: h.sockets[0][1], mac: Stations.station(vmID: 1)))
         h.driver.drainCommands(from: AttachedVM(vmID: 2, socket: h.sockets[1][1], mac: Stations.station(vmID: 2)))
-        #expect(h.driver.rejections[Int(DropReason.spoofedSource.rawValue)] == 1)
-        #expect(h.status(toVM: 0)?.status == DropReason.spoofedSource.rawValue)
+        #expect(h.driver.rejections[Int(DropReason.txSourceMACNotVMs.rawValue)] == 1)
+        #expect(h.status(toVM: 0)?.status == DropReason.txSourceMACNotVMs.rawValue)
         #expect(h.driver.commandsQueued == 2)
         #expect(h.queues.tx.tryPop()?.seq == 2)
         #expect(h.queues.tx.tryPop()?.seq == 3)
@@ -453,7 +453,7 @@ import Platform
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 1))
         let control = PipelineControl()
-        let ucode = MicroCode(config: config,
+        let ucode = PhysicalDevice(config: config,
                               account: ThreadAccount(component: .device, name: "hostile-ucode", stampCapacity: 64,
                                                      stampsEnabled: false, events: []),
                               control: control, tally: Tally(), wiring: queues.wiring(iommu: iommu),
@@ -480,12 +480,12 @@ import Platform
         FrameFormat.writePayload(into: host + FrameFormat.payloadOffset, length: 100, seq: 4)
         ucode.transmit(Descriptor(addr: IOMMU.tag(gpa: gpa, vmID: 1), length: length, seq: 4,
                                   flags: DescriptorFlag.tagged, kind: .tx))
-        #expect(ucode.drops[Int(DropReason.spoofedSource.rawValue)] == 1)
+        #expect(ucode.drops[Int(DropReason.txSourceMACNotVMs.rawValue)] == 1)
         #expect(ucode.delivered == 1)
         var statuses: [UInt16] = []
         while let c = queues.completions.tryPop() { statuses.append(c.status) }
         #expect(statuses == [DropReason.iommuFault.rawValue, DropReason.iommuFault.rawValue, 0,
-                             DropReason.spoofedSource.rawValue])
+                             DropReason.txSourceMACNotVMs.rawValue])
         #expect(control.failureMessage == nil)
     }
 }

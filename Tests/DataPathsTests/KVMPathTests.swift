@@ -59,7 +59,7 @@ struct KVMPathTests {
         let guest = r.cpu.first { $0.component == .guest }
         #expect(guest?.systemSeconds == 0)
         #expect(r.cpu.contains { $0.component == .hypervisor })
-        #expect(r.categories.contains { $0.component == .hypervisor && $0.category == .ioExitHandling && $0.cycles > 0 })
+        #expect(r.categories.contains { $0.component == .hypervisor && $0.category == .ioExitHandlingAndForwarding && $0.cycles > 0 })
     }
 
     @Test func ioeventfdDoorbellHasNoUserSpaceExitAndDeliversEverything() throws {

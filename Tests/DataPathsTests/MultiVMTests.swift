@@ -187,7 +187,7 @@ import Platform
         #expect((0..<4096).allSatisfy { canary.load(fromByteOffset: $0, as: UInt8.self) == 0xA5 })
 
         // VM 2: refused and counted by reason; its honest packets afterwards all went.
-        #expect(box.statuses[9_001] == DropReason.spoofedSource.rawValue)
+        #expect(box.statuses[9_001] == DropReason.txSourceMACNotVMs.rawValue)
         #expect(box.statuses[9_003] == DropReason.descriptorOutsideGuestMemory.rawValue)
         #expect(box.statuses[9_004] == DropReason.descriptorOutsideGuestMemory.rawValue)
         #expect(box.statuses[9_005] == DropReason.descriptorBadLength.rawValue)

@@ -14,7 +14,7 @@ import Platform
         let rings: GuestRings
         let iommu = IOMMU()
         let control = PipelineControl()
-        let device: MicroCode
+        let device: PhysicalDevice
         /// Harness memory outside every guest: a frame from the guest's own MAC, ready to go.
         let harness: UnsafeMutableRawPointer
         let harnessBytes = 4096
@@ -34,7 +34,7 @@ import Platform
                                       owner: .guest(vmID: 1))
             let vms = VMTable()
             try vms.register(Stations.deviceState(vmID: 1))
-            device = MicroCode(config: config,
+            device = PhysicalDevice(config: config,
                                account: ThreadAccount(component: .device, name: "trust-ucode", stampCapacity: 64,
                                                       stampsEnabled: false, events: []),
                                control: control, tally: Tally(), wiring: wiring, vms: vms,

@@ -12,8 +12,8 @@ import Platform
         // Sound: written by the executor's afterStart hook on the calling thread, read after run returns.
         weak var pipeline: Pipeline?
         weak var deviceModel: DeviceModel?
-        weak var guest: GuestDriver?
-        weak var device: MicroCode?
+        weak var guest: ThreadGuest?
+        weak var device: PhysicalDevice?
         weak var kvmGuest: KVMGuest?
     }
 

@@ -76,18 +76,18 @@ import Testing
 
 @Suite struct PaperReferenceMappingTests {
     @Test func table1PaperValuesFollowTheWorkToItsComponent() {
-        let keys: [(Component, TimeCategory)] = [(.hypervisor, .decoding), (.device_model, .decoding),
-                                                 (.device_model, .virtualIRQDelivery), (.host_driver, .virtualIRQDelivery),
-                                                 (.host_driver, .interruptHandling)]
+        let keys: [(Component, TimeCategory)] = [(.hypervisor, .decoding), (.deviceModel, .decoding),
+                                                 (.deviceModel, .virtualIRQDelivery), (.hostDriver, .virtualIRQDelivery),
+                                                 (.hostDriver, .interruptHandlingForwarding)]
         func paper(_ c: Component, _ t: TimeCategory) -> Double? {
             FigureTables.paperPercent(scenario: "vwifi", component: c, category: t, measured: keys)
         }
         #expect(paper(.hypervisor, .decoding) == 0.53)          // exact
-        #expect(paper(.device_model, .decoding) == nil)         // the exact row took it
-        #expect(paper(.device_model, .virtualIRQDelivery) == 2.79)  // moved work, first component only
-        #expect(paper(.host_driver, .virtualIRQDelivery) == nil)
-        #expect(paper(.host_driver, .interruptHandling) == 5.87)
-        #expect(FigureTables.paperPercent(scenario: "native", component: .device_model, category: .virtualIRQDelivery,
+        #expect(paper(.deviceModel, .decoding) == nil)         // the exact row took it
+        #expect(paper(.deviceModel, .virtualIRQDelivery) == 2.79)  // moved work, first component only
+        #expect(paper(.hostDriver, .virtualIRQDelivery) == nil)
+        #expect(paper(.hostDriver, .interruptHandlingForwarding) == 5.87)
+        #expect(FigureTables.paperPercent(scenario: "native", component: .deviceModel, category: .virtualIRQDelivery,
                                           measured: keys) == nil)
     }
 }

@@ -70,12 +70,12 @@ final class FakeExecutor: PathExecutor {
             if config.path == .vwifi { parts = [(.guest, 2), (.hypervisor, 3)] }
         } else {
             switch config.path {
-            case .native: parts = [(.app, 8), (.host_driver, 9), (.device, 30)]
-            case .passthrough: parts = [(.guest, 12), (.hypervisor, 6), (.host_driver, 2), (.device, 30)]
+            case .native: parts = [(.app, 8), (.hostDriver, 9), (.device, 30)]
+            case .passthrough: parts = [(.guest, 12), (.hypervisor, 6), (.hostDriver, 2), (.device, 30)]
             case .vwifi:
                 let irq = 16 / coalesce + 2
                 let xlate = config.translation == .software ? 6.0 : 1.0
-                parts = [(.guest, 12), (.hypervisor, 6 + xlate + irq / 2), (.device_model, 8 + irq / 2), (.host_driver, 8),
+                parts = [(.guest, 12), (.hypervisor, 6 + xlate + irq / 2), (.deviceModel, 8 + irq / 2), (.hostDriver, 8),
                          (.device, 30)]
             }
         }
@@ -99,8 +99,8 @@ final class FakeExecutor: PathExecutor {
         if config.workload == .udp {
             let scale = config.path == .vwifi ? 1.0 : config.path == .passthrough ? 0.15 : 0.4
             for (comp, cat, pct) in [(Component.hypervisor, TimeCategory.virtualIRQDelivery, 2.8), (.hypervisor, .addressTranslation, 2.7),
-                                     (.host_driver, .interruptHandling, 5.9), (.host_driver, .locking, 4.7)]
-            where config.path != .native || comp == .host_driver {
+                                     (.hostDriver, .interruptHandlingForwarding, 5.9), (.hostDriver, .locking, 4.7)]
+            where config.path != .native || comp == .hostDriver {
                 r.categories.append(CategoryTime(component: comp, category: cat, cycles: jitter(pct * scale / 100 * r.wallCycles)))
             }
         }

@@ -23,7 +23,7 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
     let eventfdCount = Atomic<Int>(0)
     let completed = Atomic<Int>(0)
     let stop = Atomic<Bool>(false)
-    private let line = Mutex<GuestInterruptLine?>(nil)
+    private let line = Mutex<KVMInterruptLine?>(nil)
     private var worker: Thread?
     private let finished = DispatchSemaphore(value: 0)
 
@@ -36,7 +36,7 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
 
     deinit { _ = vw_close(doorbellFD) }
 
-    func start(interruptLine: GuestInterruptLine) {
+    func start(interruptLine: KVMInterruptLine) {
         line.withLock { $0 = interruptLine }
         let thread = Thread { [self] in workerLoop() }
         worker = thread

@@ -1,0 +1,33 @@
+// The passthrough path: guest driver -> device register (no exit); IRQ -> hypervisor -> guest.
+import CVWiFiShim
+import Measurement
+import Platform
+import VMM
+
+extension Pipeline {
+    static func assemblePassthrough(_ config: PathConfig) throws -> Pipeline {
+        let p = Pipeline(config: config)
+        let vmID: UInt8 = 1
+        let memory = try GuestMemory(size: guestMemoryBytes, vmID: vmID)
+        let rings = try GuestRings(memory: memory, ringSize: config.ringSize, rxBuffers: config.ringSize)
+        let iommu = IOMMU()
+        iommu.attach(memory: memory)
+        p.iommu = iommu
+        let wiring = DeviceWiring(txRing: rings.tx, doorbell: Notifier(), completions: rings.completions,
+                                  rxFree: rings.rxFree, irq: try PhysicalInterrupt(), iommu: iommu, owner: .guest(vmID: vmID))
+        let vms = VMTable()
+        try vms.register(Stations.deviceState(vmID: vmID))
+        p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
+        try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell), routes: TrapRoutes(),
+                       vmID: vmID)
+        let forwarder = InterruptForwarder(account: p.account(.hypervisor, "vw-hv-irq"), control: p.control,
+                                           irq: wiring.irq, line: p.guestLine!)
+        p.forwarder = forwarder
+        p.add("vw-hv-irq") { forwarder.run() }
+        p.closers.append { wiring.irq.channel.signal(1) }
+        p.interruptMechanism = "eventfd to hypervisor, injected into the guest's interrupt line"
+        p.watched = p.watchedGuest(p.machineGuest!, label: "guest", completionsFrom: "the device")
+            + [p.watchedDevice(from: "the guest")]
+        return p
+    }
+}

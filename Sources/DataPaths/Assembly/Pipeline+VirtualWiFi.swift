@@ -1,0 +1,129 @@
+// The vwifi path: guest -> trap -> device model -> (system call) -> augmented host driver -> μCode.
+import CVWiFiShim
+import Measurement
+import Platform
+import VMM
+
+extension Pipeline {
+    static func assembleVirtualWiFi(_ config: PathConfig, kvm: Bool) throws -> Pipeline {
+        let p = Pipeline(config: config)
+        let count = max(1, config.vms)
+        let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
+        // One IOMMU for the device: every VM's memory attached under its own VM-ID window.
+        let iommu: IOMMU? = config.translation == .iommu ? IOMMU() : nil
+        p.iommu = iommu
+        let vms = VMTable()
+        for index in 0..<count { try vms.register(Stations.deviceState(vmID: UInt8(index + 1))) }
+        p.addDevice(wiring: queues.wiring(iommu: iommu), vms: vms, stationVMID: 1, senders: count)
+        var attached: [AttachedVM] = []
+        for index in 0..<count {
+            let vmID = UInt8(index + 1)
+            let driverSide = try p.addVirtualMachine(vmID: vmID, index: index, kvm: kvm, iommu: iommu)
+            attached.append(AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID)))
+        }
+        let driver = AugmentedHostDriver(account: p.account(.hostDriver, "vw-hostdrv"), control: p.control,
+                                         tally: p.tally, device: queues, vms: attached)
+        p.augmentedDriver = driver
+        p.add("vw-hostdrv") { driver.run() }
+        p.closers.append { queues.irq.channel.signal(1) }
+        p.interruptMechanism = "eventfd to host driver; device model injects into the guest's interrupt line"
+        if let guest = p.kvmGuest {
+            p.interruptMechanism = "eventfd to host driver; device model raises the KVM vCPU's line (\(guest.line.mechanism.rawValue))"
+        }
+        // The watchdog's order: each VM's guest, exit handler and device model, then the shared
+        // host driver and μCode.
+        for machine in p.machines {
+            let vm = count > 1 ? " (VM \(machine.vmID))" : ""
+            if let guest = machine.guest, let handler = machine.exitHandler {
+                p.watched += p.watchedGuest((guest, handler), label: "guest" + vm,
+                                            completionsFrom: "device model" + vm)
+            } else if let guest = p.kvmGuest {
+                p.watched.append(WatchedStage(label: "guest", account: guest.account) { nil })
+            }
+            let model = machine.model
+            p.watched.append(WatchedStage(label: "device model" + vm, account: model.account) {
+                let n = model.descriptorsWaiting
+                if n > 0 { return "guest\(vm) has \(n) descriptors queued for it" }
+                return model.hostMessagesWaiting ? "the host driver has completions waiting on its socket" : nil
+            })
+        }
+        p.watched.append(WatchedStage(label: "host driver", account: driver.account) {
+            let n = driver.completionsWaiting
+            if n > 0 { return "the μCode has \(n) completions queued for it" }
+            return driver.commandsWaitingFrom.map { "device model\(count > 1 ? " (VM \($0))" : "") has commands waiting on its socket" }
+        })
+        p.watched.append(p.watchedDevice(from: "the host driver"))
+        return p
+    }
+
+    /// One VM of the vwifi path: its memory, rings, translation, device model and guest (with
+    /// its exit handler, or a KVM vCPU). Returns the host driver's end of its socket.
+    func addVirtualMachine(vmID: UInt8, index: Int, kvm: Bool, iommu: IOMMU?) throws -> Int32 {
+        let suffix = index == 0 ? "" : "\(index + 1)"
+        let memory = try GuestMemory(size: Pipeline.guestMemoryBytes, vmID: vmID)
+        if kvm {
+            // The VMM's own structures (page tables, GDT, mailbox, code, stamps) live in the first
+            // 2 MiB of guest RAM (VMM.GuestLayout); rings and buffers go above.
+            let reserved = try memory.allocate(bytes: Int(GuestLayout.reservedSize), alignment: 4096)
+            guard reserved == 0 else { throw PipelineError.setup("the VMM's reserved region must start at GPA 0") }
+        }
+        let rings = try GuestRings(memory: memory, ringSize: config.ringSize, rxBuffers: config.ringSize)
+        var translator: SoftwareTranslator? = nil
+        if let iommu {
+            iommu.attach(memory: memory)
+        } else {
+            translator = try SoftwareTranslator(memory: memory, pageTable: GuestPageTable(memory: memory),
+                                                pagemap: config.pagemap)
+        }
+        if index == 0 { self.translator = translator }
+        let (modelSide, driverSide) = try socketPair()
+        let model: DeviceModel
+        var parts: (ThreadGuest, ExitHandler, ThreadTrap)? = nil
+        if kvm {
+            let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
+            let sink = KVMInterruptSink()
+            model = try DeviceModel(config: config, account: account(.deviceModel, "vw-devmodel"),
+                                    control: control, tally: tally, vmID: vmID, rings: rings,
+                                    completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex),
+                                    translator: translator, socket: modelSide, line: sink,
+                                    doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
+            let guestAccount = account(.guest, KVMGuest.threadName)
+            guestAccount.cpuShare = .guestMode
+            let hypervisorAccount = ThreadAccount(component: .hypervisor, name: KVMGuest.threadName + ":kvm",
+                                                  stampCapacity: guestAccount.stamps.capacity,
+                                                  stampsEnabled: config.stamps, events: [])
+            hypervisorAccount.cpuShare = .hostMode
+            accounts.append(hypervisorAccount)
+            let guest = try KVMGuest(config: config, account: guestAccount, hypervisor: hypervisorAccount,
+                                     control: control, tally: tally, memory: memory, rings: rings,
+                                     completionIndexGPA: completionIndex, model: model, vmID: vmID,
+                                     station: Stations.station(vmID: vmID), peer: Stations.peer, bssid: Stations.bssid)
+            sink.line = guest.line
+            kvmGuest = guest
+            trapBackendName = "kvm"
+            add(KVMGuest.threadName) { guest.run() }
+            closers.append { guest.line.requestStop() }
+        } else {
+            let line = ThreadInterruptLine()
+            // A thread-trap guest's ioeventfd doorbell: the write signals the device model's
+            // eventfd straight from the guest thread, with no exit handler in between.
+            let ioeventfd = config.doorbell == .ioeventfd
+            model = try DeviceModel(config: config, account: account(.deviceModel, "vw-devmodel" + suffix),
+                                    control: control, tally: tally, vmID: vmID, rings: rings,
+                                    completions: CompletionRingSink(rings: rings), translator: translator,
+                                    socket: modelSide, line: line, doorbellCarriesTail: !ioeventfd)
+            var routes = TrapRoutes()
+            routes.add(base: DeviceModel.mmioBase, length: DeviceModel.mmioLength, device: model)
+            parts = try addGuest(rings: rings, doorbell: ioeventfd ? EventFDDoorbell(kick: model.kick) : nil,
+                                 routes: routes, vmID: vmID, line: line, vmIndex: index)
+            if ioeventfd { trapReason = "doorbell ioeventfd on the thread trap: the guest thread signals the device model's eventfd directly (no exit handler)" }
+        }
+        if index == 0 { deviceModel = model }
+        machines.append(VirtualMachine(vmID: vmID, memory: memory, rings: rings, model: model, translator: translator,
+                                       guest: parts?.0,
+                                       trap: parts?.2, exitHandler: parts?.1))
+        add("vw-devmodel" + suffix) { model.run() }
+        closers.append { model.kick.signal(1) }
+        return driverSide
+    }
+}

@@ -1,0 +1,30 @@
+import CVWiFiShim
+import Measurement
+import Platform
+
+/// Who writes the device's TX and RX-free rings, and so what their addresses may be. The
+/// trust level is a property of the ring, fixed at assembly; nothing a descriptor carries can
+/// change it.
+enum RingOwner: Equatable {
+    /// The host driver's own rings in host memory: the host driver sets each descriptor's flags
+    /// (a host buffer, or a VM-tagged GPA for the IOMMU) and has validated the VM behind it.
+    case hostDriver
+    /// Rings in one VM's memory, written by its guest (an assigned device): every address is a
+    /// GPA of that VM, translated through that VM's IOMMU domain whatever the flags say.
+    case guest(vmID: UInt8)
+}
+
+/// Where the device's descriptors point, per path.
+struct DeviceWiring {
+    var txRing: DescriptorRing
+    var doorbell: Notifier
+    /// TX status and RX frame descriptors for the interrupt handler.
+    var completions: DescriptorRing
+    /// RX buffers posted by the driver.
+    var rxFree: DescriptorRing
+    var irq: PhysicalInterrupt
+    /// Translates guest addresses in descriptors (nil: only host addresses are valid).
+    var iommu: IOMMU?
+    /// Who writes `txRing` and `rxFree`.
+    var owner: RingOwner
+}

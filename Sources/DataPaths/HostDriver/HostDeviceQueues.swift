@@ -1,0 +1,70 @@
+// The host driver's view of the physical device: its TX ring and doorbell, the completion ring
+// the device fills, the RX buffers the driver posts (host memory), and its interrupt.
+import Measurement
+import Platform
+
+final class HostDeviceQueues: @unchecked Sendable {
+    // Sound: one host-driver thread uses this after setup.
+    let tx: DescriptorRing
+    let doorbell: Notifier
+    let completions: DescriptorRing
+    let rxFree: DescriptorRing
+    let irq: PhysicalInterrupt
+    private let rxPool: UnsafeMutableRawPointer
+    let rxBufferBytes = 4096
+    let rxBuffers: Int
+
+    init(ringSize: Int, rxBuffers: Int) throws {
+        tx = DescriptorRing(capacity: ringSize)
+        doorbell = Notifier()
+        completions = DescriptorRing(capacity: ringSize * 2)
+        rxFree = DescriptorRing(capacity: ringSize)
+        irq = try PhysicalInterrupt()
+        self.rxBuffers = rxBuffers
+        rxPool = .allocate(byteCount: max(1, rxBuffers) * rxBufferBytes, alignment: 4096)
+        rxPool.initializeMemory(as: UInt8.self, repeating: 0, count: max(1, rxBuffers) * rxBufferBytes)
+    }
+
+    deinit { rxPool.deallocate() }
+
+    /// The wiring the μCode sees: host addresses only, unless an IOMMU is given.
+    func wiring(iommu: IOMMU?) -> DeviceWiring {
+        DeviceWiring(txRing: tx, doorbell: doorbell, completions: completions, rxFree: rxFree, irq: irq,
+                     iommu: iommu, owner: .hostDriver)
+    }
+
+    func postAllReceiveBuffers() {
+        for i in 0..<rxBuffers { _ = rxFree.tryPush(rxDescriptor(UInt16(i))) }
+        rxFree.publish()
+    }
+
+    func repost(bufferID: UInt16) { _ = rxFree.push(rxDescriptor(bufferID)) }
+
+    private func rxDescriptor(_ id: UInt16) -> Descriptor {
+        var d = Descriptor()
+        d.addr = UInt64(UInt(bitPattern: rxPool + Int(id) * rxBufferBytes))
+        d.length = UInt32(rxBufferBytes)
+        d.kind = DescriptorKind.rx.rawValue
+        d.flags = DescriptorFlag.hostAddress
+        d.bufferID = id
+        return d
+    }
+
+    /// Publishes one TX descriptor and rings the device's doorbell (a register write; waking the
+    /// device thread stands for the device noticing it).
+    /// Stamps `queuedToDevice` as the descriptor is published (the device may take it at once).
+    @inline(__always) func queue(_ d: Descriptor, account: ThreadAccount) -> Bool {
+        guard !tx.isFull else { return false }
+        account.stamp(.queuedToDevice, d.seq)
+        _ = tx.push(d)
+        let start = TSC.now()
+        _ = doorbell.signal()
+        account.charge(.schedulingWakeups, since: start)
+        return true
+    }
+
+    /// Address of a completed RX buffer.
+    @inline(__always) func rxFrame(_ d: Descriptor) -> UnsafeMutableRawPointer {
+        rxPool + Int(d.bufferID) * rxBufferBytes
+    }
+}

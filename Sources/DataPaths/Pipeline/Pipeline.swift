@@ -1,0 +1,98 @@
+// One assembled data path: its threads (not yet started), the objects to close to stop them,
+// and what to read from its components once they were joined.
+import CVWiFiShim
+import Measurement
+import Platform
+
+final class Pipeline: @unchecked Sendable {
+    // Sound: built and used by the executor's thread; components run on their own threads.
+    let config: PathConfig
+    let control = PipelineControl()
+    let tally = Tally()
+    var accounts: [ThreadAccount] = []
+    var bodies: [(String, @Sendable () -> Void)] = []
+    var closers: [() -> Void] = []
+    var sockets: [Int32] = []
+    /// Every futex notifier of the path, for counting the wake-ups it really issued.
+    var notifiers: [Notifier] = []
+    private var threads: [PipelineThread] = []
+
+    // Components the result is read from (whichever the path has).
+    var device: PhysicalDevice?
+    var guest: ThreadGuest?
+    var app: NativeApp?
+    var exitHandler: ExitHandler?
+    var forwarder: InterruptForwarder?
+    var deviceModel: DeviceModel?
+    var augmentedDriver: AugmentedHostDriver?
+    var nativeDriver: NativeHostDriver?
+    var translator: SoftwareTranslator?
+    var iommu: IOMMU?
+    var guestLine: ThreadInterruptLine?
+    var kvmGuest: KVMGuest?
+    var trapBackendName = "none"
+    var trapReason = ""
+    var interruptMechanism = "none"
+    /// Every VM of a vwifi pipeline, VM 1 first (the single-VM fields above are VM 1's).
+    var machines: [VirtualMachine] = []
+    /// The stages the watchdog watches, in TX pipeline order (see StallWatch).
+    var watched: [WatchedStage] = []
+
+    init(config: PathConfig) { self.config = config }
+
+    func account(_ component: Component, _ name: String) -> ThreadAccount {
+        let packets = config.duration.map { Int($0 * 4_000) } ?? config.packets
+        let expected = max(packets, config.workload == .ping ? config.pingCount : 0) + config.warmupPackets
+        let a = ThreadAccount(component: component, name: name, stampCapacity: min(1 << 20, expected * 6 + 4096),
+                              stampsEnabled: config.stamps, events: config.counters)
+        a.holdID = accounts.count + 1
+        accounts.append(a)
+        return a
+    }
+
+    func add(_ name: String, _ body: @escaping @Sendable () -> Void) { bodies.append((name, body)) }
+
+    func start() throws {
+        for (name, body) in bodies {
+            do {
+                threads.append(try PipelineThread.start(name: name, body))
+            } catch {
+                stop()
+                throw error
+            }
+        }
+    }
+
+    /// Stops every thread within a bounded time: the phase flips, then every blocking point
+    /// (futex, eventfd, socket) is released.
+    func stop() {
+        control.stop()
+        for s in sockets { _ = vw_shutdown(s) }
+        for c in closers { c() }
+        for t in threads { t.join() }
+        threads.removeAll()
+    }
+
+    deinit {
+        for s in sockets { _ = vw_close(s) }
+    }
+
+    /// One VM of a vwifi pipeline: what it owns (several VMs share the host driver and μCode).
+    struct VirtualMachine {
+        let vmID: UInt8
+        let memory: GuestMemory
+        let rings: GuestRings
+        let model: DeviceModel
+        let translator: SoftwareTranslator?
+        /// The thread-trap guest, its trap and exit handler (nil on the KVM backend).
+        let guest: ThreadGuest?
+        let trap: ThreadTrap?
+        let exitHandler: ExitHandler?
+    }
+
+    /// Frames the path will carry, for sizing sequence bitmaps.
+    var expectedFrames: Int {
+        let packets = config.duration.map { max(Int($0 * 200_000), 1) } ?? config.packets
+        return max(packets, config.pingCount) + 64
+    }
+}

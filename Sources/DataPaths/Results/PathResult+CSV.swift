@@ -1,0 +1,57 @@
+// The per-run files `vwifi-bench path --out DIR` writes. Column names are a contract that
+// scripts read: add columns at the end, never rename.
+extension PathResult {
+    public static let summaryHeader = [
+        "path", "direction", "packets_sent", "packets_delivered", "packets_dropped", "goodput_mbps",
+        "frames_per_s", "interrupts_physical", "interrupts_virtual", "exits", "host_cpu_percent",
+        "device_cpu_percent", "workload", "wall_s", "translations", "iotlb_hits", "iotlb_misses",
+        "iommu_faults", "trap_backend", "interrupt_mechanism", "translation", "coalesce_device_model",
+        "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent", "vms", "ring_full_waits",
+    ]
+
+    public var summaryRow: [String] {
+        let s = summary
+        let rtt = rttMs.isEmpty ? "" : CSV.number(rttMs.sorted()[rttMs.count / 2])
+        return [s.path, s.direction, "\(s.packetsSent)", "\(s.packetsDelivered)", "\(s.packetsDropped)",
+                CSV.number(s.goodputMbps), CSV.number(s.framesPerSecond), "\(s.interruptsPhysical)",
+                "\(s.interruptsVirtual)", "\(s.exits)", CSV.number(s.hostCPUPercent), CSV.number(s.deviceCPUPercent),
+                s.workload, CSV.number(s.wallSeconds), "\(s.translations)", "\(s.iotlbHits)", "\(s.iotlbMisses)",
+                "\(s.iommuFaults)", s.trapBackend, s.interruptMechanism, config.translation.rawValue,
+                "\(config.coalesceDeviceModel)", "\(config.coalesceDevice)", config.air.rawValue,
+                config.slot.rawValue, "\(config.size)", rtt, CSV.number(systemCPUPercent), "\(s.vms)",
+                "\(s.ringFullWaits)"]
+    }
+
+    public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain"]
+    public static let cpuHeader = ["component", "user_s", "system_s", "cpu_percent", "counted_as_host",
+                                   "voluntary_switches", "involuntary_switches"]
+    public static let exitsHeader = ["reason", "count", "cycles_min", "cycles_median", "cycles_p99"]
+    public static let countersHeader = ["component", "event", "value", "available", "reason"]
+    public static let categoriesHeader = ["component", "category", "cycles", "percent_of_total"]
+
+    /// File name -> CSV text, for every per-run file.
+    public func csvFiles() -> [(String, String)] {
+        var files: [(String, String)] = []
+        files.append(("summary.csv", CSV.render(header: Self.summaryHeader, rows: [summaryRow])))
+        files.append(("stages.csv", CSV.render(header: Self.stagesHeader, rows: stages.map {
+            [$0.stage, "\($0.count)", CSV.number($0.cyclesMedian), CSV.number($0.cyclesP90),
+             CSV.number($0.cyclesP99), CSV.number($0.cyclesMean), $0.chain]
+        })))
+        files.append(("cpu.csv", CSV.render(header: Self.cpuHeader, rows: cpu.map {
+            [$0.component.rawValue, CSV.number($0.userSeconds), CSV.number($0.systemSeconds),
+             CSV.number($0.cpuPercent), $0.countedAsHost ? "true" : "false", "\($0.voluntarySwitches)",
+             "\($0.involuntarySwitches)"]
+        })))
+        files.append(("exits.csv", CSV.render(header: Self.exitsHeader, rows: exits.map {
+            [$0.reason, "\($0.count)", CSV.number($0.cyclesMin), CSV.number($0.cyclesMedian), CSV.number($0.cyclesP99)]
+        })))
+        files.append(("counters.csv", CSV.render(header: Self.countersHeader, rows: counters.map {
+            [$0.component.rawValue, $0.event, $0.value.map(CSV.number) ?? "", $0.available ? "true" : "false", $0.reason]
+        })))
+        files.append(("categories.csv", CSV.render(header: Self.categoriesHeader, rows: categories.map {
+            [$0.component.rawValue, $0.category.rawValue, CSV.number($0.cycles),
+             CSV.number(wallCycles > 0 ? $0.cycles / wallCycles * 100 : 0)]
+        })))
+        return files
+    }
+}
