@@ -21,13 +21,16 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(name: "CVWiFiShim", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "CReference", cSettings: [.unsafeFlags(["-O2"])]),
         .systemLibrary(name: "CPfm", providers: [.apt(["libpfm4-dev"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
-        .target(name: "Measurement", dependencies: ["CVWiFiShim", "CPfm", "CNuma"]),
+        .target(name: "Measurement", dependencies: [
+            "CVWiFiShim", "CPfm", "CNuma", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "Platform", dependencies: ["CVWiFiShim", "Measurement"]),
         .target(name: "VMM", dependencies: ["CVWiFiShim", "Measurement", "Platform"]),
         .target(name: "SystemProbe", dependencies: ["CVWiFiShim", "Measurement", "Platform", "VMM"]),

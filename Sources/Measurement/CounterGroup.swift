@@ -80,7 +80,7 @@ public final class CounterGroup {
                 return CounterAvailability(name: name, available: true, reason: userOnlyNote().joined(separator: "; "),
                                            encoding: encoded.description)
             }
-            notes.append("could not join the group (\(ErrnoText.name(-fd))), opened alone: not read at the same instants as the group")
+            notes.append("could not join the group (\(Errno(rawValue: -fd).name)), opened alone: not read at the same instants as the group")
         }
 
         attr.disabled = 1

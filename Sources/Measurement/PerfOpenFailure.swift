@@ -21,7 +21,7 @@ enum PerfOpenFailure {
     static func needsHardware(type: UInt32) -> Bool { ![1, 2, 5].contains(type) }
 
     static func explain(errno code: Int32, type: UInt32) -> String {
-        let suffix = "perf_event_open: \(ErrnoText.name(code))"
+        let suffix = "perf_event_open: \(Errno(rawValue: code).name)"
         switch code {
         case ENOENT:
             if needsHardware(type: type) && !hasHardwarePMU {
@@ -51,7 +51,7 @@ enum PerfOpenFailure {
         case EBUSY:
             return "another user holds the PMU exclusively; \(suffix)"
         default:
-            return "perf_event_open failed: \(ErrnoText.describe(code))"
+            return "perf_event_open failed: \(Errno(rawValue: code).named)"
         }
     }
 }

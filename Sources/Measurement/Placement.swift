@@ -85,7 +85,7 @@ public enum Placement {
         }
         guard numa_run_on_node(Int32(requested)) == 0 else {
             let code = errno
-            throw PlacementError("cannot pin to NUMA node \(requested): numa_run_on_node failed with \(ErrnoText.describe(code)); valid nodes: \(nodes().map(\.id))")
+            throw PlacementError("cannot pin to NUMA node \(requested): numa_run_on_node failed with \(Errno(rawValue: code).named); valid nodes: \(nodes().map(\.id))")
         }
         let running = Int(vw_current_cpu())
         return AppliedPlacement(requestedCPU: nil, requestedNode: requested, allowedCPUs: allowedCPUs(),
@@ -97,7 +97,7 @@ public enum Placement {
         let rc = vw_set_affinity_cpu(tid, Int32(cpu))
         if rc < 0 {
             let who = tid == 0 ? "this thread" : "thread \(tid)"
-            throw PlacementError("cannot pin \(who) to cpu \(cpu): sched_setaffinity failed with \(ErrnoText.describe(-rc)); online CPUs: \(onlineCPUs()), allowed to this process: \(allowedCPUs())")
+            throw PlacementError("cannot pin \(who) to cpu \(cpu): sched_setaffinity failed with \(Errno(rawValue: -rc).named); online CPUs: \(onlineCPUs()), allowed to this process: \(allowedCPUs())")
         }
     }
 
@@ -121,7 +121,7 @@ public enum Placement {
         if rc < 0 {
             return AppliedMemoryBinding(requestedNode: requested, bound: false, policyMode: nil, pagesChecked: 0,
                                         pagesOnNode: 0, pagesElsewhere: 0,
-                                        note: "mbind to node \(requested) failed: \(ErrnoText.describe(-rc)); valid nodes: \(nodes().map(\.id))")
+                                        note: "mbind to node \(requested) failed: \(Errno(rawValue: -rc).named); valid nodes: \(nodes().map(\.id))")
         }
         let mode = vw_mempolicy_mode_of_address(ptr)
         let pages = (length + pageSize - 1) / pageSize

@@ -55,7 +55,7 @@ enum TSCSyncCheck {
             let failure = court.pinFailure.load(ordering: .relaxed)
             let done = court.completed.load(ordering: .relaxed)
             if failure != 0 {
-                details.append("cpu\(other): unverified, could not pin a probe thread: \(ErrnoText.describe(-failure))")
+                details.append("cpu\(other): unverified, could not pin a probe thread: \(Errno(rawValue: -failure).named)")
                 continue
             }
             var lo = court.lowerBound.load(ordering: .relaxed)

@@ -45,24 +45,3 @@ extension StringProtocol {
         return String(self[first...last])
     }
 }
-
-/// The `errno` name and text for messages, e.g. "ENOENT (No such file or directory)".
-public enum ErrnoText {
-    public static func describe(_ code: Int32) -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        let text = buffer.withUnsafeMutableBufferPointer { buf -> String in
-            String(cString: vw_strerror(code, buf.baseAddress, buf.count))
-        }
-        return "\(name(code)) (\(text))"
-    }
-
-    public static func name(_ code: Int32) -> String { names[code] ?? "errno \(code)" }
-
-    private static let names: [Int32: String] = [
-        EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EINTR: "EINTR", EIO: "EIO",
-        E2BIG: "E2BIG", EBADF: "EBADF", EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES",
-        EFAULT: "EFAULT", EBUSY: "EBUSY", EEXIST: "EEXIST", ENODEV: "ENODEV", EINVAL: "EINVAL",
-        EMFILE: "EMFILE", ENOSPC: "ENOSPC", ENOSYS: "ENOSYS", EOPNOTSUPP: "EOPNOTSUPP",
-        ENXIO: "ENXIO", ECHILD: "ECHILD", EXDEV: "EXDEV", ENOTTY: "ENOTTY", ETIMEDOUT: "ETIMEDOUT",
-    ]
-}

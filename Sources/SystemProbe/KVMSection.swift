@@ -44,7 +44,7 @@ public struct KVMSection: Codable, Sendable, Equatable {
             switch -fd {
             case ENOENT: reason = "\(device) does not exist: no KVM module loaded (modprobe kvm_intel or kvm_amd) or nested virtualization is off"
             case EACCES, EPERM: reason = "\(device) is not accessible to this user: add the user to group 'kvm' or run as root"
-            default: reason = "cannot open \(device): \(ErrnoText.describe(-fd))"
+            default: reason = "cannot open \(device): \(Errno(rawValue: -fd).named)"
             }
             return KVMSection(present: false, device: device, reason: reason, apiVersion: nil, module: module,
                               capabilities: [:], notes: notes, trapBackendUsable: false,
@@ -59,7 +59,7 @@ public struct KVMSection: Codable, Sendable, Equatable {
         _ = vw_close(fd)
         var reason = ""
         if api < 0 {
-            reason = "\(device) opened but KVM_GET_API_VERSION failed: \(ErrnoText.describe(-api)); is it really a KVM device?"
+            reason = "\(device) opened but KVM_GET_API_VERSION failed: \(Errno(rawValue: -api).named); is it really a KVM device?"
         } else if api != KVM_API_VERSION {
             reason = "KVM API version \(api), expected \(KVM_API_VERSION)"
         }

@@ -18,7 +18,7 @@ public struct NetworkSection: Codable, Sendable, Equatable {
         case 0: namespaceReason = ""
         case EPERM: namespaceReason = "unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN: run as root (or allow unprivileged user namespaces); EPERM"
         case EINVAL: namespaceReason = "the kernel has no network namespaces (CONFIG_NET_NS off); EINVAL"
-        default: namespaceReason = "unshare(CLONE_NEWNET) in a child failed: \(ErrnoText.describe(-ns))"
+        default: namespaceReason = "unshare(CLONE_NEWNET) in a child failed: \(Errno(rawValue: -ns).named)"
         }
         let tun = vw_probe_open_rdwr("/dev/net/tun")
         let tunReason: String
@@ -26,7 +26,7 @@ public struct NetworkSection: Codable, Sendable, Equatable {
         case 0: tunReason = ""
         case ENOENT: tunReason = "/dev/net/tun missing: load the tun module (modprobe tun) or create the node (mknod /dev/net/tun c 10 200)"
         case EACCES, EPERM: tunReason = "/dev/net/tun is not accessible to this user: run as root"
-        default: tunReason = "cannot open /dev/net/tun: \(ErrnoText.describe(-tun))"
+        default: tunReason = "cannot open /dev/net/tun: \(Errno(rawValue: -tun).named)"
         }
         return NetworkSection(canCreateNamespace: ns == 0, namespaceReason: namespaceReason,
                               tunOpenable: tun == 0, tunReason: tunReason)

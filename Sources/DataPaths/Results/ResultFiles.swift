@@ -36,7 +36,7 @@ public enum ResultFiles {
                 continue
             }
             if mkdir(prefix, 0o755) != 0, case let e = errno, e != EEXIST {
-                throw ConfigError(field: field, problem: "cannot create '\(directory)': \(ErrnoText.describe(e)) at '\(shown)'",
+                throw ConfigError(field: field, problem: "cannot create '\(directory)': \(Errno(rawValue: e).named) at '\(shown)'",
                                   fix: "choose a writable location")
             }
         }
@@ -49,7 +49,7 @@ public enum ResultFiles {
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             let e = errno
-            throw ConfigError(field: field, problem: "'\(directory)' does not take new files: \(ErrnoText.describe(e))",
+            throw ConfigError(field: field, problem: "'\(directory)' does not take new files: \(Errno(rawValue: e).named)",
                               fix: "choose a writable directory")
         }
         close(fd)

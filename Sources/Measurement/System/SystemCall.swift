@@ -1,0 +1,23 @@
+// The one funnel through which Swift code checks the C shim's results. Every `vw_` function
+// that can fail returns a value >= 0 or -errno (the shim never leaves errno for Swift to
+// read); `check` turns a negative result into a `SystemCallError` naming the call.
+// Hot paths that expect an errno (EAGAIN on a non-blocking socket, ETIMEDOUT on a futex) ask
+// `errno(of:)` instead: no throw, no allocation.
+public enum SystemCall {
+    /// `result` when it is >= 0; else throws the typed errno, naming `call`.
+    @inline(__always) @discardableResult
+    public static func check<T: SignedInteger>(_ call: @autoclosure () -> String, _ result: T,
+                                               hint: @autoclosure () -> String = "") throws(SystemCallError) -> T {
+        guard let errno = Errno(shimResult: result) else { return result }
+        throw SystemCallError(call: call(), errno: errno, hint: hint())
+    }
+
+    /// The errno of a negative shim result, nil for a success.
+    @inline(__always)
+    public static func errno<T: SignedInteger>(of result: T) -> Errno? { Errno(shimResult: result) }
+
+    /// The error for an errno a C call reported some other way (a NULL return with `*err`).
+    public static func failure(_ call: String, errno code: Int32, hint: String = "") -> SystemCallError {
+        SystemCallError(call: call, errno: Errno(rawValue: code), hint: hint)
+    }
+}
