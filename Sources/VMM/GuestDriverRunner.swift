@@ -3,14 +3,6 @@ import CVWiFiShim
 import Glibc
 #endif
 
-/// How the guest's doorbell write reaches the device model.
-public enum DoorbellMode: String, Sendable, CaseIterable {
-    /// An MMIO exit to user space; the run loop dispatches it through the bus.
-    case exit
-    /// KVM_IOEVENTFD: the kernel absorbs the write and signals an eventfd; no user-space exit.
-    case ioeventfd
-}
-
 /// Runs the guest driver (Guest/guest_driver.s) on one vCPU of `vm`: loads it, writes its
 /// mailbox, and runs it on the calling thread until it has sent and reclaimed every packet.
 /// Doorbell exits go through `bus` to the device model; the device model calls

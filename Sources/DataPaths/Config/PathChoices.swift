@@ -35,10 +35,3 @@ public enum TrapBackendChoice: String, CaseIterable, Sendable, Codable {
     /// A synchronous hand-off from the guest thread to the exit-handler thread.
     case thread
 }
-
-public enum DoorbellMode: String, CaseIterable, Sendable, Codable {
-    /// The doorbell write exits to user space.
-    case exit
-    /// The kernel absorbs the write and signals the device model (as vhost does).
-    case ioeventfd
-}

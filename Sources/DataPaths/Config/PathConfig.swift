@@ -1,6 +1,8 @@
 // What one run of a data path is asked to do. Shared by `vwifi-bench path` and suite files:
 // both set options through `PathConfig.set(_:to:)`, so a flag and a suite field with the same
 // name always mean the same thing and fail with the same message.
+@_exported import enum VMM.DoorbellMode
+
 public struct PathConfig: Sendable, Codable, Equatable {
     public var path: PathKind
     public var workload: Workload = .udp

@@ -24,7 +24,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
     let account: ThreadAccount
     /// The same thread's system time: KVM. Also holds the exit stamps and exit categories.
     let hypervisor: ThreadAccount
-    let doorbell: VMM.DoorbellMode
+    let doorbell: DoorbellMode
     private let control: PipelineControl
     private let tally: Tally
     private let config: PathConfig
@@ -65,7 +65,7 @@ final class KVMGuest: BusDevice, @unchecked Sendable {
         self.tally = tally
         self.model = model
         self.memory = memory
-        doorbell = config.doorbell == .ioeventfd ? .ioeventfd : .exit
+        doorbell = config.doorbell
         ram = GuestRAM(base: memory.hostBase, size: UInt64(memory.size))
         layout = GuestLayout(memorySize: UInt64(memory.size))
         stamps = GuestStampArea(ram: ram, layout: layout)
