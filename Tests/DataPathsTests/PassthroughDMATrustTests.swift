@@ -34,10 +34,8 @@ import Platform
                                       owner: .guest(vmID: 1))
             let vms = VMTable()
             try vms.register(Stations.deviceState(vmID: 1))
-            device = PhysicalDevice(config: config,
-                               account: ThreadAccount(component: .device, name: "trust-ucode", stampCapacity: 64,
-                                                      stampsEnabled: false, events: []),
-                               control: control, tally: Tally(), wiring: wiring, vms: vms,
+            device = PhysicalDevice(context: ComponentContext(config: config, account: ThreadAccount(component: .device, name: "trust-ucode", stampCapacity: 64,
+                                                      stampsEnabled: false, events: []), control: control, tally: Tally()), wiring: wiring, vms: vms,
                                station: Stations.station(vmID: 1), bssid: Stations.bssid, stationVMID: 1,
                                expectedFrames: 64)
             harness = .allocate(byteCount: harnessBytes, alignment: 4096)

@@ -3,12 +3,9 @@
 import CVWiFiShim
 import Measurement
 import Platform
-final class NativeApp: @unchecked Sendable {
+final class NativeApp: PipelineComponent, @unchecked Sendable {
     // Sound: touched only by the application thread after start.
-    let account: ThreadAccount
-    private let control: PipelineControl
-    private let tally: Tally
-    private let config: PathConfig
+    package let context: ComponentContext
     private let socket: Int32
     private let buffer: UnsafeMutableRawPointer
     private var seen: SequenceSet
@@ -19,12 +16,10 @@ final class NativeApp: @unchecked Sendable {
     private(set) var measuredBytes = 0
     private(set) var measuredCount = 0
 
-    init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, socket: Int32,
+    init(context: ComponentContext, socket: Int32,
          expectedFrames: Int) {
-        self.config = config
-        self.account = account
-        self.control = control
-        self.tally = tally
+        let config = context.config
+        self.context = context
         self.socket = socket
         buffer = .allocate(byteCount: 8192, alignment: 64)
         seen = SequenceSet(capacity: expectedFrames)
@@ -34,14 +29,14 @@ final class NativeApp: @unchecked Sendable {
     deinit { buffer.deallocate() }
 
     func run() {
-        account.attach()
-        switch config.workload {
-        case .udp where config.direction == .tx: sendStream()
-        case .udp: receiveStream()
-        case .ping: ping()
-        case .idle: break
+        runThread {
+            switch config.workload {
+            case .udp where config.direction == .tx: sendStream()
+            case .udp: receiveStream()
+            case .ping: ping()
+            case .idle: break
+            }
         }
-        account.finish()
     }
 
     /// Received data waits on the application's socket (the watchdog asks, from its own thread).

@@ -30,7 +30,7 @@ extension Pipeline {
     }
 
     func addDevice(wiring: DeviceWiring, vms: VMTable, stationVMID: UInt8, senders: Int = 1) {
-        let ucode = PhysicalDevice(config: config, account: account(.device, "vw-ucode"), control: control, tally: tally,
+        let ucode = PhysicalDevice(context: context(.device, "vw-ucode"),
                               wiring: wiring, vms: vms, station: Stations.station(vmID: stationVMID),
                               bssid: Stations.bssid, stationVMID: stationVMID, expectedFrames: expectedFrames,
                               senders: senders, seqStride: UInt32(expectedFrames))
@@ -42,7 +42,7 @@ extension Pipeline {
 
     /// The guest thread and the hypervisor's exit handler (which also owns the VM's timer).
     @discardableResult
-    func addGuest(rings: GuestRings, doorbell: GuestDoorbell?, routes: TrapRoutes, vmID: UInt8,
+    func addGuest(rings: GuestRings, doorbell: GuestDoorbell?, bus: MMIOBus, vmID: UInt8,
                           trap existing: ThreadTrap? = nil, line existingLine: ThreadInterruptLine? = nil,
                           vmIndex: Int = 0) throws -> (ThreadGuest, ExitHandler, ThreadTrap) {
         let line = existingLine ?? ThreadInterruptLine()
@@ -50,16 +50,14 @@ extension Pipeline {
         if vmIndex == 0 { guestLine = line }
         let trap = existing ?? ThreadTrap(control: control)
         let timer = VMTimer()
-        var allRoutes = routes
-        allRoutes.add(base: VMTimer.base, length: VMTimer.length, device: timer)
-        let guest = try ThreadGuest(config: config, account: account(.guest, "vw-guest" + suffix), control: control,
-                                    tally: tally, rings: rings, line: line,
+        try bus.insert(timer, base: VMTimer.base, length: VMTimer.length)
+        let guest = try ThreadGuest(context: context(.guest, "vw-guest" + suffix), rings: rings, line: line,
                                     doorbell: doorbell ?? TrappingDoorbell(trap: trap),
                                     station: Stations.station(vmID: vmID), peer: Stations.peer,
                                     bssid: Stations.bssid, expectedFrames: expectedFrames, timerTrap: trap,
                                     seqBase: UInt32(vmIndex * expectedFrames), senders: config.vms)
-        let handler = ExitHandler(account: account(.hypervisor, "vw-hv-exit" + suffix), control: control, trap: trap,
-                                  routes: allRoutes, timer: timer, line: line,
+        let handler = ExitHandler(context: context(.hypervisor, "vw-hv-exit" + suffix), trap: trap,
+                                  bus: bus, timer: timer, line: line,
                                   expectedExits: min(1 << 20, expectedFrames * 2 + 100_000))
         if vmIndex == 0 {
             self.guest = guest

@@ -12,10 +12,9 @@ extension Pipeline {
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 0))
         p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
-        let driver = NativeHostDriver(config: config, account: p.account(.hostDriver, "vw-hostdrv"),
-                                      control: p.control, tally: p.tally, device: queues, socket: kernelSide,
+        let driver = NativeHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, socket: kernelSide,
                                       station: Stations.station(vmID: 0), peer: Stations.peer, bssid: Stations.bssid)
-        let app = NativeApp(config: config, account: p.account(.app, "vw-app"), control: p.control, tally: p.tally,
+        let app = NativeApp(context: p.context(.app, "vw-app"),
                             socket: appSide, expectedFrames: p.expectedFrames)
         p.nativeDriver = driver
         p.app = app

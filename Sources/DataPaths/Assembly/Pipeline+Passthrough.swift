@@ -18,9 +18,9 @@ extension Pipeline {
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: vmID))
         p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
-        try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell), routes: TrapRoutes(),
+        try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell), bus: MMIOBus(),
                        vmID: vmID)
-        let forwarder = InterruptForwarder(account: p.account(.hypervisor, "vw-hv-irq"), control: p.control,
+        let forwarder = InterruptForwarder(context: p.context(.hypervisor, "vw-hv-irq"),
                                            irq: wiring.irq, line: p.guestLine!)
         p.forwarder = forwarder
         p.add("vw-hv-irq") { forwarder.run() }

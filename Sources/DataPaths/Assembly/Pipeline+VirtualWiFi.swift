@@ -21,8 +21,7 @@ extension Pipeline {
             let driverSide = try p.addVirtualMachine(vmID: vmID, index: index, kvm: kvm, iommu: iommu)
             attached.append(AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID)))
         }
-        let driver = AugmentedHostDriver(account: p.account(.hostDriver, "vw-hostdrv"), control: p.control,
-                                         tally: p.tally, device: queues, vms: attached)
+        let driver = AugmentedHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, vms: attached)
         p.augmentedDriver = driver
         p.add("vw-hostdrv") { driver.run() }
         p.closers.append { queues.irq.channel.signal(1) }
@@ -82,8 +81,7 @@ extension Pipeline {
         if kvm {
             let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
             let sink = KVMInterruptSink()
-            model = try DeviceModel(config: config, account: account(.deviceModel, "vw-devmodel"),
-                                    control: control, tally: tally, vmID: vmID, rings: rings,
+            model = try DeviceModel(context: context(.deviceModel, "vw-devmodel"), vmID: vmID, rings: rings,
                                     completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex),
                                     translator: translator, socket: modelSide, line: sink,
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
@@ -94,8 +92,8 @@ extension Pipeline {
                                                   stampsEnabled: config.stamps, events: [])
             hypervisorAccount.cpuShare = .hostMode
             accounts.append(hypervisorAccount)
-            let guest = try KVMGuest(config: config, account: guestAccount, hypervisor: hypervisorAccount,
-                                     control: control, tally: tally, memory: memory, rings: rings,
+            let guest = try KVMGuest(context: ComponentContext(config: config, account: guestAccount, control: control, tally: tally),
+                                     hypervisor: hypervisorAccount, memory: memory, rings: rings,
                                      completionIndexGPA: completionIndex, model: model, vmID: vmID,
                                      station: Stations.station(vmID: vmID), peer: Stations.peer, bssid: Stations.bssid)
             sink.line = guest.line
@@ -108,14 +106,13 @@ extension Pipeline {
             // A thread-trap guest's ioeventfd doorbell: the write signals the device model's
             // eventfd straight from the guest thread, with no exit handler in between.
             let ioeventfd = config.doorbell == .ioeventfd
-            model = try DeviceModel(config: config, account: account(.deviceModel, "vw-devmodel" + suffix),
-                                    control: control, tally: tally, vmID: vmID, rings: rings,
+            model = try DeviceModel(context: context(.deviceModel, "vw-devmodel" + suffix), vmID: vmID, rings: rings,
                                     completions: CompletionRingSink(rings: rings), translator: translator,
                                     socket: modelSide, line: line, doorbellCarriesTail: !ioeventfd)
-            var routes = TrapRoutes()
-            routes.add(base: DeviceModel.mmioBase, length: DeviceModel.mmioLength, device: model)
+            let bus = MMIOBus()
+            try bus.insert(model, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
             parts = try addGuest(rings: rings, doorbell: ioeventfd ? EventFDDoorbell(kick: model.kick) : nil,
-                                 routes: routes, vmID: vmID, line: line, vmIndex: index)
+                                 bus: bus, vmID: vmID, line: line, vmIndex: index)
             if ioeventfd { trapReason = "doorbell ioeventfd on the thread trap: the guest thread signals the device model's eventfd directly (no exit handler)" }
         }
         if index == 0 { deviceModel = model }

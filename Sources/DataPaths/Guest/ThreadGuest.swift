@@ -4,12 +4,9 @@
 import CVWiFiShim
 import Measurement
 import Platform
-final class ThreadGuest: @unchecked Sendable {
+final class ThreadGuest: PipelineComponent, @unchecked Sendable {
     // Sound: all mutable state is touched only by the guest thread; the executor reads it after join.
-    let account: ThreadAccount
-    private let control: PipelineControl
-    private let tally: Tally
-    private let config: PathConfig
+    package let context: ComponentContext
     private let rings: GuestRings
     private let line: ThreadInterruptLine
     private let doorbell: GuestDoorbell
@@ -42,17 +39,15 @@ final class ThreadGuest: @unchecked Sendable {
     private(set) var rttCycles: [UInt64] = []
     private var startNs: Int64 = 0
 
-    init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally, rings: GuestRings,
+    init(context: ComponentContext, rings: GuestRings,
          line: ThreadInterruptLine, doorbell: GuestDoorbell, station: MACAddress, peer: MACAddress,
          bssid: MACAddress, expectedFrames: Int, timerTrap: ThreadTrap?, seqBase: UInt32 = 0,
          senders: Int = 1) throws {
+        let config = context.config
         self.timerTrap = timerTrap
         self.seqBase = seqBase
         self.senders = senders
-        self.config = config
-        self.account = account
-        self.control = control
-        self.tally = tally
+        self.context = context
         self.rings = rings
         self.line = line
         self.doorbell = doorbell
@@ -86,13 +81,11 @@ final class ThreadGuest: @unchecked Sendable {
     private var frameKind: FrameKind { config.workload == .ping ? .echoRequest : .udp }
 
     func run() {
-        account.attach()
         startNs = vw_monotonic_ns()
         if receivesFrames { postReceiveBuffers() }
         if !sendsFrames { control.startMeasuring() }
         if config.workload == .idle { armTimer() }
-        while !control.isStopping {
-            account.follow(control)
+        runLoop {
             if let cause = line.take() {
                 account.stamp(.guestISR, cause)
                 serviceInterrupt()
@@ -100,14 +93,13 @@ final class ThreadGuest: @unchecked Sendable {
                     ticks += 1
                     armTimer()
                 }
-                continue
+                return
             }
             let now = vw_monotonic_ns()
             if let wait = sendIfDue(now: now) {
                 halt(forNs: wait)
             }
         }
-        account.finish()
     }
 
     /// Sends one packet when one is due; otherwise returns how long the guest may halt.

@@ -5,11 +5,9 @@
 import CVWiFiShim
 import Measurement
 import Platform
-final class AugmentedHostDriver: @unchecked Sendable {
+final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
     // Sound: touched only by the host-driver thread after start.
-    let account: ThreadAccount
-    private let control: PipelineControl
-    private let tally: Tally
+    package let context: ComponentContext
     private let device: HostDeviceQueues
     private let vms: [AttachedVM]
     private(set) var commandsQueued = 0
@@ -28,11 +26,9 @@ final class AugmentedHostDriver: @unchecked Sendable {
     /// The VM whose socket the round robin serves next.
     private var nextVM = 0
 
-    init(account: ThreadAccount, control: PipelineControl, tally: Tally, device: HostDeviceQueues, vms: [AttachedVM]) {
+    init(context: ComponentContext, device: HostDeviceQueues, vms: [AttachedVM]) {
         precondition(!vms.isEmpty && vms.count <= Self.maxVMs, "the augmented host driver serves 1...\(Self.maxVMs) VMs")
-        self.account = account
-        self.control = control
-        self.tally = tally
+        self.context = context
         self.device = device
         self.vms = vms
         pollFDs = .allocate(capacity: vms.count + 1)
@@ -59,14 +55,12 @@ final class AugmentedHostDriver: @unchecked Sendable {
     var completionsWaiting: Int { device.completions.count }
 
     func run() {
-        account.attach()
         device.postAllReceiveBuffers()
         // Every attached VM's socket is polled with the interrupt: one VM flooding or sending
         // garbage is refused on its own socket and does not starve the others.
         let n = vms.count
         pollFDs[0] = device.irq.channel.fd
-        while !control.isStopping {
-            account.follow(control)
+        runLoop {
             let room = !device.tx.isFull
             if !room { deviceQueueFullWaits += 1 }
             var i = 0
@@ -75,7 +69,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 i += 1
             }
             let r = vw_poll_many(pollFDs, Int32(n + 1), 100, pollReady)
-            if r < 0 { continue }
+            if r < 0 { return }
             if pollReady[0] != 0 { handleInterrupt() }
             // Round robin, one command per ready VM per turn, resuming after the VM served last,
             // while the device has room: VMs sharing the radio share its queue (serving the first
@@ -92,7 +86,6 @@ final class AugmentedHostDriver: @unchecked Sendable {
                 }
             }
         }
-        account.finish()
     }
 
     func drainCommands(from vm: AttachedVM) {
@@ -115,11 +108,7 @@ final class AugmentedHostDriver: @unchecked Sendable {
             guard reason == .none else {
                 rejected += 1
                 rejections[Int(reason.rawValue)] += 1
-                var status = command
-                status.kind = DescriptorKind.txStatus.rawValue
-                status.flags |= DescriptorFlag.dropped
-                status.status = reason.rawValue
-                forward(status, to: vm)
+                forward(command.txStatus(reason), to: vm)
                 return true
             }
             let validated = account.charge(.ioExitHandlingAndForwarding, since: received)

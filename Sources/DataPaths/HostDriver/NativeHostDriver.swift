@@ -6,12 +6,9 @@ import CVWiFiShim
 import Measurement
 import Platform
 
-final class NativeHostDriver: @unchecked Sendable {
+final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     // Sound: touched only by the host-driver thread after start.
-    let account: ThreadAccount
-    private let control: PipelineControl
-    private let tally: Tally
-    private let config: PathConfig
+    package let context: ComponentContext
     private let device: HostDeviceQueues
     private let socket: Int32
     private let station: MACAddress
@@ -25,12 +22,10 @@ final class NativeHostDriver: @unchecked Sendable {
     private static let bufferBytes = 4096
     private(set) var interruptsHandled = 0
 
-    init(config: PathConfig, account: ThreadAccount, control: PipelineControl, tally: Tally,
+    init(context: ComponentContext,
          device: HostDeviceQueues, socket: Int32, station: MACAddress, peer: MACAddress, bssid: MACAddress) {
-        self.config = config
-        self.account = account
-        self.control = control
-        self.tally = tally
+        let config = context.config
+        self.context = context
         self.device = device
         self.socket = socket
         self.station = station
@@ -53,19 +48,16 @@ final class NativeHostDriver: @unchecked Sendable {
     var completionsWaiting: Int { device.completions.count }
 
     func run() {
-        account.attach()
         device.postAllReceiveBuffers()
         var appReady: Int32 = 0, irqReady: Int32 = 0
-        while !control.isStopping {
-            account.follow(control)
+        runLoop {
             let room = freeTxCount > 0 && !device.tx.isFull
             if !room { deviceQueueFullWaits += 1 }
             let r = vw_poll2(room ? socket : -1, device.irq.channel.fd, 100, &appReady, &irqReady)
-            if r < 0 { continue }
+            if r < 0 { return }
             if irqReady != 0 { handleInterrupt() }
             if appReady != 0 { drainApplication() }
         }
-        account.finish()
     }
 
     private func drainApplication() {

@@ -4,24 +4,24 @@
 import CVWiFiShim
 import Measurement
 import Platform
-final class ExitHandler: @unchecked Sendable {
+import VMM
+final class ExitHandler: PipelineComponent, @unchecked Sendable {
     // Sound: touched only by the exit-handler thread after start.
-    let account: ThreadAccount
-    private let control: PipelineControl
+    package let context: ComponentContext
     private let trap: ThreadTrap
-    private let routes: TrapRoutes
+    /// The VM's MMIO bus: which device owns a trapped address.
+    private let bus: MMIOBus
     private let timer: VMTimer
     private let line: VirtualInterruptSink
     private(set) var exits = 0
     private(set) var unroutedExits = 0
     private(set) var exitCycles: [UInt64] = []
 
-    init(account: ThreadAccount, control: PipelineControl, trap: ThreadTrap, routes: TrapRoutes,
+    init(context: ComponentContext, trap: ThreadTrap, bus: MMIOBus,
          timer: VMTimer, line: VirtualInterruptSink, expectedExits: Int) {
-        self.account = account
-        self.control = control
+        self.context = context
         self.trap = trap
-        self.routes = routes
+        self.bus = bus
         self.timer = timer
         self.line = line
         exitCycles.reserveCapacity(expectedExits)
@@ -31,13 +31,11 @@ final class ExitHandler: @unchecked Sendable {
     var exitWaiting: Bool { trap.hasPendingExit }
 
     func run() {
-        account.attach()
-        while !control.isStopping {
-            account.follow(control)
+        runLoop {
             let token = trap.request.prepare()
             if trap.takeExit() {
                 handleExit()
-                continue
+                return
             }
             let now = vw_monotonic_ns()
             if timer.deadlineNs != 0 && now >= timer.deadlineNs {
@@ -47,12 +45,11 @@ final class ExitHandler: @unchecked Sendable {
                 let mid = account.charge(.timers, since: start)
                 line.inject(seq: tick)
                 account.charge(.virtualIRQDelivery, since: mid)
-                continue
+                return
             }
             let timeout = timer.deadlineNs != 0 ? max(1_000, timer.deadlineNs - now) : 100_000_000
             _ = trap.request.wait(after: token, spinIterations: 200, timeoutNs: timeout)
         }
-        account.finish()
     }
 
     private func handleExit() {
@@ -61,7 +58,8 @@ final class ExitHandler: @unchecked Sendable {
         account.stamp(.trapExit, seq, tsc: start)
         exits += 1
         account.advance()
-        guard let (device, offset) = routes.route(trap.address) else {
+        let address = trap.address
+        guard bus.covers(address) else {
             // An access to no device: counted and ignored, as KVM does for unbacked MMIO.
             unroutedExits += 1
             trap.complete()
@@ -69,7 +67,8 @@ final class ExitHandler: @unchecked Sendable {
         }
         let decoded = account.charge(.decoding, since: start)
         account.stamp(.decode, seq, tsc: decoded)
-        device.trappedWrite(offset: offset, value: trap.value, seq: seq, account: account)
+        let width = max(0, min(trap.width, 8))
+        _ = withUnsafeBytes(of: trap.value) { bus.write(address: address, data: UnsafeRawBufferPointer(rebasing: $0[0..<width])) }
         let forwarded = account.charge(.ioExitHandlingAndForwarding, since: decoded)
         trap.complete()
         let end = account.charge(.schedulingWakeups, since: forwarded)

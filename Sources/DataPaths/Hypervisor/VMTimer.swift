@@ -1,18 +1,21 @@
-import CVWiFiShim
-import Measurement
-import Platform
+import VMM
 
 /// The VM's timer (the part of the LAPIC timer the idle guest uses): the guest writes an
-/// absolute deadline; the hypervisor injects a tick when it passes.
-final class VMTimer: TrapDevice, @unchecked Sendable {
-    // Sound: read and written only on the exit-handler thread.
+/// absolute deadline (a 64-bit register); the hypervisor injects a tick when it passes.
+final class VMTimer: BusDevice, @unchecked Sendable {
+    // SAFETY: read and written only on the exit-handler thread.
     static package let base: UInt64 = 0xFEE0_0000
     static package let length: UInt64 = 0x1000
     package private(set) var deadlineNs: Int64 = 0
     package private(set) var ticks: UInt32 = 0
 
-    package func trappedWrite(offset: UInt64, value: UInt64, seq: UInt32, account: ThreadAccount) {
-        deadlineNs = Int64(bitPattern: value)
+    package func write(offset: UInt64, data: UnsafeRawBufferPointer) {
+        guard data.count == 8 else { return }
+        deadlineNs = data.loadUnaligned(as: Int64.self)
+    }
+
+    package func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) {
+        if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
     }
 
     package func fire() -> UInt32 {

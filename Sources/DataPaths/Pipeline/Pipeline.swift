@@ -50,6 +50,12 @@ final class Pipeline: @unchecked Sendable {
         return a
     }
 
+    /// A component's context: the run's configuration, control and tally, and a new account
+    /// for the thread `name` doing `component`'s work.
+    func context(_ component: Component, _ name: String) -> ComponentContext {
+        ComponentContext(config: config, account: account(component, name), control: control, tally: tally)
+    }
+
     func add(_ name: String, _ body: @escaping @Sendable () -> Void) { bodies.append((name, body)) }
 
     func start() throws {

@@ -4,6 +4,7 @@ import DataPaths
 import CVWiFiShim
 import Measurement
 import Platform
+import VMM
 
 /// One input's device model and the guest around it.
 final class DeviceModelFuzzSession {
@@ -19,7 +20,8 @@ final class DeviceModelFuzzSession {
                                 stampsEnabled: false, events: [])
     let modelSide: Int32
     let driverSide: Int32
-    var routes = TrapRoutes()
+    /// The VM's MMIO bus, as the exit handler and the vCPU thread dispatch guest accesses.
+    let bus = MMIOBus()
     /// The guest's own buffers start here; `pokeMemory` never touches the rings below.
     let bufferRegion: UInt64
     let frame: UnsafeMutableRawPointer
@@ -60,12 +62,13 @@ final class DeviceModelFuzzSession {
         let completions: GuestCompletionSink = setup.contains(.kvmCompletions)
             ? try TXStatusSink(ring: rings.tx, memory: memory, indexGPA: try memory.allocate(bytes: 64, alignment: 64))
             : CompletionRingSink(rings: rings)
-        model = try DeviceModel(config: config, account: account, control: control, tally: tally,
+        model = try DeviceModel(context: ComponentContext(config: config, account: account, control: control,
+                                                          tally: tally),
                                 vmID: DeviceModelFuzzTarget.vmID, rings: rings, completions: completions,
                                 translator: translator, socket: modelSide, line: NoInterruptLine(),
                                 doorbellCarriesTail: !setup.contains(.ioeventfd),
                                 stampsGuestPublication: setup.contains(.guestPublicationStamps))
-        routes.add(base: DeviceModel.mmioBase, length: DeviceModel.mmioLength, device: model)
+        try bus.insert(model, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
         frame = .allocate(byteCount: DeviceModelFuzzTarget.maxFrame, alignment: 64)
         message = .allocate(byteCount: 256, alignment: 64)
     }
@@ -94,11 +97,14 @@ final class DeviceModelFuzzSession {
             let offset = r.read(UInt16.self), width = 1 << Int(r.u8() & 3), value = r.read(UInt64.self)
             mmioWrite(offset: UInt64(offset), width: width, value: width == 8 ? value : value & (1 << (8 * UInt64(width)) - 1))
         case .mmioRead:
-            let offset = r.read(UInt16.self)
-            _ = r.u8()
-            if routes.route(DeviceModel.mmioBase + UInt64(offset)) != nil {
-                model.undefinedRegisterRead()  // no readable register: zeros, counted
-                undefinedReads += 1
+            let offset = r.read(UInt16.self), width = 1 << Int(r.u8() & 3)
+            var value: UInt64 = .max
+            let routed = withUnsafeMutableBytes(of: &value) {
+                bus.read(address: DeviceModel.mmioBase + UInt64(offset), data: UnsafeMutableRawBufferPointer(rebasing: $0[0..<width]))
+            }
+            if routed { undefinedReads += 1 }  // no readable register: counted
+            if value & (width == 8 ? .max : (1 << (8 * UInt64(width))) - 1) != 0 {
+                violate("MMIO read at offset \(offset) returned \(value), not zeros")
             }
         case .pushTX:
             let sel = r.u8(), arg = r.read(UInt64.self), rawLength = r.read(UInt32.self)
@@ -153,17 +159,15 @@ final class DeviceModelFuzzSession {
         }
     }
 
-    /// A guest store into the device's MMIO window, as the exit handler routes it; the doorbell
-    /// is a 4-byte register (a store of another width is undefined, as on the KVM bus).
+    /// A guest store into the device's MMIO window, dispatched by the bus as the exit handler
+    /// and the vCPU thread do; the model's own register file applies the width rule (the
+    /// doorbell is a 4-byte register, a store of another width is undefined).
     func mmioWrite(offset: UInt64, width: Int, value: UInt64) {
-        guard let (device, at) = routes.route(DeviceModel.mmioBase + offset) else { return }
-        if at == DeviceModel.txDoorbellOffset && width != 4 {
-            model.undefinedRegisterWrite()
-            undefinedWrites += 1
-            return
+        let routed = withUnsafeBytes(of: value) {
+            bus.write(address: DeviceModel.mmioBase + offset, data: UnsafeRawBufferPointer(rebasing: $0[0..<width]))
         }
-        device.trappedWrite(offset: at, value: value, seq: 0, account: account)
-        guard at == DeviceModel.txDoorbellOffset else {
+        guard routed else { return }
+        guard offset == DeviceModel.txDoorbellOffset && width == 4 else {
             undefinedWrites += 1
             return
         }

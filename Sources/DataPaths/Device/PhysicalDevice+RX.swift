@@ -1,0 +1,70 @@
+// Receive: frames from the access point (the RX stream, echo replies) take the air, are
+// matched to a VM by destination vMAC and DMAed into a buffer its driver posted.
+import CVWiFiShim
+import Measurement
+import Platform
+
+extension PhysicalDevice {
+    func queueEchoReply(_ seq: UInt32) {
+        let next = (replyTail + 1) % replySeqs.count
+        guard next != replyHead else { return }
+        replySeqs[replyTail] = seq
+        replyTail = next
+    }
+
+    func receiveEchoReply() {
+        let seq = replySeqs[replyHead]
+        replyHead = (replyHead + 1) % replySeqs.count
+        receive(seq: seq, payload: PingWorkload.payloadBytes, kind: .echoReply, readySinceNs: nil)
+    }
+
+    /// The access point sends the RX stream's next frame (the device thread's loop; tests call it).
+    func receiveStreamFrame() {
+        let seq = rxSeq
+        rxSeq &+= 1
+        rxRemaining -= 1
+        // The access point has the next frame ready when the medium frees (saturating), or at
+        // its offered time.
+        let ready = config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) } ?? pacer.mediumFreeNs
+        receive(seq: seq, payload: config.size, kind: .udp, readySinceNs: ready)
+    }
+
+    /// A frame from the access point: it occupies the air, then the device matches its
+    /// destination to a VM and DMAs it into a posted buffer.
+    func receive(seq: UInt32, payload: Int, kind: FrameKind, readySinceNs: Int64?) {
+        let length = FrameFormat.writeFrame(into: staging, capacity: Self.stagingBytes, payloadLength: payload,
+                                            seq: seq, source: Stations.peer, destination: station, bssid: bssid,
+                                            kind: kind, direction: .fromAP)
+        pacer.transmit(mpduBytes: length, readySinceNs: readySinceNs)
+        account.stamp(.rxAir, seq)
+        framesReceived += 1
+        let destination = FrameFormat.destinationMAC(frame: staging)
+        guard let vmID = vms.vmID(forDestination: destination) else {
+            drops[Int(DropReason.rxUnmatchedDestination.rawValue)] += 1
+            tally.add(tally.dropped)
+            return
+        }
+        var buffer = Descriptor()
+        guard wiring.rxFree.tryPop(into: &buffer) else {
+            drops[Int(DropReason.rxNoBuffer.rawValue)] += 1
+            tally.add(tally.dropped)
+            control.bump()
+            return
+        }
+        guard Int(buffer.length) >= length, let target = dmaAddress(buffer, length: length, write: true) else {
+            drops[Int(DropReason.iommuFault.rawValue)] += 1
+            tally.add(tally.dropped)
+            wiring.rxFree.publish()
+            return
+        }
+        target.copyMemory(from: staging, byteCount: length)
+        account.stamp(.rxDMA, seq)
+        var c = buffer
+        c.kind = DescriptorKind.rxFrame.rawValue
+        c.seq = seq
+        c.vmID = vmID
+        c.length = UInt32(length)
+        c.status = 0
+        postCompletion(c)
+    }
+}

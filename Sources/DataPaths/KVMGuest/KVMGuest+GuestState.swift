@@ -1,0 +1,48 @@
+// What the guest program keeps in its own RAM: its stamps and counters, read by the vCPU
+// thread between exits. Every word there is guest input.
+import CVWiFiShim
+import Measurement
+import Platform
+import VMM
+
+extension KVMGuest {
+    /// Records the guest ISR's reclaim stamps (the interrupt path's last stage) and, with
+    /// ioeventfd, the absorbed doorbell stores' round trips. A record is reused every
+    /// `stampCapacity` packets; older ones are skipped.
+    func scanGuest(final: Bool) {
+        let sent = runner.guestCount(GuestMailbox.sent)
+        let reclaimed = runner.guestCount(GuestMailbox.reclaimed)
+        let capacity = layout.stampCapacity
+        // The counts are guest input: records older than one stamp area were reused anyway, so
+        // a guest that jumps its counter costs at most `capacity` iterations.
+        if reclaimed - scannedReclaimed > capacity { scannedReclaimed = reclaimed - capacity }
+        while scannedReclaimed < reclaimed {
+            let seq = scannedReclaimed
+            scannedReclaimed += 1
+            guard sent - seq < capacity else { continue }
+            let t = stamps.stamp(seq: seq, .reclaimed)
+            if t != 0 { account.stamp(.guestISR, UInt32(truncatingIfNeeded: seq), tsc: t) }
+        }
+        guard doorbell == .ioeventfd else { return }
+        // Packets before the last one sent have returned from their doorbell store (the guest
+        // may be stopped inside the last one's).
+        let returned = final ? sent : sent - 1
+        if returned - scannedStores > capacity { scannedStores = returned - capacity }
+        while scannedStores < returned {
+            let seq = scannedStores
+            scannedStores += 1
+            guard seq >= warmup, sent - seq < capacity else { continue }
+            let stored = stamps.stamp(seq: seq, .doorbell), resumed = stamps.stamp(seq: seq, .resumed)
+            if stored != 0 && resumed > stored { doorbellRoundTrips.record(resumed &- stored) }
+        }
+    }
+
+    func publishProgress() {
+        let sent = runner.guestCount(GuestMailbox.sent), reclaimed = runner.guestCount(GuestMailbox.reclaimed)
+        account.progress.store(sent + reclaimed, ordering: .relaxed)
+        tally.sent.store(runner.guestCount(GuestMailbox.sent), ordering: .relaxed)
+        tally.txReclaimed.store(runner.guestCount(GuestMailbox.reclaimed), ordering: .relaxed)
+        // Every frame the device or device model dropped completes with a non-done status.
+        tally.dropped.store(runner.guestCount(GuestMailbox.badStatus), ordering: .relaxed)
+    }
+}
