@@ -1,13 +1,16 @@
 // swift-tools-version:6.1
 // VirtualWiFiBench: a benchmarking and profiling harness for I/O virtualization data paths.
 //
-// Layers, bottom to top (a lower layer never imports a higher one):
+// Layers, bottom to top (a lower layer never imports a higher one; Tests/HouseTests checks):
 //   CVWiFiShim, CPfm, CNuma   C shims and system libraries (rdtsc, perf_event_open, futex, eventfd, KVM ioctls)
-//   Measurement               clock, stamps, counters, CPU accounting, placement, noise, statistics
+//   CReference                C reference implementations of the rings, hand-offs and paths (bench only)
+//   Measurement               clock, stamps, counters, CPU accounting, placement, noise, statistics; the
+//                             plumbing every layer shares: errno + syscall funnel, thread, CSV, files
 //   Platform, VMM             simulated platform (guest memory, rings, translation, IOMMU, interrupts, radio); KVM
 //   SystemProbe               what this machine can measure (doctor)
-//   DataPaths                 native, passthrough and vwifi pipelines built from platform components
+//   DataPaths                 native, passthrough and vwifi pipelines, one folder per component
 //   Suites                    YAML suites, runner, CSV, charts, compare, summary
+//   Bench                     the harness's own cost against its floors and the C references
 //   vwifi-bench               thin CLI
 //   Fuzzing, vwifi-fuzz       libFuzzer targets (device model, suite parser) and their corpus replayer
 import PackageDescription
@@ -55,6 +58,8 @@ let package = Package(
         .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
         // Runs the built vwifi-bench binary as a subprocess (bad input, interruption); no module deps.
         .testTarget(name: "CLITests"),
+        // Reads Sources/ as text: the layout rules of the README's Layout section.
+        .testTarget(name: "HouseTests"),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DataPaths", "Platform", "Suites"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// The layout rules the README's Layout section states, checked on the sources themselves so
+/// that the house cannot drift back: files of one type or facet stay small, DataPaths holds
+/// only data-path code in one folder per component, fuzz code lives in Sources/Fuzzing, and
+/// each layer imports only layers below it.
+@Suite struct HouseTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let sources = root.appendingPathComponent("Sources")
+
+    /// Every source file below `folder` (relative to Sources), with its path relative to Sources.
+    static func files(under folder: String = "", extensions: Set<String> = ["swift", "c", "h"]) -> [(String, String)] {
+        let base = sources.appendingPathComponent(folder)
+        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { return [] }
+        var out: [(String, String)] = []
+        for case let url as URL in walker where extensions.contains(url.pathExtension) {
+            let relative = String(url.path.dropFirst(sources.path.count + 1))
+            out.append((relative, (try? String(contentsOf: url, encoding: .utf8)) ?? ""))
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
+    @Test func noSourceFileIsLongerThan350Lines() {
+        // The one generated file (the guest program's bytes) is exempt.
+        let long = Self.files().filter { $0.0 != "VMM/GuestDriverImage.swift" }
+            .map { ($0.0, $0.1.split(separator: "\n", omittingEmptySubsequences: false).count - 1) }
+            .filter { $0.1 > 350 }
+        #expect(long.isEmpty, "files over 350 lines: \(long)")
+    }
+
+    @Test func dataPathsHoldsOneFolderPerComponentAndNoFuzzCode() throws {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: Self.sources.appendingPathComponent("DataPaths").path).sorted()
+        #expect(folders == ["AccessPoint", "App", "Assembly", "Config", "Device", "DeviceModel", "Guest", "HostDriver",
+                            "Hypervisor", "KVMGuest", "Pipeline", "Results"])
+        let fuzz = Self.files(under: "DataPaths").filter { $0.0.contains("Fuzz") || $0.1.contains("libFuzzer") }
+        #expect(fuzz.isEmpty, "fuzz code outside Sources/Fuzzing: \(fuzz.map(\.0))")
+    }
+
+    /// Lower layers never import higher ones.
+    @Test func layersImportOnlyLayersBelowThem() {
+        let order = ["CVWiFiShim", "CPfm", "CNuma", "CReference", "Measurement", "Platform", "VMM", "SystemProbe",
+                     "DataPaths", "Suites", "Bench", "vwifi-bench", "Fuzzing", "vwifi-fuzz"]
+        func rank(_ module: String) -> Int? {
+            if module == "CReference" { return order.firstIndex(of: "Measurement") }
+            return order.firstIndex(of: module)
+        }
+        var violations: [String] = []
+        for (path, text) in Self.files(extensions: ["swift"]) {
+            let module = String(path.split(separator: "/").first ?? "")
+            guard let mine = rank(module) else { continue }
+            for line in text.split(separator: "\n") where line.contains("import ") {
+                let words = line.split(separator: " ").map(String.init)
+                guard let i = words.firstIndex(of: "import"), i + 1 < words.count else { continue }
+                var imported = words[i + 1]
+                if ["enum", "struct", "class", "protocol", "func"].contains(imported), i + 2 < words.count {
+                    imported = String(words[i + 2].split(separator: ".").first ?? "")
+                }
+                if let theirs = rank(imported), theirs > mine, module != "vwifi-bench" || imported != "Fuzzing" {
+                    violations.append("\(path) imports \(imported)")
+                }
+            }
+        }
+        #expect(violations.isEmpty, "\(violations)")
+    }
+}
