@@ -4,8 +4,8 @@ import DataPaths
 import Measurement
 
 public enum FigureTables {
-    static let n = Format.number
-    static func opt(_ x: Double?) -> String { Format.optional(x) }
+    static func n(_ x: Double, _ decimals: Int = 4) -> String { NumberFormat.trimmed(x, decimals: decimals) }
+    static func opt(_ x: Double?) -> String { NumberFormat.trimmed(x) }
 
     /// All figure tables and raw files, by file name.
     public static func all(_ points: [PointRecords]) -> [(String, CSVTable)] {

@@ -2,6 +2,7 @@
 // the gnuplot scripts in plots/ on it. The paper's values reach the charts through
 // plotdata/vars.gp, written from PaperReference, so they live in one place.
 import Foundation
+import Measurement
 
 public enum Plotter {
     public static let scripts = ["fig5.gp", "fig6.gp", "fig7.gp", "fig8.gp", "table1.gp"]
@@ -43,9 +44,9 @@ public enum Plotter {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var vars: [String] = ["# Written by vwifi-bench from the CSVs and PaperReference; read by plots/*.gp"]
         func save(_ name: String, _ lines: [String]) throws {
-            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: (out as NSString).appendingPathComponent(name))
+            try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: (out as NSString).appendingPathComponent(name))
         }
-        func v(_ x: Double?) -> String { x.flatMap { $0.isFinite ? Format.number($0, decimals: 4) : nil } ?? "?" }
+        func v(_ x: Double?) -> String { x.flatMap { $0.isFinite ? NumberFormat.trimmed($0, decimals: 4) : nil } ?? "?" }
         func firstPerKey(_ rows: [[String: String]], _ key: String) -> [String: [String: String]] {
             var m: [String: [String: String]] = [:]
             for r in rows { if let k = r[key], m[k] == nil { m[k] = r } }
@@ -132,7 +133,7 @@ public enum Plotter {
         }
         try save("fig8_optimizations.dat", fig8)
         vars.append("fig8_nconfigurations = \(opt.count)")
-        vars.append("paper_interrupts_per_s = \(Format.number(PaperReference.interruptsPerSecond))")
+        vars.append("paper_interrupts_per_s = \(NumberFormat.trimmed(PaperReference.interruptsPerSecond))")
 
         // Table 1: percent of total per category (summed over components) for each scenario.
         let t1 = dir(results, ResultLayout.table1)

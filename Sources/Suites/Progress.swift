@@ -1,4 +1,5 @@
 import Foundation
+import Measurement
 
 /// Where the runner reports progress: a redrawn bar with ETA on a terminal, plain lines otherwise.
 public protocol ProgressReporter: Sendable {
@@ -72,6 +73,6 @@ enum DurationText {
     static func format(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "?" }
         let t = Int(s.rounded())
-        return t >= 60 ? "\(t / 60)m\(String(format: "%02d", t % 60))s" : "\(t)s"
+        return t >= 60 ? "\(t / 60)m\(NumberFormat.padded(t % 60, width: 2))s" : "\(t)s"
     }
 }
