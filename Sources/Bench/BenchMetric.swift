@@ -60,13 +60,11 @@ public enum BenchVerdict: String, Sendable, Equatable {
 /// How noise turns a ratio into `noisy`.
 public struct NoisePolicy: Sendable, Equatable {
     /// Relative spread (max - min) / median of the samples above which they are suspect, percent.
-    public var maxSpreadPercent: Double = 10
+    public var maxSpreadPercent: Double
     /// Steal time over the measurement above which it is suspect, percent of CPU time.
-    public var maxStealPercent: Double = 5
-    public init() {}
-    public init(maxSpreadPercent: Double, maxStealPercent: Double) {
-        self.maxSpreadPercent = maxSpreadPercent
-        self.maxStealPercent = maxStealPercent
+    public var maxStealPercent: Double
+    public init(maxSpreadPercent: Double = 10, maxStealPercent: Double = 5) {
+        (self.maxSpreadPercent, self.maxStealPercent) = (maxSpreadPercent, maxStealPercent)
     }
 }
 

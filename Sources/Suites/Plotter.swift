@@ -52,6 +52,11 @@ public enum Plotter {
             for r in rows { if let k = r[key], m[k] == nil { m[k] = r } }
             return m
         }
+        // Stacked bars: each column is the running total of the parts so far (a missing part adds 0).
+        func cumulative(_ parts: [String], _ value: (String) -> Double?) -> String {
+            var total = 0.0
+            return parts.map { total += value($0) ?? 0; return v(total) }.joined(separator: " ")
+        }
         func ordered(_ keys: some Collection<String>, _ order: [String]) -> [String] {
             order.filter { keys.contains($0) } + keys.filter { !order.contains($0) }.sorted()
         }
@@ -88,13 +93,8 @@ public enum Plotter {
         let translations = ordered(Set(st.compactMap { $0["translation"] }), ["software", "iommu"])
         var fig6 = ["# idx translation cumulative cycles per stage (\(stages.joined(separator: " "))) paper_total"]
         for (i, t) in translations.enumerated() {
-            var cum = 0.0
-            var cols: [String] = []
-            for s in stages {
-                cum += st.first { $0["translation"] == t && $0["stage"] == s }?.double("cycles_median") ?? 0
-                cols.append(v(cum))
-            }
-            fig6.append("\(i) \"\(t)\" " + cols.joined(separator: " ") + " " + v(t == "software" ? PaperReference.extraPathCyclesSoftware : nil))
+            let cols = cumulative(stages) { s in st.first { $0["translation"] == t && $0["stage"] == s }?.double("cycles_median") }
+            fig6.append("\(i) \"\(t)\" " + cols + " " + v(t == "software" ? PaperReference.extraPathCyclesSoftware : nil))
         }
         try save("fig6_extra_path.dat", fig6)
         vars.append("fig6_ntranslations = \(translations.count)")
@@ -108,14 +108,9 @@ public enum Plotter {
             + Set(cpu.compactMap { $0["component"] }).filter { !hostComponents.contains($0) && $0 != "device" }.sorted()
         var fig7 = ["# idx scenario cumulative host cpu% per component (\(comps.joined(separator: " "))) device paper_total"]
         for (i, s) in scen7.enumerated() {
-            var cum = 0.0
-            var cols: [String] = []
-            for c in comps {
-                cum += cpu.first { $0["scenario"] == s && $0["component"] == c }?.double("cpu_percent") ?? 0
-                cols.append(v(cum))
-            }
+            let cols = cumulative(comps) { c in cpu.first { $0["scenario"] == s && $0["component"] == c }?.double("cpu_percent") }
             let device = cpu.first { $0["scenario"] == s && $0["component"] == "device" }?.double("cpu_percent")
-            fig7.append("\(i) \"\(s)\" " + cols.joined(separator: " ") + " \(v(device)) \(v(PaperReference.cpuPercent[s]))")
+            fig7.append("\(i) \"\(s)\" " + cols + " \(v(device)) \(v(PaperReference.cpuPercent[s]))")
         }
         try save("fig7_cpu.dat", fig7)
         vars.append("fig7_nscenarios = \(scen7.count)")

@@ -10,6 +10,13 @@ public protocol ProgressReporter: Sendable {
     func end()
 }
 
+extension ProgressReporter {
+    /// The opening line both stderr reporters print; SilentProgress overrides it.
+    public func begin(runs: Int, estimatedSeconds: Double) {
+        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
+    }
+}
+
 /// Prints nothing (tests).
 public struct SilentProgress: ProgressReporter {
     public init() {}
@@ -22,9 +29,6 @@ public struct SilentProgress: ProgressReporter {
 /// Plain progress lines on stderr, for logs and pipes.
 public struct LineProgress: ProgressReporter {
     public init() {}
-    public func begin(runs: Int, estimatedSeconds: Double) {
-        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
-    }
     public func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double) {
         StandardError.write("[\(done + 1)/\(total)] \(label)  elapsed \(DurationText.format(elapsed)), ETA \(DurationText.format(remainingEstimate))\n")
     }
@@ -35,9 +39,6 @@ public struct LineProgress: ProgressReporter {
 /// A one-line bar redrawn in place on a terminal.
 public struct TerminalProgress: ProgressReporter {
     public init() {}
-    public func begin(runs: Int, estimatedSeconds: Double) {
-        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
-    }
     public func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double) {
         let width = 30
         let filled = total > 0 ? width * done / total : 0
