@@ -1,6 +1,6 @@
 // One row of bench.csv: what was measured, against which reference, the ratio, the target it
 // must meet and the verdict. Verdicts come from the repeated samples, never from one run.
-import Foundation
+import Measurement
 
 /// What a metric must satisfy.
 public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
@@ -17,9 +17,9 @@ public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .ratioAtMost(let x): "ratio <= \(BenchFormat.number(x))"
-        case .ratioAtLeast(let x): "ratio >= \(BenchFormat.number(x))"
-        case .ratioWithin(let x): "|ratio - 1| <= \(BenchFormat.number(x))"
+        case .ratioAtMost(let x): "ratio <= \(NumberFormat.compact(x))"
+        case .ratioAtLeast(let x): "ratio >= \(NumberFormat.compact(x))"
+        case .ratioWithin(let x): "|ratio - 1| <= \(NumberFormat.compact(x))"
         case .valueZero: "value = 0"
         case .none: "none (reported)"
         }
@@ -60,13 +60,11 @@ public enum BenchVerdict: String, Sendable, Equatable {
 /// How noise turns a ratio into `noisy`.
 public struct NoisePolicy: Sendable, Equatable {
     /// Relative spread (max - min) / median of the samples above which they are suspect, percent.
-    public var maxSpreadPercent: Double = 10
+    public var maxSpreadPercent: Double
     /// Steal time over the measurement above which it is suspect, percent of CPU time.
-    public var maxStealPercent: Double = 5
-    public init() {}
-    public init(maxSpreadPercent: Double, maxStealPercent: Double) {
-        self.maxSpreadPercent = maxSpreadPercent
-        self.maxStealPercent = maxStealPercent
+    public var maxStealPercent: Double
+    public init(maxSpreadPercent: Double = 10, maxStealPercent: Double = 5) {
+        (self.maxSpreadPercent, self.maxStealPercent) = (maxSpreadPercent, maxStealPercent)
     }
 }
 
@@ -140,8 +138,8 @@ public struct BenchMetric: Sendable, Equatable {
             if noisyMachine && fragile {
                 verdict = .noisy
                 let reason = stealPercent > policy.maxStealPercent
-                    ? "steal \(BenchFormat.number(stealPercent))% > \(BenchFormat.number(policy.maxStealPercent))%"
-                    : "spread \(BenchFormat.number(worstSpread))% > \(BenchFormat.number(policy.maxSpreadPercent))%"
+                    ? "steal \(NumberFormat.compact(stealPercent))% > \(NumberFormat.compact(policy.maxStealPercent))%"
+                    : "spread \(NumberFormat.compact(worstSpread))% > \(NumberFormat.compact(policy.maxSpreadPercent))%"
                 why = [note, "noisy: \(reason) and the samples' range reaches the target; rerun on a quieter machine or with more repetitions"]
                     .filter { !$0.isEmpty }.joined(separator: "; ")
             } else {
@@ -149,7 +147,7 @@ public struct BenchMetric: Sendable, Equatable {
             }
         }
         if stealPercent > 0 && !why.contains("steal") {
-            why = [why, "steal \(BenchFormat.number(stealPercent))%"].filter { !$0.isEmpty }.joined(separator: "; ")
+            why = [why, "steal \(NumberFormat.compact(stealPercent))%"].filter { !$0.isEmpty }.joined(separator: "; ")
         }
         var m = BenchMetric(metric: metric, value: value, reference: reference,
                             ratio: ratios.isEmpty ? nil : central, target: target, verdict: verdict,
@@ -198,18 +196,5 @@ public enum Samples {
         let rank = p / 100 * Double(s.count - 1)
         let lo = Int(rank.rounded(.down)), hi = Int(rank.rounded(.up))
         return s[lo] + (s[hi] - s[lo]) * (rank - Double(lo))
-    }
-}
-
-enum BenchFormat {
-    /// A compact number: integers without decimals, otherwise up to 3 significant decimals.
-    static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "" }
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        let magnitude = abs(x)
-        let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 3 : 4
-        var s = String(format: "%.\(digits)f", x)
-        while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
-        return s
     }
 }

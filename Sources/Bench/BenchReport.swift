@@ -2,6 +2,7 @@
 // exit status the verdicts imply.
 import DataPaths
 import Foundation
+import Measurement
 
 public struct BenchReport: Sendable {
     public var metrics: [BenchMetric]
@@ -16,37 +17,24 @@ public struct BenchReport: Sendable {
     public static let csvHeader = "metric,value,reference,ratio,target,verdict,spread_percent,repetitions,unit,note"
 
     public var csv: String {
-        var lines = [Self.csvHeader]
-        for m in metrics {
-            let fields = [m.metric, BenchFormat.number(m.value), m.reference.map(BenchFormat.number) ?? "",
-                          m.ratio.map(BenchFormat.number) ?? "", m.target.description, m.verdict.rawValue,
-                          BenchFormat.number(m.spreadPercent), String(m.repetitions), m.unit, m.note]
-            lines.append(fields.map(Self.csvField).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func csvField(_ s: String) -> String {
-        guard s.contains(",") || s.contains("\"") || s.contains("\n") else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        CSVTable.render(header: Self.csvHeader.split(separator: ",").map(String.init), rows: metrics.map { m in
+            [m.metric, NumberFormat.compact(m.value), NumberFormat.compact(m.reference), NumberFormat.compact(m.ratio), m.target.description,
+             m.verdict.rawValue, NumberFormat.compact(m.spreadPercent), String(m.repetitions), m.unit, m.note]
+        })
     }
 
     /// Every repetition of every metric: metric, repetition, value, reference.
     public var samplesCSV: String {
-        var lines = ["metric,repetition,value,reference"]
-        for m in metrics {
-            for (i, s) in m.samples.enumerated() {
-                lines.append("\(m.metric),\(i + 1),\(BenchFormat.number(s.value)),\(s.reference.map(BenchFormat.number) ?? "")")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        CSVTable.render(header: ["metric", "repetition", "value", "reference"], rows: metrics.flatMap { m in
+            m.samples.enumerated().map { i, s in [m.metric, String(i + 1), NumberFormat.compact(s.value), NumberFormat.compact(s.reference)] }
+        })
     }
 
     /// Writes `bench.csv` and `bench_samples.csv` into `directory` (temporary name, then rename).
     public func write(to directory: String) throws {
         try ResultFiles.prepare(directory: directory)
-        try ResultFiles.write(csv, named: "bench.csv", in: directory)
-        try ResultFiles.write(samplesCSV, named: "bench_samples.csv", in: directory)
+        try AtomicFile.write(csv, to: (directory as NSString).appendingPathComponent("bench.csv"))
+        try AtomicFile.write(samplesCSV, to: (directory as NSString).appendingPathComponent("bench_samples.csv"))
     }
 
     /// 0 when no target was missed; 3 when one was missed on a quiet machine. `noisy` decides
@@ -57,10 +45,10 @@ public struct BenchReport: Sendable {
         let header = ["metric", "value", "reference", "ratio", "target", "verdict", "spread", "best-of ratio"]
         var rows = [header]
         for m in metrics {
-            rows.append([m.metric, BenchFormat.number(m.value) + (m.unit.isEmpty ? "" : " " + m.unit),
-                         m.reference.map(BenchFormat.number) ?? "-", m.ratio.map(BenchFormat.number) ?? "-",
-                         m.target.description, m.verdict.rawValue, BenchFormat.number(m.spreadPercent) + "%",
-                         m.bestRatio.map(BenchFormat.number) ?? "-"])
+            rows.append([m.metric, NumberFormat.compact(m.value) + (m.unit.isEmpty ? "" : " " + m.unit),
+                         m.reference.map { NumberFormat.compact($0) } ?? "-", m.ratio.map { NumberFormat.compact($0) } ?? "-",
+                         m.target.description, m.verdict.rawValue, NumberFormat.compact(m.spreadPercent) + "%",
+                         m.bestRatio.map { NumberFormat.compact($0) } ?? "-"])
         }
         var widths = [Int](repeating: 0, count: header.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }

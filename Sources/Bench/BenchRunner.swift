@@ -169,12 +169,12 @@ public enum BenchRunner {
         var notes: [String] = []
         if let a = benchStart, let b = SystemCPUSnapshot.take() {
             let noise = NoiseReport.between(a, b)
-            notes.append("steal over the whole bench: \(BenchFormat.number(noise.stealPercent))% of CPU time; "
-                + "machine busy \(BenchFormat.number(noise.busyPercentOfOneCore))% of one core")
+            notes.append("steal over the whole bench: \(NumberFormat.compact(noise.stealPercent))% of CPU time; "
+                + "machine busy \(NumberFormat.compact(noise.busyPercentOfOneCore))% of one core")
         }
-        notes.append("TSC \(BenchFormat.number(TSCClock.shared.hz / 1e9)) GHz; \(reps) repetitions, reference and harness interleaved; "
-            + "noisy = spread (ratios or either side) > \(BenchFormat.number(o.policy.maxSpreadPercent))% or steal > "
-            + "\(BenchFormat.number(o.policy.maxStealPercent))%, with the median ratio within that noise of the target")
+        notes.append("TSC \(NumberFormat.compact(TSCClock.shared.hz / 1e9)) GHz; \(reps) repetitions, reference and harness interleaved; "
+            + "noisy = spread (ratios or either side) > \(NumberFormat.compact(o.policy.maxSpreadPercent))% or steal > "
+            + "\(NumberFormat.compact(o.policy.maxStealPercent))%, with the median ratio within that noise of the target")
         return BenchReport(metrics: metrics, notes: notes)
     }
 

@@ -4,6 +4,7 @@
 // (no spin, so every hand-off is a real wake-up). Eventfd: Platform.EventChannel.
 import CReference
 import CVWiFiShim
+import Measurement
 import Platform
 
 public enum HandoffMode: String, CaseIterable, Sendable {
@@ -35,8 +36,11 @@ public enum HandoffCost {
     /// TSC cycles per round trip through DescriptorRing + Notifier / EventChannel (one batch).
     public static func harness(_ mode: HandoffMode, roundTrips: Int) throws -> Double {
         let side = try PingPongSide(mode: mode, count: roundTrips)
-        guard let pong = BenchThread.start({ side.pong() }) else {
-            throw BenchError.reference("cannot start the hand-off thread")
+        let pong: OSThread
+        do {
+            pong = try OSThread.start(name: "vw-bench-pong") { _ in side.pong() }
+        } catch {
+            throw BenchError.reference("cannot start the hand-off thread: \(error)")
         }
         let cycles = side.ping()
         pong.join()

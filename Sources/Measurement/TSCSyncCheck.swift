@@ -39,10 +39,10 @@ enum TSCSyncCheck {
         for other in cpus.dropFirst() {
             let court = Court()
             let deadline = vw_monotonic_ns() + timeoutNanoseconds
-            let ref = NativeThread.start { _ in
+            let ref = try? OSThread.start { _ in
                 pingSide(court: court, cpu: reference, roundTrips: roundTrips, deadline: deadline)
             }
-            let far = NativeThread.start { _ in
+            let far = try? OSThread.start { _ in
                 pongSide(court: court, cpu: other, roundTrips: roundTrips, deadline: deadline)
             }
             guard let ref, let far else {
@@ -108,7 +108,7 @@ enum TSCSyncCheck {
             let done = Atomic<Int>(0)
         }
         let result = Result()
-        guard let thread = NativeThread.start({ _ in
+        guard let thread = try? OSThread.start({ _ in
             var lo = Int64.min, hi = Int64.max, done = 0
             guard vw_set_affinity_cpu(0, Int32(reference)) == 0 else { return }
             for _ in 0..<hops where vw_monotonic_ns() < deadline {

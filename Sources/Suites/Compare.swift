@@ -1,6 +1,7 @@
 // `vwifi-bench compare`: matches rows of two results directories by their key columns and
 // judges each metric: the candidate/baseline ratio with an interval from the two 95 % CIs.
 import Foundation
+import Measurement
 
 public enum Verdict: String, Sendable, Codable {
     case better, worse
@@ -136,16 +137,16 @@ public enum Compare {
         let w = max(20, c.rows.map { "\($0.file) \($0.key) \($0.metric)".count }.max() ?? 20)
         for r in c.rows {
             let name = "\(r.file) \(r.key) \(r.metric)"
-            let ci = r.ratioLow.map { lo in " [\(Format.number(lo, decimals: 3)), \(Format.number(r.ratioHigh!, decimals: 3))]" } ?? " (no CI)"
+            let ci = r.ratioLow.map { lo in " [\(NumberFormat.trimmed(lo, decimals: 3)), \(NumberFormat.trimmed(r.ratioHigh!, decimals: 3))]" } ?? " (no CI)"
             lines.append(name.padding(toLength: w, withPad: " ", startingAt: 0)
-                         + "  \(Format.number(r.baseline, decimals: 3)) -> \(Format.number(r.candidate, decimals: 3))"
-                         + "  ratio \(Format.number(r.ratio, decimals: 3))\(ci)  \(r.verdict.rawValue)"
+                         + "  \(NumberFormat.trimmed(r.baseline, decimals: 3)) -> \(NumberFormat.trimmed(r.candidate, decimals: 3))"
+                         + "  ratio \(NumberFormat.trimmed(r.ratio, decimals: 3))\(ci)  \(r.verdict.rawValue)"
                          + (r.regression ? "  REGRESSION" : ""))
         }
         for u in c.unmatched { lines.append("unmatched: \(u)") }
         let n = c.regressions.count
-        lines.append(n == 0 ? "no regression beyond \(Format.number(c.thresholdPercent))% (\(c.rows.count) metrics compared)"
-                            : "\(n) regression(s) beyond \(Format.number(c.thresholdPercent))% (\(c.rows.count) metrics compared)")
+        lines.append(n == 0 ? "no regression beyond \(NumberFormat.trimmed(c.thresholdPercent))% (\(c.rows.count) metrics compared)"
+                            : "\(n) regression(s) beyond \(NumberFormat.trimmed(c.thresholdPercent))% (\(c.rows.count) metrics compared)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -4,29 +4,28 @@ import DataPaths
 import Measurement
 
 public enum FigureTables {
-    static let n = Format.number
-    static func opt(_ x: Double?) -> String { Format.optional(x) }
+    static func n(_ x: Double, _ decimals: Int = 4) -> String { NumberFormat.trimmed(x, decimals: decimals) }
+    static func opt(_ x: Double?) -> String { NumberFormat.trimmed(x) }
+
+    /// Every table by file name, figures first, then the raw files (`raw` marks those).
+    static var builders: [(name: String, raw: Bool, build: ([PointRecords]) -> CSVTable)] {
+        [
+            (ResultLayout.fig5Throughput, false, fig5Throughput), (ResultLayout.fig5Latency, false, fig5Latency),
+            (ResultLayout.fig6, false, fig6), (ResultLayout.fig7, false, fig7), (ResultLayout.fig8, false, fig8),
+            (ResultLayout.table1, false, table1),
+            (ResultLayout.rawSamples, true, rawSamples), (ResultLayout.rawStages, true, rawStages),
+            (ResultLayout.rawCPU, true, rawCPU), (ResultLayout.rawCategories, true, rawCategories),
+            (ResultLayout.rawRTT, true, rawRTT),
+        ]
+    }
 
     /// All figure tables and raw files, by file name.
     public static func all(_ points: [PointRecords]) -> [(String, CSVTable)] {
-        [
-            (ResultLayout.fig5Throughput, fig5Throughput(points)),
-            (ResultLayout.fig5Latency, fig5Latency(points)),
-            (ResultLayout.fig6, fig6(points)),
-            (ResultLayout.fig7, fig7(points)),
-            (ResultLayout.fig8, fig8(points)),
-            (ResultLayout.table1, table1(points)),
-        ] + raw(points)
+        builders.map { ($0.name, $0.build(points)) }
     }
 
     public static func raw(_ points: [PointRecords]) -> [(String, CSVTable)] {
-        [
-            (ResultLayout.rawSamples, rawSamples(points)),
-            (ResultLayout.rawStages, rawStages(points)),
-            (ResultLayout.rawCPU, rawCPU(points)),
-            (ResultLayout.rawCategories, rawCategories(points)),
-            (ResultLayout.rawRTT, rawRTT(points)),
-        ]
+        builders.filter(\.raw).map { ($0.name, $0.build(points)) }
     }
 
     static func measured(_ points: [PointRecords], _ figure: Figure) -> [PointRecords] {

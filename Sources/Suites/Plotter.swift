@@ -2,6 +2,7 @@
 // the gnuplot scripts in plots/ on it. The paper's values reach the charts through
 // plotdata/vars.gp, written from PaperReference, so they live in one place.
 import Foundation
+import Measurement
 
 public enum Plotter {
     public static let scripts = ["fig5.gp", "fig6.gp", "fig7.gp", "fig8.gp", "table1.gp"]
@@ -43,13 +44,18 @@ public enum Plotter {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var vars: [String] = ["# Written by vwifi-bench from the CSVs and PaperReference; read by plots/*.gp"]
         func save(_ name: String, _ lines: [String]) throws {
-            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: (out as NSString).appendingPathComponent(name))
+            try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: (out as NSString).appendingPathComponent(name))
         }
-        func v(_ x: Double?) -> String { x.flatMap { $0.isFinite ? Format.number($0, decimals: 4) : nil } ?? "?" }
+        func v(_ x: Double?) -> String { x.flatMap { $0.isFinite ? NumberFormat.trimmed($0, decimals: 4) : nil } ?? "?" }
         func firstPerKey(_ rows: [[String: String]], _ key: String) -> [String: [String: String]] {
             var m: [String: [String: String]] = [:]
             for r in rows { if let k = r[key], m[k] == nil { m[k] = r } }
             return m
+        }
+        // Stacked bars: each column is the running total of the parts so far (a missing part adds 0).
+        func cumulative(_ parts: [String], _ value: (String) -> Double?) -> String {
+            var total = 0.0
+            return parts.map { total += value($0) ?? 0; return v(total) }.joined(separator: " ")
         }
         func ordered(_ keys: some Collection<String>, _ order: [String]) -> [String] {
             order.filter { keys.contains($0) } + keys.filter { !order.contains($0) }.sorted()
@@ -87,13 +93,8 @@ public enum Plotter {
         let translations = ordered(Set(st.compactMap { $0["translation"] }), ["software", "iommu"])
         var fig6 = ["# idx translation cumulative cycles per stage (\(stages.joined(separator: " "))) paper_total"]
         for (i, t) in translations.enumerated() {
-            var cum = 0.0
-            var cols: [String] = []
-            for s in stages {
-                cum += st.first { $0["translation"] == t && $0["stage"] == s }?.double("cycles_median") ?? 0
-                cols.append(v(cum))
-            }
-            fig6.append("\(i) \"\(t)\" " + cols.joined(separator: " ") + " " + v(t == "software" ? PaperReference.extraPathCyclesSoftware : nil))
+            let cols = cumulative(stages) { s in st.first { $0["translation"] == t && $0["stage"] == s }?.double("cycles_median") }
+            fig6.append("\(i) \"\(t)\" " + cols + " " + v(t == "software" ? PaperReference.extraPathCyclesSoftware : nil))
         }
         try save("fig6_extra_path.dat", fig6)
         vars.append("fig6_ntranslations = \(translations.count)")
@@ -107,14 +108,9 @@ public enum Plotter {
             + Set(cpu.compactMap { $0["component"] }).filter { !hostComponents.contains($0) && $0 != "device" }.sorted()
         var fig7 = ["# idx scenario cumulative host cpu% per component (\(comps.joined(separator: " "))) device paper_total"]
         for (i, s) in scen7.enumerated() {
-            var cum = 0.0
-            var cols: [String] = []
-            for c in comps {
-                cum += cpu.first { $0["scenario"] == s && $0["component"] == c }?.double("cpu_percent") ?? 0
-                cols.append(v(cum))
-            }
+            let cols = cumulative(comps) { c in cpu.first { $0["scenario"] == s && $0["component"] == c }?.double("cpu_percent") }
             let device = cpu.first { $0["scenario"] == s && $0["component"] == "device" }?.double("cpu_percent")
-            fig7.append("\(i) \"\(s)\" " + cols.joined(separator: " ") + " \(v(device)) \(v(PaperReference.cpuPercent[s]))")
+            fig7.append("\(i) \"\(s)\" " + cols + " \(v(device)) \(v(PaperReference.cpuPercent[s]))")
         }
         try save("fig7_cpu.dat", fig7)
         vars.append("fig7_nscenarios = \(scen7.count)")
@@ -132,7 +128,7 @@ public enum Plotter {
         }
         try save("fig8_optimizations.dat", fig8)
         vars.append("fig8_nconfigurations = \(opt.count)")
-        vars.append("paper_interrupts_per_s = \(Format.number(PaperReference.interruptsPerSecond))")
+        vars.append("paper_interrupts_per_s = \(NumberFormat.trimmed(PaperReference.interruptsPerSecond))")
 
         // Table 1: percent of total per category (summed over components) for each scenario.
         let t1 = dir(results, ResultLayout.table1)

@@ -1,4 +1,5 @@
 import Foundation
+import Measurement
 
 /// Where the runner reports progress: a redrawn bar with ETA on a terminal, plain lines otherwise.
 public protocol ProgressReporter: Sendable {
@@ -7,6 +8,13 @@ public protocol ProgressReporter: Sendable {
     func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double)
     func note(_ line: String)
     func end()
+}
+
+extension ProgressReporter {
+    /// The opening line both stderr reporters print; SilentProgress overrides it.
+    public func begin(runs: Int, estimatedSeconds: Double) {
+        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
+    }
 }
 
 /// Prints nothing (tests).
@@ -21,9 +29,6 @@ public struct SilentProgress: ProgressReporter {
 /// Plain progress lines on stderr, for logs and pipes.
 public struct LineProgress: ProgressReporter {
     public init() {}
-    public func begin(runs: Int, estimatedSeconds: Double) {
-        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
-    }
     public func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double) {
         StandardError.write("[\(done + 1)/\(total)] \(label)  elapsed \(DurationText.format(elapsed)), ETA \(DurationText.format(remainingEstimate))\n")
     }
@@ -34,9 +39,6 @@ public struct LineProgress: ProgressReporter {
 /// A one-line bar redrawn in place on a terminal.
 public struct TerminalProgress: ProgressReporter {
     public init() {}
-    public func begin(runs: Int, estimatedSeconds: Double) {
-        StandardError.write("\(runs) runs, estimated \(DurationText.format(estimatedSeconds))\n")
-    }
     public func step(done: Int, of total: Int, label: String, elapsed: Double, remainingEstimate: Double) {
         let width = 30
         let filled = total > 0 ? width * done / total : 0
@@ -72,6 +74,6 @@ enum DurationText {
     static func format(_ s: Double) -> String {
         guard s.isFinite, s >= 0 else { return "?" }
         let t = Int(s.rounded())
-        return t >= 60 ? "\(t / 60)m\(String(format: "%02d", t % 60))s" : "\(t)s"
+        return t >= 60 ? "\(t / 60)m\(NumberFormat.padded(t % 60, width: 2))s" : "\(t)s"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Measurement
 
 /// A results directory on disk, read back through its CSV files (what SUMMARY.md, the charts and
 /// `compare` use, so they work on any run directory, old or new).

@@ -15,22 +15,22 @@ enum RunWarnings {
                 let d = Statistics.summarize(xs)
                 let half = max(d.median - d.ci95Low, d.ci95High - d.median)
                 if d.median.isFinite, abs(d.median) > 0, half / abs(d.median) > spreadLimit {
-                    out.append("\(name): \(metric) spreads ±\(Format.number(half / abs(d.median) * 100, decimals: 0))% "
-                               + "(95% CI \(Format.number(d.ci95Low, decimals: 2))-\(Format.number(d.ci95High, decimals: 2)) around "
-                               + "\(Format.number(d.median, decimals: 2)) over \(d.count) repetitions): treat it as unreliable; "
+                    out.append("\(name): \(metric) spreads ±\(NumberFormat.trimmed(half / abs(d.median) * 100, decimals: 0))% "
+                               + "(95% CI \(NumberFormat.trimmed(d.ci95Low, decimals: 2))-\(NumberFormat.trimmed(d.ci95High, decimals: 2)) around "
+                               + "\(NumberFormat.trimmed(d.median, decimals: 2)) over \(d.count) repetitions): treat it as unreliable; "
                                + "rerun with --only \(p.point.experiment) --repetitions \(max(12, repetitions * 2)) on a quieter machine")
                 }
             }
             let stolen = p.runs.compactMap(\.stealPercent).filter { $0 > stealLimitPercent }
             if let worst = stolen.max() {
-                out.append("\(name): steal time reached \(Format.number(worst, decimals: 1))% in \(stolen.count) of \(p.runs.count) "
+                out.append("\(name): steal time reached \(NumberFormat.trimmed(worst, decimals: 1))% in \(stolen.count) of \(p.runs.count) "
                            + "repetitions (the host ran something else on our vCPUs): its CPU and timing figures are inflated; "
                            + "rerun when the host is quieter, or raise --repetitions")
             }
             // A single descheduling burst is normal on a shared VM; warn when it is a pattern.
             let gaps = p.runs.filter { $0.maxGapUs > gapLimitUs }
             if gaps.count >= max(2, (p.runs.count + 2) / 3) {
-                out.append("\(name): scheduling gaps up to \(Format.number((gaps.map(\.maxGapUs).max() ?? 0) / 1000, decimals: 1)) ms "
+                out.append("\(name): scheduling gaps up to \(NumberFormat.trimmed((gaps.map(\.maxGapUs).max() ?? 0) / 1000, decimals: 1)) ms "
                            + "were seen before \(gaps.count) of \(p.runs.count) repetitions: medians hold, but p99 and max "
                            + "reflect the host; stop other work on this machine (check `top`) and rerun")
             }
@@ -38,8 +38,8 @@ enum RunWarnings {
         let runs = records.flatMap(\.runs)
         let gapRuns = runs.filter { $0.maxGapUs > gapLimitUs }.count
         if gapRuns > 0 {
-            out.append("machine: scheduling gaps over \(Format.number(gapLimitUs / 1000, decimals: 0)) ms before \(gapRuns) of \(runs.count) runs "
-                       + "(longest \(Format.number((runs.map(\.maxGapUs).max() ?? 0) / 1000, decimals: 1)) ms): the host deschedules this VM at times; "
+            out.append("machine: scheduling gaps over \(NumberFormat.trimmed(gapLimitUs / 1000, decimals: 0)) ms before \(gapRuns) of \(runs.count) runs "
+                       + "(longest \(NumberFormat.trimmed((runs.map(\.maxGapUs).max() ?? 0) / 1000, decimals: 1)) ms): the host deschedules this VM at times; "
                        + "medians are robust to it, tails are not")
         }
         if repetitions < Statistics.minimumCountForExactCI {

@@ -106,7 +106,7 @@ public struct SuiteRunner: Sendable {
         meta.finish(records: records, interrupted: interrupted, failures: failures, warnings: warnings, ended: Date())
         try meta.write(to: dir)
         let results = ResultsDirectory(path: dir)
-        try AtomicFile.write(Data(SummaryReport.markdown(results, metadata: meta).utf8),
+        try AtomicFile.write(SummaryReport.markdown(results, metadata: meta),
                              to: (dir as NSString).appendingPathComponent(ResultLayout.summary))
 
         var charts: [String] = []

@@ -1,6 +1,7 @@
 // SUMMARY.md: each finding of the paper beside what this run measured, computed from the
 // run's CSV files, with an honest verdict. Paper numbers come from PaperReference only.
 import Foundation
+import Measurement
 
 public enum SummaryReport {
     struct Finding {
@@ -38,8 +39,8 @@ public enum SummaryReport {
         return out
     }
 
-    static func f(_ x: Double?, _ d: Int = 2) -> String { x.map { Format.number($0, decimals: d) } ?? "?" }
-    static func pct(_ r: Double) -> String { (r >= 0 ? "+" : "") + Format.number(r * 100, decimals: 0) + "%" }
+    static func f(_ x: Double?, _ d: Int = 2) -> String { x.map { NumberFormat.trimmed($0, decimals: d) } ?? "?" }
+    static func pct(_ r: Double) -> String { (r >= 0 ? "+" : "") + NumberFormat.trimmed(r * 100, decimals: 0) + "%" }
 
     static func throughput(_ dir: ResultsDirectory) -> Finding {
         let rows = dir.records(ResultLayout.fig5Throughput)
@@ -121,7 +122,7 @@ public enum SummaryReport {
         let share = sw.translation / sw.total
         return Finding(title: "Translation share",
                        paper: "GPA -> HPA translation is almost half of the extra-path cycles",
-                       measured: "translation stages (names containing gpa/hpa/transl) take \(Format.number(share * 100, decimals: 1))% of the software extra path"
+                       measured: "translation stages (names containing gpa/hpa/transl) take \(NumberFormat.trimmed(share * 100, decimals: 1))% of the software extra path"
                            + (sw.translation == 0 ? " (no stage is named as translation)" : ""),
                        agrees: share >= 0.35 && share <= 0.65)
     }

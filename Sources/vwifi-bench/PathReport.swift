@@ -1,5 +1,6 @@
 // The readable summary `vwifi-bench path` prints.
 import DataPaths
+import Measurement
 
 enum PathReport {
     static func render(_ r: PathResult) -> String {
@@ -55,7 +56,7 @@ enum PathReport {
         return lines.joined(separator: "\n")
     }
 
-    static func fmt(_ x: Double) -> String { CSV.number(x) }
+    static func fmt(_ x: Double) -> String { NumberFormat.csv(x) }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 }

@@ -2,6 +2,7 @@ import CVWiFiShim
 import Foundation
 import Testing
 @testable import DataPaths
+import Measurement
 import Platform
 
 /// A guest controls every register write, descriptor, address, length and ring index it hands
@@ -230,7 +231,7 @@ import Platform
 
     @Test func doorbellFloodIsCountedAndHarmless() throws {
         let f = try Fixture()
-        let thread = try PipelineThread.start(name: "vw-test-model") { f.model.run() }
+        let thread = try OSThread.start(name: "vw-test-model") { _ in f.model.run() }
         // 5,000 doorbells announcing nothing new, through the real eventfd kick and model thread.
         for _ in 0..<5_000 {
             f.model.guestStore(offset: DeviceModel.txDoorbellOffset, value: 0)
@@ -426,7 +427,7 @@ import Platform
 
     @Test func hostDriverThreadServesEveryAttachedVM() throws {
         let h = try TwoVMDriver()
-        let thread = try PipelineThread.start(name: "vw-test-hostdrv") { h.driver.run() }
+        let thread = try OSThread.start(name: "vw-test-hostdrv") { _ in h.driver.run() }
         let (b, d) = Self.frame(source: Stations.station(vmID: 2), seq: 5)
         defer { b.deallocate() }
         var vm2 = d

@@ -19,14 +19,14 @@ import Testing
         // Pin a fresh thread so the test runner's own threads keep their affinity.
         final class Box: @unchecked Sendable { var result: Result<AppliedPlacement, PlacementError>?; var actual: Int32 = -1 }
         let box = Box()
-        let thread = try #require(NativeThread.start { _ in
+        let thread = try OSThread.start { _ in
             do throws(PlacementError) {
                 box.result = .success(try Placement.pinCurrentThread(cpu: target))
             } catch {
                 box.result = .failure(error)
             }
             box.actual = vw_current_cpu()
-        })
+        }
         thread.join()  // the join orders the box's writes before these reads
         let applied = try #require(try box.result?.get())
         #expect(applied.requestedCPU == target)
@@ -43,14 +43,14 @@ import Testing
         }
         let shared = Shared()
         let target = try #require(Placement.allowedCPUs().first)
-        let worker = try #require(NativeThread.start { tid in
+        let worker = try OSThread.start { tid in
             shared.tid.store(tid, ordering: .releasing)
             while shared.phase.load(ordering: .acquiring) == 0 { yieldBriefly() }
             yieldBriefly()  // sleep once so the kernel applies the new mask when it wakes us
             shared.cpu.store(vw_current_cpu(), ordering: .relaxed)
             shared.phase.store(2, ordering: .releasing)
             while shared.phase.load(ordering: .acquiring) != 3 { yieldBriefly() }
-        })
+        }
         while shared.tid.load(ordering: .acquiring) == 0 { yieldBriefly() }
         let tid = shared.tid.load(ordering: .acquiring)
         let applied = try Placement.pin(tid: tid, cpu: target)

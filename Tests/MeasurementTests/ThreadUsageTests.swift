@@ -22,7 +22,7 @@ import Testing
             let phase = Atomic<Int>(0)  // 0 start, 1 first sample wanted, 2 busy done, 3 exit
         }
         let shared = Shared()
-        let worker = try #require(NativeThread.start { tid in
+        let worker = try OSThread.start { tid in
             shared.tid.store(tid, ordering: .releasing)
             while shared.phase.load(ordering: .acquiring) == 0 { yieldBriefly() }
             var x: UInt64 = 7
@@ -31,7 +31,7 @@ import Testing
             usageTestSink(x)
             shared.phase.store(2, ordering: .releasing)
             while shared.phase.load(ordering: .acquiring) != 3 { yieldBriefly() }
-        })
+        }
         while shared.tid.load(ordering: .acquiring) == 0 { yieldBriefly() }
         let tid = shared.tid.load(ordering: .acquiring)
         let before = try #require(ThreadUsage.of(tid: tid))

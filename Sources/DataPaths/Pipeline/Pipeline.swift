@@ -15,7 +15,7 @@ final class Pipeline: @unchecked Sendable {
     var sockets: [Int32] = []
     /// Every futex notifier of the path, for counting the wake-ups it really issued.
     var notifiers: [Notifier] = []
-    private var threads: [PipelineThread] = []
+    private var threads: [OSThread] = []
 
     // Components the result is read from (whichever the path has).
     var device: PhysicalDevice?
@@ -61,10 +61,10 @@ final class Pipeline: @unchecked Sendable {
     func start() throws {
         for (name, body) in bodies {
             do {
-                threads.append(try PipelineThread.start(name: name, body))
+                threads.append(try OSThread.start(name: name) { _ in body() })
             } catch {
                 stop()
-                throw error
+                throw PipelineError.setup("\(error)")
             }
         }
     }

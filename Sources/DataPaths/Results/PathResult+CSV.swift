@@ -1,5 +1,7 @@
 // The per-run files `vwifi-bench path --out DIR` writes. Column names are a contract that
 // scripts read: add columns at the end, never rename.
+import Measurement
+
 extension PathResult {
     public static let summaryHeader = [
         "path", "direction", "packets_sent", "packets_delivered", "packets_dropped", "goodput_mbps",
@@ -11,14 +13,14 @@ extension PathResult {
 
     public var summaryRow: [String] {
         let s = summary
-        let rtt = rttMs.isEmpty ? "" : CSV.number(rttMs.sorted()[rttMs.count / 2])
+        let rtt = rttMs.isEmpty ? "" : NumberFormat.csv(rttMs.sorted()[rttMs.count / 2])
         return [s.path, s.direction, "\(s.packetsSent)", "\(s.packetsDelivered)", "\(s.packetsDropped)",
-                CSV.number(s.goodputMbps), CSV.number(s.framesPerSecond), "\(s.interruptsPhysical)",
-                "\(s.interruptsVirtual)", "\(s.exits)", CSV.number(s.hostCPUPercent), CSV.number(s.deviceCPUPercent),
-                s.workload, CSV.number(s.wallSeconds), "\(s.translations)", "\(s.iotlbHits)", "\(s.iotlbMisses)",
+                NumberFormat.csv(s.goodputMbps), NumberFormat.csv(s.framesPerSecond), "\(s.interruptsPhysical)",
+                "\(s.interruptsVirtual)", "\(s.exits)", NumberFormat.csv(s.hostCPUPercent), NumberFormat.csv(s.deviceCPUPercent),
+                s.workload, NumberFormat.csv(s.wallSeconds), "\(s.translations)", "\(s.iotlbHits)", "\(s.iotlbMisses)",
                 "\(s.iommuFaults)", s.trapBackend, s.interruptMechanism, config.translation.rawValue,
                 "\(config.coalesceDeviceModel)", "\(config.coalesceDevice)", config.air.rawValue,
-                config.slot.rawValue, "\(config.size)", rtt, CSV.number(systemCPUPercent), "\(s.vms)",
+                config.slot.rawValue, "\(config.size)", rtt, NumberFormat.csv(systemCPUPercent), "\(s.vms)",
                 "\(s.ringFullWaits)"]
     }
 
@@ -32,25 +34,25 @@ extension PathResult {
     /// File name -> CSV text, for every per-run file.
     public func csvFiles() -> [(String, String)] {
         var files: [(String, String)] = []
-        files.append(("summary.csv", CSV.render(header: Self.summaryHeader, rows: [summaryRow])))
-        files.append(("stages.csv", CSV.render(header: Self.stagesHeader, rows: stages.map {
-            [$0.stage, "\($0.count)", CSV.number($0.cyclesMedian), CSV.number($0.cyclesP90),
-             CSV.number($0.cyclesP99), CSV.number($0.cyclesMean), $0.chain]
+        files.append(("summary.csv", CSVTable.render(header: Self.summaryHeader, rows: [summaryRow])))
+        files.append(("stages.csv", CSVTable.render(header: Self.stagesHeader, rows: stages.map {
+            [$0.stage, "\($0.count)", NumberFormat.csv($0.cyclesMedian), NumberFormat.csv($0.cyclesP90),
+             NumberFormat.csv($0.cyclesP99), NumberFormat.csv($0.cyclesMean), $0.chain]
         })))
-        files.append(("cpu.csv", CSV.render(header: Self.cpuHeader, rows: cpu.map {
-            [$0.component.rawValue, CSV.number($0.userSeconds), CSV.number($0.systemSeconds),
-             CSV.number($0.cpuPercent), $0.countedAsHost ? "true" : "false", "\($0.voluntarySwitches)",
+        files.append(("cpu.csv", CSVTable.render(header: Self.cpuHeader, rows: cpu.map {
+            [$0.component.rawValue, NumberFormat.csv($0.userSeconds), NumberFormat.csv($0.systemSeconds),
+             NumberFormat.csv($0.cpuPercent), $0.countedAsHost ? "true" : "false", "\($0.voluntarySwitches)",
              "\($0.involuntarySwitches)"]
         })))
-        files.append(("exits.csv", CSV.render(header: Self.exitsHeader, rows: exits.map {
-            [$0.reason, "\($0.count)", CSV.number($0.cyclesMin), CSV.number($0.cyclesMedian), CSV.number($0.cyclesP99)]
+        files.append(("exits.csv", CSVTable.render(header: Self.exitsHeader, rows: exits.map {
+            [$0.reason, "\($0.count)", NumberFormat.csv($0.cyclesMin), NumberFormat.csv($0.cyclesMedian), NumberFormat.csv($0.cyclesP99)]
         })))
-        files.append(("counters.csv", CSV.render(header: Self.countersHeader, rows: counters.map {
-            [$0.component.rawValue, $0.event, $0.value.map(CSV.number) ?? "", $0.available ? "true" : "false", $0.reason]
+        files.append(("counters.csv", CSVTable.render(header: Self.countersHeader, rows: counters.map {
+            [$0.component.rawValue, $0.event, $0.value.map(NumberFormat.csv) ?? "", $0.available ? "true" : "false", $0.reason]
         })))
-        files.append(("categories.csv", CSV.render(header: Self.categoriesHeader, rows: categories.map {
-            [$0.component.rawValue, $0.category.rawValue, CSV.number($0.cycles),
-             CSV.number(wallCycles > 0 ? $0.cycles / wallCycles * 100 : 0)]
+        files.append(("categories.csv", CSVTable.render(header: Self.categoriesHeader, rows: categories.map {
+            [$0.component.rawValue, $0.category.rawValue, NumberFormat.csv($0.cycles),
+             NumberFormat.csv(wallCycles > 0 ? $0.cycles / wallCycles * 100 : 0)]
         })))
         return files
     }

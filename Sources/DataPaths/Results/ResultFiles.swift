@@ -1,5 +1,5 @@
-// Writes a run's files so that a reader never sees a half-written one: each file goes to a
-// temporary name in the same directory and is renamed into place when complete.
+// Writes a run's files so that a reader never sees a half-written one (through AtomicFile),
+// into a directory proved usable before any thread starts.
 import Foundation
 import Measurement
 
@@ -46,36 +46,26 @@ public enum ResultFiles {
     /// file creation proves the directory takes files.
     static func probeWritable(_ directory: String, field: String) throws {
         let probe = (directory as NSString).appendingPathComponent(".vwifi-bench-probe-\(getpid())")
-        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            let e = errno
-            throw ConfigError(field: field, problem: "'\(directory)' does not take new files: \(Errno(rawValue: e).named)",
+        do {
+            try AtomicFile.write("", to: probe)
+        } catch {
+            throw ConfigError(field: field, problem: "'\(directory)' does not take new files: \(error.errno.named)",
                               fix: "choose a writable directory")
         }
-        close(fd)
         unlink(probe)
-    }
-
-    /// Writes `contents` to `directory/name` atomically (temporary file, then rename).
-    public static func write(_ contents: String, named name: String, in directory: String) throws {
-        let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
-        let temporary = URL(fileURLWithPath: directory).appendingPathComponent(".\(name).partial-\(getpid())")
-        try Data(contents.utf8).write(to: temporary)
-        if rename(temporary.path, final.path) != 0 {
-            let e = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path,
-                                                           NSLocalizedDescriptionKey: "rename failed: errno \(e)"])
-        }
     }
 
     /// Every per-run CSV of `result`, plus `result.json` with everything in one document.
     public static func write(_ result: PathResult, to directory: String) throws {
         try prepare(directory: directory)
-        for (name, text) in result.csvFiles() { try write(text, named: name, in: directory) }
+        for (name, text) in result.csvFiles() { try AtomicFile.write(text, to: path(name, in: directory)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = String(decoding: try encoder.encode(result), as: UTF8.self)
-        try write(json + "\n", named: "result.json", in: directory)
+        try AtomicFile.write(json + "\n", to: path("result.json", in: directory))
+    }
+
+    private static func path(_ name: String, in directory: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
     }
 }
