@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -84,8 +85,7 @@ public final class GuestDriverRunner {
                                    rsp: layout.stackTop, r15: layout.mailbox)
         if useSyncRegisters { vcpu.enableSyncRegisters() }
         let signal = vw_vmm_kick_signal()
-        let installed = vw_install_interrupting_handler(signal)
-        guard installed >= 0 else { throw .system("sigaction (vCPU kick signal \(signal))", installed) }
+        try SystemCall.check("sigaction (vCPU kick signal \(signal))", vw_install_interrupting_handler(signal), as: VMMError.init)
         guard let cause = ram.pointer(layout.mailbox + GuestMailbox.irqPending, length: 4) else {
             throw .config("GuestLayout.mailbox", "outside guest RAM")
         }
