@@ -1,6 +1,7 @@
 // A plain pthread for the hand-off measurements: two sides on two OS threads, as the
 // pipelines run them (Swift concurrency would multiplex them on a pool).
 import Glibc
+import Measurement
 
 final class BenchThread: Sendable {
     private let handle: pthread_t
@@ -12,8 +13,8 @@ final class BenchThread: Sendable {
 
     private init(handle: pthread_t) { self.handle = handle }
 
-    /// Starts `body` on a new thread; nil if pthread_create fails.
-    static func start(_ body: @escaping @Sendable () -> Void) -> BenchThread? {
+    /// Starts `body` on a new thread, `name` saying which in a pthread_create failure.
+    static func start(_ name: String, _ body: @escaping @Sendable () -> Void) throws(BenchError) -> BenchThread {
         let context = Unmanaged.passRetained(Start(body: body)).toOpaque()
         var handle = pthread_t()
         let rc = pthread_create(&handle, nil, { raw in
@@ -23,7 +24,8 @@ final class BenchThread: Sendable {
         }, context)
         if rc != 0 {
             Unmanaged<Start>.fromOpaque(context).release()
-            return nil
+            // pthread_create returns the errno itself rather than -errno.
+            throw .system(SystemCall.failure("pthread_create (\(name))", errno: rc))
         }
         return BenchThread(handle: handle)
     }

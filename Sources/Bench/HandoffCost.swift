@@ -4,6 +4,7 @@
 // (no spin, so every hand-off is a real wake-up). Eventfd: Platform.EventChannel.
 import CReference
 import CVWiFiShim
+import Measurement
 import Platform
 
 public enum HandoffMode: String, CaseIterable, Sendable {
@@ -27,17 +28,15 @@ public enum HandoffCost {
     /// TSC cycles per round trip of the C reference (one batch).
     public static func reference(_ mode: HandoffMode, roundTrips: Int) throws -> Double {
         var cycles = 0.0
-        let rc = vwr_handoff(mode.referenceMode, Int32(blockingSpins), roundTrips, 1, &cycles)
-        guard rc == 0 else { throw BenchError.reference("vwr_handoff(\(mode.rawValue)) failed: errno \(-rc)") }
+        try SystemCall.check("vwr_handoff(\(mode.rawValue))", vwr_handoff(mode.referenceMode, Int32(blockingSpins), roundTrips, 1, &cycles),
+                             as: BenchError.reference)
         return cycles
     }
 
     /// TSC cycles per round trip through DescriptorRing + Notifier / EventChannel (one batch).
     public static func harness(_ mode: HandoffMode, roundTrips: Int) throws -> Double {
         let side = try PingPongSide(mode: mode, count: roundTrips)
-        guard let pong = BenchThread.start({ side.pong() }) else {
-            throw BenchError.reference("cannot start the hand-off thread")
-        }
+        let pong = try BenchThread.start("hand-off pong") { side.pong() }
         let cycles = side.ping()
         pong.join()
         return Double(cycles) / Double(roundTrips)
@@ -106,17 +105,6 @@ final class PingPongSide: @unchecked Sendable {
                 _ = notifier.wait(after: token, spinIterations: HandoffCost.blockingSpins, timeoutNs: 1_000_000_000)
             case .eventfd: _ = event.wait(timeoutMs: 1000)
             }
-        }
-    }
-}
-
-public enum BenchError: Error, Sendable, CustomStringConvertible {
-    case reference(String)
-    case harness(String)
-    public var description: String {
-        switch self {
-        case .reference(let m): "C reference: \(m)"
-        case .harness(let m): "harness: \(m)"
         }
     }
 }
