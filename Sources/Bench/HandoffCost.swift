@@ -28,8 +28,8 @@ public enum HandoffCost {
     /// TSC cycles per round trip of the C reference (one batch).
     public static func reference(_ mode: HandoffMode, roundTrips: Int) throws -> Double {
         var cycles = 0.0
-        let rc = vwr_handoff(mode.referenceMode, Int32(blockingSpins), roundTrips, 1, &cycles)
-        guard rc == 0 else { throw BenchError.reference("vwr_handoff(\(mode.rawValue)) failed: errno \(-rc)") }
+        try SystemCall.check("vwr_handoff(\(mode.rawValue))", vwr_handoff(mode.referenceMode, Int32(blockingSpins), roundTrips, 1, &cycles),
+                             as: BenchError.reference)
         return cycles
     }
 
@@ -40,7 +40,7 @@ public enum HandoffCost {
         do {
             pong = try OSThread.start(name: "vw-bench-pong") { _ in side.pong() }
         } catch {
-            throw BenchError.reference("cannot start the hand-off thread: \(error)")
+            throw BenchError.system(error)
         }
         let cycles = side.ping()
         pong.join()
@@ -110,17 +110,6 @@ final class PingPongSide: @unchecked Sendable {
                 _ = notifier.wait(after: token, spinIterations: HandoffCost.blockingSpins, timeoutNs: 1_000_000_000)
             case .eventfd: _ = event.wait(timeoutMs: 1000)
             }
-        }
-    }
-}
-
-public enum BenchError: Error, Sendable, CustomStringConvertible {
-    case reference(String)
-    case harness(String)
-    public var description: String {
-        switch self {
-        case .reference(let m): "C reference: \(m)"
-        case .harness(let m): "harness: \(m)"
         }
     }
 }

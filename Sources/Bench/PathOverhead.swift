@@ -5,6 +5,7 @@
 // deliveries at the access point, (n - 1) over the span from the first to the last.
 import CReference
 import DataPaths
+import Measurement
 
 public struct PathRunSettings: Sendable, Equatable {
     public var packets: Int
@@ -59,11 +60,17 @@ public enum PathOverhead {
     public static func runReference(_ path: PathKind, _ s: PathRunSettings) throws -> vwr_pipeline_result {
         var out = vwr_pipeline_result()
         let rc = vwr_pipeline_run(referencePathID(path), s.packets, s.warmup, Int32(s.payload), Int32(s.ringSize), &out)
-        guard rc == 0 else {
-            throw BenchError.reference("pipeline \(path.rawValue) failed: errno \(-rc)"
-                + (rc == -71 ? " (a frame failed verification)" : rc == -110 ? " (stalled)" : ""))
-        }
+        try SystemCall.check("vwr_pipeline_run(\(path.rawValue))", rc, hint: referenceHint(rc), as: BenchError.reference)
         return out
+    }
+
+    /// What the reference pipeline's errnos mean.
+    private static func referenceHint(_ rc: Int32) -> String {
+        switch SystemCall.errno(of: rc) {
+        case Errno.protocolError: "a frame failed verification"
+        case Errno.timedOut: "stalled"
+        default: ""
+        }
     }
 
     public static func runHarness(_ path: PathKind, _ s: PathRunSettings, instrumented: Bool) throws -> PathResult {

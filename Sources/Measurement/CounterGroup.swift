@@ -57,8 +57,9 @@ public final class CounterGroup {
         var kernelDenied = ""
         func attempt(groupFD: Int32) -> Int32 {
             var fd = Self.openEvent(&attr, groupFD: groupFD, flags: encoded.flags)
-            if (fd == -EACCES || fd == -EPERM) && mayDropKernel && attr.exclude_kernel == 0 {
-                kernelDenied = PerfOpenFailure.explain(errno: -fd, type: attr.type)
+            if let denied = SystemCall.errno(of: fd), denied == .permissionDenied || denied == .notPermitted,
+               mayDropKernel && attr.exclude_kernel == 0 {
+                kernelDenied = PerfOpenFailure.explain(denied, type: attr.type)
                 attr.exclude_kernel = 1
                 fd = Self.openEvent(&attr, groupFD: groupFD, flags: encoded.flags)
                 if fd < 0 { attr.exclude_kernel = 0 }
@@ -80,14 +81,14 @@ public final class CounterGroup {
                 return CounterAvailability(name: name, available: true, reason: userOnlyNote().joined(separator: "; "),
                                            encoding: encoded.description)
             }
-            notes.append("could not join the group (\(Errno(rawValue: -fd).name)), opened alone: not read at the same instants as the group")
+            let why = SystemCall.errno(of: fd)?.name ?? "fd \(fd)"
+            notes.append("could not join the group (\(why)), opened alone: not read at the same instants as the group")
         }
 
         attr.disabled = 1
         let fd = attempt(groupFD: -1)
-        guard fd >= 0 else {
-            return CounterAvailability(name: name, available: false,
-                                       reason: PerfOpenFailure.explain(errno: -fd, type: attr.type),
+        if let errno = SystemCall.errno(of: fd) {
+            return CounterAvailability(name: name, available: false, reason: PerfOpenFailure.explain(errno, type: attr.type),
                                        encoding: encoded.description)
         }
         leaders.append(Leader(fd: fd, names: [name], readBuffer: []))

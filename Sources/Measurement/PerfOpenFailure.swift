@@ -20,9 +20,9 @@ enum PerfOpenFailure {
     /// Types 1 (software), 2 (tracepoint) and 5 (breakpoint) are kernel-provided; the rest need a PMU.
     static func needsHardware(type: UInt32) -> Bool { ![1, 2, 5].contains(type) }
 
-    static func explain(errno code: Int32, type: UInt32) -> String {
-        let suffix = "perf_event_open: \(Errno(rawValue: code).name)"
-        switch code {
+    static func explain(_ errno: Errno, type: UInt32) -> String {
+        let suffix = "perf_event_open: \(errno.name)"
+        switch errno.rawValue {
         case ENOENT:
             if needsHardware(type: type) && !hasHardwarePMU {
                 return "no hardware PMU exposed to this machine (/sys/bus/event_source/devices has no cpu PMU); \(suffix)"
@@ -51,7 +51,7 @@ enum PerfOpenFailure {
         case EBUSY:
             return "another user holds the PMU exclusively; \(suffix)"
         default:
-            return "perf_event_open failed: \(Errno(rawValue: code).named)"
+            return "perf_event_open failed: \(errno.named)"
         }
     }
 }

@@ -84,8 +84,9 @@ public enum Placement {
             throw PlacementError("cannot pin to NUMA node \(requested): libnuma reports no NUMA support (numa_available() < 0); pin to a CPU instead")
         }
         guard numa_run_on_node(Int32(requested)) == 0 else {
-            let code = errno
-            throw PlacementError("cannot pin to NUMA node \(requested): numa_run_on_node failed with \(Errno(rawValue: code).named); valid nodes: \(nodes().map(\.id))")
+            // libnuma reports through errno, not a -errno result.
+            let failure = SystemCall.failure("numa_run_on_node", errno: errno)
+            throw PlacementError("cannot pin to NUMA node \(requested): \(failure); valid nodes: \(nodes().map(\.id))")
         }
         let running = Int(vw_current_cpu())
         return AppliedPlacement(requestedCPU: nil, requestedNode: requested, allowedCPUs: allowedCPUs(),
@@ -94,10 +95,9 @@ public enum Placement {
 
     private static func setAffinity(tid: Int32, cpu: Int) throws(PlacementError) {
         guard cpu >= 0 else { throw PlacementError("cpu \(cpu) is negative; use one of \(onlineCPUs())") }
-        let rc = vw_set_affinity_cpu(tid, Int32(cpu))
-        if rc < 0 {
+        try SystemCall.check("sched_setaffinity", vw_set_affinity_cpu(tid, Int32(cpu))) { failure in
             let who = tid == 0 ? "this thread" : "thread \(tid)"
-            throw PlacementError("cannot pin \(who) to cpu \(cpu): sched_setaffinity failed with \(Errno(rawValue: -rc).named); online CPUs: \(onlineCPUs()), allowed to this process: \(allowedCPUs())")
+            return PlacementError("cannot pin \(who) to cpu \(cpu): \(failure); online CPUs: \(onlineCPUs()), allowed to this process: \(allowedCPUs())")
         }
     }
 
@@ -117,11 +117,10 @@ public enum Placement {
                                         pagesOnNode: 0, pagesElsewhere: 0,
                                         note: "address must be page aligned (\(pageSize) bytes) and length positive; allocate with mmap or posix_memalign")
         }
-        let rc = vw_mbind_node(ptr, length, Int32(requested))
-        if rc < 0 {
+        if let errno = SystemCall.errno(of: vw_mbind_node(ptr, length, Int32(requested))) {
             return AppliedMemoryBinding(requestedNode: requested, bound: false, policyMode: nil, pagesChecked: 0,
                                         pagesOnNode: 0, pagesElsewhere: 0,
-                                        note: "mbind to node \(requested) failed: \(Errno(rawValue: -rc).named); valid nodes: \(nodes().map(\.id))")
+                                        note: "mbind to node \(requested) failed: \(errno.named); valid nodes: \(nodes().map(\.id))")
         }
         let mode = vw_mempolicy_mode_of_address(ptr)
         let pages = (length + pageSize - 1) / pageSize

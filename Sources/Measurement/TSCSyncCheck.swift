@@ -54,8 +54,8 @@ enum TSCSyncCheck {
             ref.join(); far.join()
             let failure = court.pinFailure.load(ordering: .relaxed)
             let done = court.completed.load(ordering: .relaxed)
-            if failure != 0 {
-                details.append("cpu\(other): unverified, could not pin a probe thread: \(Errno(rawValue: -failure).named)")
+            if let errno = SystemCall.errno(of: failure) {
+                details.append("cpu\(other): unverified, could not pin a probe thread: \(errno.named)")
                 continue
             }
             var lo = court.lowerBound.load(ordering: .relaxed)

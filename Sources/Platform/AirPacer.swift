@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 
 /// Paces transmissions at the medium's rate: each exchange occupies the air for
 /// `AirTimeModel.exchangeNs`, back to back.
@@ -52,7 +53,7 @@ public final class AirPacer: @unchecked Sendable {
             _ = vw_set_timer_slack(1)
             slackSet = true
         }
-        while vw_sleep_until_ns(deadlineNs) != 0 {}
+        while SystemCall.errno(of: vw_sleep_until_ns(deadlineNs)) == .interrupted {}
     }
 
     /// Transmits one MPDU: reserves the medium and sleeps until the exchange ends; returns that

@@ -1,5 +1,6 @@
 import CVWiFiShim
 import Glibc
+import Measurement
 import Synchronization
 
 /// An eventfd: the kernel object KVM's irqfd/ioeventfd use, and pollable with a timeout.
@@ -9,8 +10,7 @@ public final class EventChannel: @unchecked Sendable {
     private let descriptor: Atomic<Int32>
 
     public init() throws {
-        let fd = vw_eventfd(0, O_NONBLOCK)
-        guard fd >= 0 else { throw PlatformError.systemCall("eventfd", errno: -fd) }
+        let fd = try SystemCall.check("eventfd", vw_eventfd(0, O_NONBLOCK), as: PlatformError.system)
         descriptor = Atomic(fd)
     }
 

@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 import Synchronization
 
 /// A VM's RAM: one anonymous mapping split into memslots at guest-physical address 0.
@@ -35,7 +36,7 @@ public final class GuestMemory: @unchecked Sendable {
         }
         var err: Int32 = 0
         guard let base = vw_mmap_anonymous(size, 0, &err) else {
-            throw PlatformError.systemCall("mmap of \(size) bytes of guest memory", errno: err)
+            throw PlatformError.system(SystemCall.failure("mmap of \(size) bytes of guest memory", errno: err))
         }
         self.vmID = vmID
         self.size = size

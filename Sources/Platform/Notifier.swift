@@ -1,5 +1,6 @@
 import CVWiFiShim
 import Glibc
+import Measurement
 
 /// Futex wake-up for one waiting thread, with a bounded spin before sleeping.
 ///
@@ -105,12 +106,12 @@ public final class Notifier: @unchecked Sendable {
                 if remaining <= 0 { return .timedOut }
             }
             counters[16] &+= 1
-            let r = vw_futex_wait(sequence, token, remaining)
-            if r == -ETIMEDOUT {
+            let r = SystemCall.errno(of: vw_futex_wait(sequence, token, remaining))
+            if r == .timedOut {
                 if vw_load_acquire_u32(closedFlag) != 0 { return .closed }
                 return vw_load_acquire_u32(sequence) != token ? .signalled : .timedOut
             }
-            if r == -EINTR {
+            if r == .interrupted {
                 if vw_load_acquire_u32(closedFlag) != 0 { return .closed }
                 return vw_load_acquire_u32(sequence) != token ? .signalled : .interrupted
             }

@@ -1,5 +1,6 @@
 import CVWiFiShim
 import Glibc
+import Measurement
 
 /// The VMM's software GPA -> HPA translation (paper section 4.4, software path): a memslot
 /// lookup, then a page-table walk for every 4 KiB page the buffer spans (checking the pages are
@@ -54,7 +55,7 @@ public final class SoftwareTranslator: @unchecked Sendable {
             guard fd >= 0 else {
                 let code = errno
                 cacheKeys.deallocate(); cacheHost.deallocate(); cachePhysical.deallocate(); counters.deallocate()
-                throw PlatformError.systemCall("open /proc/self/pagemap", errno: code)
+                throw PlatformError.system(SystemCall.failure("open /proc/self/pagemap", errno: code))
             }
             pagemapFD = fd
             // Probe a page we know is populated (the page-table root) to learn whether PFNs show.
@@ -62,7 +63,8 @@ public final class SoftwareTranslator: @unchecked Sendable {
             let vpn = UInt64(UInt(bitPattern: pageTable.rootAddress)) >> 12
             let n = vw_pagemap_read(fd, vpn, &entry, 1)
             if n != 1 {
-                pagemapNote = "pagemap read failed (\(n)); host physical addresses will be 0"
+                let why = SystemCall.errno(of: n).map { $0.named } ?? "\(n) entries"
+                pagemapNote = "pagemap read failed (\(why)); host physical addresses will be 0"
             } else if entry & (1 << 63) != 0 && entry & SoftwareTranslator.pfnMask == 0 {
                 pagemapNote = "pagemap PFNs read as 0 (needs CAP_SYS_ADMIN); the per-page pread still happens, hostPhysical is 0"
             } else {

@@ -39,12 +39,12 @@ public struct KVMSection: Codable, Sendable, Equatable {
         let module = ["kvm_intel", "kvm_amd", "kvm_pvm"].first { TextFile.exists("/sys/module/\($0)") }
         let notes = notes(for: module)
         let fd = vw_open_rdwr(device)
-        guard fd >= 0 else {
+        if let errno = SystemCall.errno(of: fd) {
             let reason: String
-            switch -fd {
-            case ENOENT: reason = "\(device) does not exist: no KVM module loaded (modprobe kvm_intel or kvm_amd) or nested virtualization is off"
-            case EACCES, EPERM: reason = "\(device) is not accessible to this user: add the user to group 'kvm' or run as root"
-            default: reason = "cannot open \(device): \(Errno(rawValue: -fd).named)"
+            switch errno {
+            case .noSuchFileOrDirectory: reason = "\(device) does not exist: no KVM module loaded (modprobe kvm_intel or kvm_amd) or nested virtualization is off"
+            case .permissionDenied, .notPermitted: reason = "\(device) is not accessible to this user: add the user to group 'kvm' or run as root"
+            default: reason = "cannot open \(device): \(errno.named)"
             }
             return KVMSection(present: false, device: device, reason: reason, apiVersion: nil, module: module,
                               capabilities: [:], notes: notes, trapBackendUsable: false,
@@ -58,8 +58,8 @@ public struct KVMSection: Codable, Sendable, Equatable {
         }
         _ = vw_close(fd)
         var reason = ""
-        if api < 0 {
-            reason = "\(device) opened but KVM_GET_API_VERSION failed: \(Errno(rawValue: -api).named); is it really a KVM device?"
+        if let errno = SystemCall.errno(of: api) {
+            reason = "\(device) opened but KVM_GET_API_VERSION failed: \(errno.named); is it really a KVM device?"
         } else if api != KVM_API_VERSION {
             reason = "KVM API version \(api), expected \(KVM_API_VERSION)"
         }

@@ -12,23 +12,23 @@ public struct NetworkSection: Codable, Sendable, Equatable {
     public var tunReason: String
 
     public static func probe() -> NetworkSection {
-        let ns = vw_probe_unshare_net()
+        let ns = SystemCall.errno(of: vw_probe_unshare_net())
         let namespaceReason: String
-        switch -ns {
-        case 0: namespaceReason = ""
-        case EPERM: namespaceReason = "unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN: run as root (or allow unprivileged user namespaces); EPERM"
-        case EINVAL: namespaceReason = "the kernel has no network namespaces (CONFIG_NET_NS off); EINVAL"
-        default: namespaceReason = "unshare(CLONE_NEWNET) in a child failed: \(Errno(rawValue: -ns).named)"
+        switch ns {
+        case nil: namespaceReason = ""
+        case Errno.notPermitted: namespaceReason = "unshare(CLONE_NEWNET) needs CAP_SYS_ADMIN: run as root (or allow unprivileged user namespaces); EPERM"
+        case Errno.invalidArgument: namespaceReason = "the kernel has no network namespaces (CONFIG_NET_NS off); EINVAL"
+        case let errno?: namespaceReason = "unshare(CLONE_NEWNET) in a child failed: \(errno.named)"
         }
-        let tun = vw_probe_open_rdwr("/dev/net/tun")
+        let tun = SystemCall.errno(of: vw_probe_open_rdwr("/dev/net/tun"))
         let tunReason: String
-        switch -tun {
-        case 0: tunReason = ""
-        case ENOENT: tunReason = "/dev/net/tun missing: load the tun module (modprobe tun) or create the node (mknod /dev/net/tun c 10 200)"
-        case EACCES, EPERM: tunReason = "/dev/net/tun is not accessible to this user: run as root"
-        default: tunReason = "cannot open /dev/net/tun: \(Errno(rawValue: -tun).named)"
+        switch tun {
+        case nil: tunReason = ""
+        case Errno.noSuchFileOrDirectory: tunReason = "/dev/net/tun missing: load the tun module (modprobe tun) or create the node (mknod /dev/net/tun c 10 200)"
+        case Errno.permissionDenied, Errno.notPermitted: tunReason = "/dev/net/tun is not accessible to this user: run as root"
+        case let errno?: tunReason = "cannot open /dev/net/tun: \(errno.named)"
         }
-        return NetworkSection(canCreateNamespace: ns == 0, namespaceReason: namespaceReason,
-                              tunOpenable: tun == 0, tunReason: tunReason)
+        return NetworkSection(canCreateNamespace: ns == nil, namespaceReason: namespaceReason,
+                              tunOpenable: tun == nil, tunReason: tunReason)
     }
 }

@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,12 +30,12 @@ public final class GuestDriverRunner {
     public let hostDoorbellExitStamps: UnsafeMutableBufferPointer<UInt64>
     public let hostDoorbellHandledStamps: UnsafeMutableBufferPointer<UInt64>
 
-    private let ram: GuestRAM
-    private let isrStart: UInt64
-    private let isrRange: Range<UInt64>
+    let ram: GuestRAM
+    let isrStart: UInt64
+    let isrRange: Range<UInt64>
     /// Host TSC right after the last KVM_RUN returned (a device model called during the exit
     /// can read it as the moment the exit reached user space).
-    public private(set) var lastExitTSC: UInt64 = 0
+    public internal(set) var lastExitTSC: UInt64 = 0
     /// TSC ticks per second, to turn the guest's wait deadlines (TSC) into futex timeouts.
     /// Needed when `parameters.txIntervalTicks` is not 0.
     public var tscHz: Double = 0
@@ -42,11 +43,11 @@ public final class GuestDriverRunner {
     /// again; returning false ends the run (`GuestRunReport.stopped`). A hook for the embedding
     /// pipeline (measurement phases, progress, a time-bounded run lowering packetCount).
     public var exitObserver: ((ExitReason) -> Bool)?
-    private var doorbellExits = 0
-    private var deferredInterrupts = 0
-    private var started = false
-    private var raisedAtStart: UInt32 = 0
-    private var kicksAtStart: UInt32 = 0
+    var doorbellExits = 0
+    var deferredInterrupts = 0
+    var started = false
+    var raisedAtStart: UInt32 = 0
+    var kicksAtStart: UInt32 = 0
 
     /// Loads the guest into `vm`'s RAM per `layout`, on a new vCPU. With `.ioeventfd`, give
     /// `doorbellEventFD`; it is registered on the doorbell address (4-byte writes).
@@ -84,8 +85,7 @@ public final class GuestDriverRunner {
                                    rsp: layout.stackTop, r15: layout.mailbox)
         if useSyncRegisters { vcpu.enableSyncRegisters() }
         let signal = vw_vmm_kick_signal()
-        let installed = vw_install_interrupting_handler(signal)
-        guard installed >= 0 else { throw .system("sigaction (vCPU kick signal \(signal))", installed) }
+        try SystemCall.check("sigaction (vCPU kick signal \(signal))", vw_install_interrupting_handler(signal), as: VMMError.init)
         guard let cause = ram.pointer(layout.mailbox + GuestMailbox.irqPending, length: 4) else {
             throw .config("GuestLayout.mailbox", "outside guest RAM")
         }
@@ -145,98 +145,6 @@ public final class GuestDriverRunner {
         ram.storeU32(p.completionIndex, 0)
     }
 
-    /// Runs the guest on the calling thread (which becomes the vCPU thread) until it reports
-    /// done. `waitTimeoutNanoseconds` bounds each wait for an interrupt, so a device model that
-    /// never completes is an error, not a hang. With `summarizing` false the report leaves the
-    /// cycle summaries out (they sort copies of the samples: allocations a caller that measures
-    /// its own thread may not want before it closed its books; `statistics` keeps them).
-    public func run(waitTimeoutNanoseconds: Int64 = 10_000_000_000, summarizing: Bool = true) throws(VMMError) -> GuestRunReport {
-        guard !started else { throw VMMError("GuestDriverRunner.run: the guest already ran; call prepareNextRun() first") }
-        started = true
-        raisedAtStart = interruptLine.raisedCount
-        kicksAtStart = interruptLine.kickCount
-        _ = vw_unblock_signal(interruptLine.signal)
-        interruptLine.attach(thread: vw_gettid())
-        defer { interruptLine.setState(.idle) }
-        let portBase = parameters.portBase
-        let stampMask = layout.stampCapacity - 1
-        var needsCompletion = false
-        var stopped = false
-        let startTSC = vw_rdtsc()
-        if parameters.txIntervalTicks != 0 && !(tscHz > 0) {
-            throw .config("GuestDriverRunner.tscHz", "set the TSC frequency when parameters.txIntervalTicks is not 0 (the guest waits for TSC deadlines)")
-        }
-
-        runLoop: while true {
-            interruptLine.setState(.running)
-            if interruptLine.stopRequested {
-                stopped = true
-                break runLoop
-            }
-            if interruptLine.isPending {
-                try deliverInterrupt(needsCompletion: &needsCompletion)
-            }
-            let before = vw_rdtsc()
-            let exit = vcpu.run()
-            let after = vw_rdtsc()
-            interruptLine.markInHost()
-            lastExitTSC = after
-            vcpu.setImmediateExit(false)
-            let reason = ExitReason(exit)
-            statistics.record(reason, cycles: after &- before)
-
-            switch exit {
-            case let .mmio(address, length, isWrite):
-                needsCompletion = true
-                let data = vcpu.mmioData
-                if isWrite {
-                    let isDoorbell = address == parameters.doorbellAddress
-                    if isDoorbell { hostDoorbellExitStamps[doorbellExits & stampMask] = after }
-                    bus.write(address: address, data: UnsafeRawBufferPointer(rebasing: data[0..<min(length, 8)]))
-                    if isDoorbell {
-                        hostDoorbellHandledStamps[doorbellExits & stampMask] = vw_rdtsc()
-                        doorbellExits += 1
-                    }
-                } else {
-                    bus.read(address: address, data: UnsafeMutableRawBufferPointer(rebasing: data[0..<min(length, 8)]))
-                }
-            case let .io(port, isOut, size, _):
-                needsCompletion = true
-                let data = vcpu.ioData
-                if isOut && port >= portBase && port - portBase <= GuestMailbox.errorPort {
-                    var value: UInt32 = 0
-                    for i in 0..<min(size, 4) { value |= UInt32(data[i]) << (8 * UInt32(i)) }
-                    switch port - portBase {
-                    case GuestMailbox.waitPort:
-                        try waitForInterrupt(observedISRCount: value, timeoutNanoseconds: waitTimeoutNanoseconds)
-                    case GuestMailbox.donePort:
-                        break runLoop
-                    default:
-                        throw VMMError("guest driver reported error \(value): \(GuestMailbox.guestErrorText(value))")
-                    }
-                } else if isOut {
-                    portBus.write(address: UInt64(port), data: UnsafeRawBufferPointer(data))
-                } else {
-                    portBus.read(address: UInt64(port), data: data)
-                }
-            case .interrupted:
-                needsCompletion = false   // KVM completes pending I/O before it honours immediate_exit
-                let kick = interruptLine.takeKickStamp()
-                if kick != 0 && kick < after { kickLatencyCycles.record(after &- kick) }
-            case .hlt:
-                try waitForInterrupt(observedISRCount: nil, timeoutNanoseconds: waitTimeoutNanoseconds)
-            case .shutdown, .failEntry, .internalError, .other, .failed:
-                let rip = (try? vcpu.registers().rip).map { "0x" + String($0, radix: 16) } ?? "unknown"
-                throw VMMError("guest stopped unexpectedly: \(exit) at RIP \(rip) (guest code at 0x\(String(layout.code, radix: 16)))")
-            }
-            if let observer = exitObserver, !observer(reason) {
-                stopped = true
-                break runLoop
-            }
-        }
-        return report(hostCycles: vw_rdtsc() &- startTSC, stopped: stopped, summarizing: summarizing)
-    }
-
     /// Makes the runner ready to run the guest again on the same vCPU (warm-up, then measured
     /// runs): reloads the mailbox (optionally with new `parameters`, same doorbell address),
     /// clears the ring header, completion index, stamps and statistics, and points the vCPU at
@@ -268,53 +176,6 @@ public final class GuestDriverRunner {
         started = false
     }
 
-    /// The guest is at the wait port having seen `observedISRCount`: block until an interrupt is
-    /// pending, unless an ISR already ran since (then the guest just re-checks), or until the
-    /// guest's TSC deadline (mailbox.waitDeadline, when not 0) passes.
-    private func waitForInterrupt(observedISRCount: UInt32?, timeoutNanoseconds: Int64) throws(VMMError) {
-        if let observed = observedISRCount,
-           UInt32(truncatingIfNeeded: mailbox(GuestMailbox.isrCount)) != observed { return }
-        let guestDeadline = observedISRCount == nil ? 0 : mailbox(GuestMailbox.waitDeadline)
-        let start = vw_rdtsc()
-        if guestDeadline != 0 && start >= guestDeadline { return }
-        interruptLine.setState(.waiting)
-        defer { interruptLine.markInHost() }
-        var deadline = vw_monotonic_ns() + timeoutNanoseconds
-        var timed = false
-        if guestDeadline != 0 && tscHz > 0 {
-            let ns = Int64(Double(guestDeadline &- start) / tscHz * 1e9)
-            if ns < timeoutNanoseconds {
-                deadline = vw_monotonic_ns() + ns
-                timed = true
-            }
-        }
-        while !interruptLine.isPending && !interruptLine.stopRequested {
-            let sequence = vw_load_acquire_u32(interruptLine.sequencePointer)
-            if interruptLine.isPending || interruptLine.stopRequested { break }
-            let remaining = deadline - vw_monotonic_ns()
-            if timed && remaining <= 0 { break }
-            guard remaining > 0, interruptLine.wait(sequence: sequence, timeoutNanoseconds: remaining) || interruptLine.isPending || timed else {
-                throw VMMError("guest waited \(timeoutNanoseconds / 1_000_000) ms for an interrupt that never came (sent \(mailbox(GuestMailbox.sent)), reclaimed \(mailbox(GuestMailbox.reclaimed)) of \(parameters.packetCount)); the device model must complete descriptors and call interruptLine.raise()")
-            }
-        }
-        waitCycles.record(vw_rdtsc() &- start)
-    }
-
-    /// Enters the guest ISR for a pending interrupt (unless the ISR is already running; then the
-    /// guest's main loop polls the cause itself).
-    private func deliverInterrupt(needsCompletion: inout Bool) throws(VMMError) {
-        let start = vw_rdtsc()
-        if needsCompletion {
-            try vcpu.completePendingIO()
-            needsCompletion = false
-        }
-        if try vcpu.enterISR(isrStart, unlessRIPIn: isrRange, ram: ram) {
-            isrEntryCycles.record(vw_rdtsc() &- start)
-        } else {
-            deferredInterrupts += 1
-        }
-    }
-
     /// A driver-state word of the guest's mailbox.
     public func mailbox(_ offset: UInt64) -> UInt64 { ram.loadU64(layout.mailbox + offset) }
 
@@ -328,66 +189,4 @@ public final class GuestDriverRunner {
 
     /// The guest's stamp area, for the device model's thread.
     public var stamps: GuestStampArea { GuestStampArea(ram: ram, layout: layout) }
-
-    private func report(hostCycles: UInt64, stopped: Bool, summarizing: Bool) -> GuestRunReport {
-        GuestRunReport(
-            stopped: stopped,
-            packetsSent: guestCount(GuestMailbox.sent),
-            packetsReclaimed: guestCount(GuestMailbox.reclaimed),
-            doorbellExits: doorbellExits,
-            doorbellMode: doorbellMode,
-            interruptMechanism: interruptLine.mechanism,
-            interruptsRaised: Int(interruptLine.raisedCount &- raisedAtStart),
-            interruptKicks: Int(interruptLine.kickCount &- kicksAtStart),
-            isrEntriesByHost: guestCount(GuestMailbox.hostISR),
-            isrPolledByGuest: guestCount(GuestMailbox.polledISR),
-            isrDeferred: deferredInterrupts,
-            guestWaits: guestCount(GuestMailbox.waitCount),
-            badCompletionStatus: guestCount(GuestMailbox.badStatus),
-            unknownMMIOAccesses: bus.unknownAccesses,
-            exits: summarizing ? statistics.summaries() : [],
-            isrEntry: summarizing ? isrEntryCycles.summary() : nil,
-            kickLatency: summarizing ? kickLatencyCycles.summary() : nil,
-            wait: summarizing ? waitCycles.summary() : nil,
-            hostCycles: hostCycles)
-    }
-}
-
-/// What one guest run did.
-public struct GuestRunReport: Sendable {
-    /// The run ended early: `requestStop()` or the exit observer asked for it.
-    public let stopped: Bool
-    public let packetsSent: Int
-    public let packetsReclaimed: Int
-    /// Doorbell writes that exited to user space (0 with ioeventfd).
-    public let doorbellExits: Int
-    public let doorbellMode: DoorbellMode
-    public let interruptMechanism: InterruptMechanism
-    public let interruptsRaised: Int
-    /// Raises that had to force the vCPU out of guest mode (immediate_exit + signal).
-    public let interruptKicks: Int
-    public let isrEntriesByHost: Int
-    /// Interrupts the guest picked up by polling the cause (raised while its ISR ran).
-    public let isrPolledByGuest: Int
-    /// Times the host found RIP inside the ISR and left the interrupt to the guest's poll.
-    public let isrDeferred: Int
-    public let guestWaits: Int
-    public let badCompletionStatus: Int
-    public let unknownMMIOAccesses: Int
-    public let exits: [ExitSummary]
-    public let isrEntry: CycleSummary?
-    public let kickLatency: CycleSummary?
-    public let wait: CycleSummary?
-    public let hostCycles: UInt64
-}
-
-extension GuestRunReport: CustomStringConvertible {
-    public var description: String {
-        var lines = ["guest run: sent \(packetsSent), reclaimed \(packetsReclaimed), doorbell \(doorbellMode.rawValue) (\(doorbellExits) user-space doorbell exits), interrupts \(interruptMechanism.rawValue): raised \(interruptsRaised), kicks \(interruptKicks), ISR entered by host \(isrEntriesByHost), polled by guest \(isrPolledByGuest), deferred \(isrDeferred); waits \(guestWaits)"]
-        for exit in exits { lines.append("  exit \(exit.reason): \(exit.cycles)") }
-        if let isrEntry { lines.append("  ISR entry (host): \(isrEntry)") }
-        if let kickLatency { lines.append("  kick raise->EINTR: \(kickLatency)") }
-        if let wait { lines.append("  blocked in wait: \(wait)") }
-        return lines.joined(separator: "\n")
-    }
 }

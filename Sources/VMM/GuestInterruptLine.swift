@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -131,6 +132,6 @@ public final class KVMInterruptLine: @unchecked Sendable {
     /// Returns false on timeout.
     func wait(sequence: UInt32, timeoutNanoseconds: Int64) -> Bool {
         let result = vw_futex_wait(sequencePointer, sequence, timeoutNanoseconds)
-        return result != -ETIMEDOUT
+        return SystemCall.errno(of: result) != .timedOut
     }
 }

@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 import Foundation
 import Synchronization
 
@@ -66,15 +67,13 @@ public enum KVMExitCostMeter {
         ram.storeU64(m + GuestMailbox.stampCapacity, UInt64(layout.stampCapacity))
         var eventfd: Int32 = -1
         if ioeventfd {
-            eventfd = vw_eventfd(0, 0)
-            guard eventfd >= 0 else { throw .system("eventfd", eventfd) }
+            eventfd = try SystemCall.check("eventfd", vw_eventfd(0, 0), as: VMMError.init)
             try vm.addIOEventFD(address: doorbell, length: 4, eventfd: eventfd)
         }
         defer { if eventfd >= 0 { _ = vw_close(eventfd) } }
         let vcpu = try guest.vcpu(entryOffset: GuestDriverImage.exitCostEntryOffset)
         let signal = vw_vmm_kick_signal()
-        let installed = vw_install_interrupting_handler(signal)
-        guard installed >= 0 else { throw .system("sigaction (vCPU kick signal)", installed) }
+        try SystemCall.check("sigaction (vCPU kick signal)", vw_install_interrupting_handler(signal), as: VMMError.init)
         _ = vw_unblock_signal(signal)
         guard let cause = ram.pointer(m + GuestMailbox.irqPending, length: 4) else { throw .config("GuestLayout.mailbox", "outside RAM") }
         let line = KVMInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu)

@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,10 +47,12 @@ public enum KVMProbe {
             KVMAvailability(usable: false, reason: reason, device: device, module: module, apiVersion: api,
                             capabilities: caps, interruptMechanism: mechanism, irqchipUsable: false, probeExitCycles: nil)
         }
-        let fd = vw_open_rdwr(device)
-        guard fd >= 0 else {
-            return unusable("cannot open \(device): \(errorText(-fd)) (errno \(-fd))"
-                + (module == nil ? "; no KVM module is loaded" : "; check the device node and its permissions"))
+        let fd: Int32
+        do throws(SystemCallError) {
+            fd = try SystemCall.check("open \(device)", vw_open_rdwr(device),
+                                      hint: module == nil ? "no KVM module is loaded" : "check the device node and its permissions")
+        } catch {
+            return unusable("\(error)")
         }
         let api = Int(vw_ioctl_int(fd, VW_KVM_GET_API_VERSION, 0))
         var caps: [String: Int] = [:]

@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 
 /// In-kernel irqchip plumbing (KVM_CREATE_IRQCHIP, KVM_IRQ_LINE, KVM_IRQFD). The guest driver
 /// does not take IDT interrupts yet (kvm_pvm ignores the IDT; see InterruptMechanism), so these
@@ -6,8 +7,8 @@ import CVWiFiShim
 extension KVMVirtualMachine {
     /// Creates the in-kernel PIC/IOAPIC/LAPIC. Call before creating any vCPU.
     public func createIRQChip() throws(VMMError) {
-        let result = vw_ioctl_int(vmFD, VW_KVM_CREATE_IRQCHIP, 0)
-        guard result >= 0 else { throw .system("KVM_CREATE_IRQCHIP", result, hint: "call it before creating vCPUs, once per VM") }
+        try SystemCall.check("KVM_CREATE_IRQCHIP", vw_ioctl_int(vmFD, VW_KVM_CREATE_IRQCHIP, 0),
+                             hint: "call it before creating vCPUs, once per VM", as: VMMError.init)
     }
 
     /// Drives interrupt line `gsi` (KVM_IRQ_LINE); an edge is assert then deassert.
@@ -15,8 +16,8 @@ extension KVMVirtualMachine {
         var request = kvm_irq_level()
         request.irq = gsi
         request.level = level ? 1 : 0
-        let result = vw_ioctl_ptr(vmFD, VW_KVM_IRQ_LINE, &request)
-        guard result >= 0 else { throw .system("KVM_IRQ_LINE \(gsi)", result, hint: "needs createIRQChip()") }
+        try SystemCall.check("KVM_IRQ_LINE \(gsi)", vw_ioctl_ptr(vmFD, VW_KVM_IRQ_LINE, &request),
+                             hint: "needs createIRQChip()", as: VMMError.init)
     }
 
     /// Makes a write to `eventfd` inject `gsi` inside the kernel (KVM_IRQFD).
@@ -24,7 +25,7 @@ extension KVMVirtualMachine {
         var request = kvm_irqfd()
         request.fd = UInt32(bitPattern: eventfd)
         request.gsi = gsi
-        let result = vw_ioctl_ptr(vmFD, VW_KVM_IRQFD, &request)
-        guard result >= 0 else { throw .system("KVM_IRQFD gsi \(gsi)", result, hint: "needs createIRQChip()") }
+        try SystemCall.check("KVM_IRQFD gsi \(gsi)", vw_ioctl_ptr(vmFD, VW_KVM_IRQFD, &request),
+                             hint: "needs createIRQChip()", as: VMMError.init)
     }
 }

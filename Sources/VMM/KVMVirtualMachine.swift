@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 
 /// A KVM virtual machine over caller-provided guest RAM: one memory slot covering the host
 /// region, halt polling disabled where the host allows it, and ioeventfd registration.
@@ -19,24 +20,22 @@ public final class KVMVirtualMachine {
     public init(device: String = "/dev/kvm", ram: GuestRAM) throws(VMMError) {
         self.device = device
         self.ram = ram
-        let systemFD = vw_open_rdwr(device)
-        guard systemFD >= 0 else {
-            throw .system("open \(device)", systemFD, hint: "is the kvm module loaded and the device readable and writable by this user?")
-        }
+        let systemFD = try SystemCall.check("open \(device)", vw_open_rdwr(device),
+                                            hint: "is the kvm module loaded and the device readable and writable by this user?",
+                                            as: VMMError.init)
         let version = vw_ioctl_int(systemFD, VW_KVM_GET_API_VERSION, 0)
         guard version == 12 else {
             vw_close(systemFD)
             throw VMMError("\(device): KVM API version \(version), expected 12")
         }
-        let mapSize = vw_ioctl_int(systemFD, VW_KVM_GET_VCPU_MMAP_SIZE, 0)
-        guard mapSize > 0 else {
+        let mapSize: Int32, vmFD: Int32
+        do throws(VMMError) {
+            mapSize = try SystemCall.check("KVM_GET_VCPU_MMAP_SIZE", vw_ioctl_int(systemFD, VW_KVM_GET_VCPU_MMAP_SIZE, 0), as: VMMError.init)
+            guard mapSize > 0 else { throw VMMError("\(device): KVM_GET_VCPU_MMAP_SIZE returned 0") }
+            vmFD = try SystemCall.check("KVM_CREATE_VM", vw_ioctl_int(systemFD, VW_KVM_CREATE_VM, 0), as: VMMError.init)
+        } catch {
             vw_close(systemFD)
-            throw .system("KVM_GET_VCPU_MMAP_SIZE", mapSize)
-        }
-        let vmFD = vw_ioctl_int(systemFD, VW_KVM_CREATE_VM, 0)
-        guard vmFD >= 0 else {
-            vw_close(systemFD)
-            throw .system("KVM_CREATE_VM", vmFD)
+            throw error
         }
         self.systemFD = systemFD
         self.vmFD = vmFD
@@ -49,10 +48,8 @@ public final class KVMVirtualMachine {
         region.guest_phys_addr = ram.guestPhysicalBase
         region.memory_size = ram.size
         region.userspace_addr = UInt64(UInt(bitPattern: ram.base))
-        let mapped = vw_ioctl_ptr(vmFD, VW_KVM_SET_USER_MEMORY_REGION, &region)
-        guard mapped >= 0 else {
-            throw .system("KVM_SET_USER_MEMORY_REGION", mapped, hint: "guest RAM must be page aligned, a multiple of 4 KiB")
-        }
+        try SystemCall.check("KVM_SET_USER_MEMORY_REGION", vw_ioctl_ptr(vmFD, VW_KVM_SET_USER_MEMORY_REGION, &region),
+                             hint: "guest RAM must be page aligned, a multiple of 4 KiB", as: VMMError.init)
         // Intel without unrestricted guest needs three pages for the real-mode TSS; harmless
         // elsewhere. Placed just below 4 GiB like QEMU; a failure only matters for real mode.
         if checkExtension(KVM_CAP_SET_TSS_ADDR) > 0 {
@@ -99,8 +96,8 @@ public final class KVMVirtualMachine {
         request.len = length
         request.fd = eventfd
         request.flags = 0
-        let result = vw_ioctl_ptr(vmFD, VW_KVM_IOEVENTFD, &request)
-        guard result >= 0 else { throw .system("KVM_IOEVENTFD at 0x\(String(address, radix: 16))", result) }
+        try SystemCall.check("KVM_IOEVENTFD at 0x\(String(address, radix: 16))", vw_ioctl_ptr(vmFD, VW_KVM_IOEVENTFD, &request),
+                             as: VMMError.init)
         ioEventFDs.append((address, length, eventfd))
     }
 
@@ -109,8 +106,7 @@ public final class KVMVirtualMachine {
         guard let index = ioEventFDs.firstIndex(where: { $0.address == address && $0.fd == eventfd }) else {
             throw .config("ioeventfd", "none registered at 0x\(String(address, radix: 16))")
         }
-        let result = deassignIOEventFD(ioEventFDs.remove(at: index))
-        guard result >= 0 else { throw .system("KVM_IOEVENTFD deassign", result) }
+        try SystemCall.check("KVM_IOEVENTFD deassign", deassignIOEventFD(ioEventFDs.remove(at: index)), as: VMMError.init)
     }
 
     private func deassignIOEventFD(_ entry: (address: UInt64, length: UInt32, fd: Int32)) -> Int32 {

@@ -48,15 +48,21 @@ public final class MMIOBus {
         return -1
     }
 
+    /// `find` for a guest access: a miss is counted as an unknown access before -1 comes back.
+    private func accessedEntry(_ address: UInt64) -> Int {
+        let index = find(address)
+        if index < 0 {
+            unknownAccesses += 1
+            lastUnknownAddress = address
+        }
+        return index
+    }
+
     /// Dispatches a guest write. Returns false when no device covers `address`.
     @discardableResult
     public func write(address: UInt64, data: UnsafeRawBufferPointer) -> Bool {
-        let index = find(address)
-        guard index >= 0 else {
-            unknownAccesses += 1
-            lastUnknownAddress = address
-            return false
-        }
+        let index = accessedEntry(address)
+        guard index >= 0 else { return false }
         entries[index].device.write(offset: address - entries[index].base, data: data)
         return true
     }
@@ -64,10 +70,8 @@ public final class MMIOBus {
     /// Dispatches a guest read into `data` (zeros when no device covers `address`).
     @discardableResult
     public func read(address: UInt64, data: UnsafeMutableRawBufferPointer) -> Bool {
-        let index = find(address)
+        let index = accessedEntry(address)
         guard index >= 0 else {
-            unknownAccesses += 1
-            lastUnknownAddress = address
             if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
             return false
         }

@@ -1,6 +1,7 @@
 // A small throw-away VM with the guest image loaded: what the KVM probe and the exit-cost meter
 // both need before they run one of the image's special entries.
 import CVWiFiShim
+import Measurement
 
 final class ScratchGuest {
     static let size = 4 << 20
@@ -17,7 +18,9 @@ final class ScratchGuest {
     /// guest image and writes the doorbell and port base into the mailbox.
     init(device: String) throws(VMMError) {
         var err: Int32 = 0
-        guard let memory = vw_mmap_anonymous(Self.size, 0, &err) else { throw .system("mmap guest RAM", -err) }
+        guard let memory = vw_mmap_anonymous(Self.size, 0, &err) else {
+            throw VMMError(SystemCall.failure("mmap guest RAM", errno: err))
+        }
         self.memory = memory
         ram = GuestRAM(base: memory, size: UInt64(Self.size))
         layout = GuestLayout(memorySize: UInt64(Self.size), identityMapSize: GuestLayout.gibibyte)

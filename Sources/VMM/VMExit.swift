@@ -1,3 +1,5 @@
+import Measurement
+
 /// Why KVM_RUN returned.
 public enum VMExit: Sendable, Equatable {
     /// MMIO to an address outside every memory slot; data is in `VirtualCPU.mmioData`.
@@ -13,7 +15,7 @@ public enum VMExit: Sendable, Equatable {
     case internalError(suberror: UInt64)
     case other(reason: UInt32)
     /// KVM_RUN itself failed with this errno.
-    case failed(errno: Int32)
+    case failed(errno: Errno)
 }
 
 /// Exit categories counted by `ExitStatistics`.

@@ -1,36 +1,28 @@
-import CVWiFiShim
+import Measurement
 
-/// A failure of the VMM: a system call (with its errno) or a bad configuration value
-/// (naming the field and the fix).
+/// A failure of the VMM: a system call (the funnel's `SystemCallError`) or a bad configuration
+/// value (naming the field and the fix).
 public struct VMMError: Error, CustomStringConvertible, Sendable, Equatable {
     public let message: String
-    /// errno of the failing system call, if one failed.
-    public let errno: Int32?
+    /// The failed system call, if one failed.
+    public let systemCall: SystemCallError?
 
-    public init(_ message: String, errno: Int32? = nil) {
+    public init(_ message: String) {
         self.message = message
-        self.errno = errno
+        self.systemCall = nil
     }
 
-    /// `operation` failed with `-result` (a negative return of a vw_ shim call).
-    static func system(_ operation: String, _ result: Int32, hint: String = "") -> VMMError {
-        let code = -result
-        let text = "\(operation) failed: \(errorText(code)) (errno \(code))" + (hint.isEmpty ? "" : ". \(hint)")
-        return VMMError(text, errno: code)
+    public init(_ failure: SystemCallError) {
+        self.message = failure.description
+        self.systemCall = failure
     }
+
+    /// errno of the failing system call, if one failed.
+    public var errno: Errno? { systemCall?.errno }
 
     static func config(_ field: String, _ problem: String) -> VMMError {
         VMMError("\(field): \(problem)")
     }
 
     public var description: String { message }
-}
-
-/// strerror for an errno value.
-func errorText(_ code: Int32) -> String {
-    var buffer = [CChar](repeating: 0, count: 128)
-    return buffer.withUnsafeMutableBufferPointer { buf in
-        guard let text = vw_strerror(code, buf.baseAddress, buf.count) else { return "error \(code)" }
-        return String(cString: text)
-    }
 }

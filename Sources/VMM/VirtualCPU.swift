@@ -1,4 +1,5 @@
 import CVWiFiShim
+import Measurement
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,12 +21,12 @@ public final class VirtualCPU {
     private var mirrorValid = false
 
     init(vm: KVMVirtualMachine, id: UInt64) throws(VMMError) {
-        let fd = vw_ioctl_int(vm.vmFD, VW_KVM_CREATE_VCPU, UInt(id))
-        guard fd >= 0 else { throw .system("KVM_CREATE_VCPU \(id)", fd) }
+        let fd = try SystemCall.check("KVM_CREATE_VCPU \(id)", vw_ioctl_int(vm.vmFD, VW_KVM_CREATE_VCPU, UInt(id)),
+                                      as: VMMError.init)
         var err: Int32 = 0
         guard let mapping = vw_mmap_shared(fd, vm.vcpuMapSize, &err) else {
             vw_close(fd)
-            throw .system("mmap kvm_run", -err)
+            throw VMMError(SystemCall.failure("mmap kvm_run", errno: err))
         }
         self.vm = vm
         self.id = id
@@ -42,11 +43,9 @@ public final class VirtualCPU {
     /// Puts the vCPU in 64-bit long mode at CPL3 at `rip`, with `rsp` and general registers.
     public func enterLongModeUser(layout: GuestLayout, rip: UInt64, rsp: UInt64, r15: UInt64 = 0, rdi: UInt64 = 0) throws(VMMError) {
         var sregs = kvm_sregs()
-        let got = vw_ioctl_ptr(fd, VW_KVM_GET_SREGS, &sregs)
-        guard got >= 0 else { throw .system("KVM_GET_SREGS", got) }
+        try SystemCall.check("KVM_GET_SREGS", vw_ioctl_ptr(fd, VW_KVM_GET_SREGS, &sregs), as: VMMError.init)
         LongModeSetup.configure(&sregs, layout: layout)
-        let set = vw_ioctl_ptr(fd, VW_KVM_SET_SREGS, &sregs)
-        guard set >= 0 else { throw .system("KVM_SET_SREGS (long mode, CPL3)", set) }
+        try SystemCall.check("KVM_SET_SREGS (long mode, CPL3)", vw_ioctl_ptr(fd, VW_KVM_SET_SREGS, &sregs), as: VMMError.init)
         var regs = kvm_regs()
         regs.rip = rip
         regs.rsp = rsp
@@ -70,8 +69,9 @@ public final class VirtualCPU {
     public func run() -> VMExit {
         let result = vw_ioctl_int(fd, VW_KVM_RUN, 0)
         mirrorValid = syncRegisters
-        if result == -EINTR { return .interrupted }
-        if result < 0 { return .failed(errno: -result) }
+        if let errno = SystemCall.errno(of: result) {
+            return errno == .interrupted ? .interrupted : .failed(errno: errno)
+        }
         vw_kvm_exit_decode(runPage, &exitRecord)
         switch Int32(exitRecord.reason) {
         case KVM_EXIT_MMIO:
@@ -111,14 +111,15 @@ public final class VirtualCPU {
         let result = vw_ioctl_int(fd, VW_KVM_RUN, 0)
         mirrorValid = syncRegisters
         setImmediateExit(false)
-        guard result == -EINTR || result == 0 else { throw .system("KVM_RUN (complete pending I/O)", result) }
+        // EINTR is the expected answer to immediate_exit.
+        guard SystemCall.errno(of: result) != .interrupted else { return }
+        try SystemCall.check("KVM_RUN (complete pending I/O)", result, as: VMMError.init)
     }
 
     public func registers() throws(VMMError) -> kvm_regs {
         if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) { return mirror.pointee }
         var regs = kvm_regs()
-        let result = vw_ioctl_ptr(fd, VW_KVM_GET_REGS, &regs)
-        guard result >= 0 else { throw .system("KVM_GET_REGS", result) }
+        try SystemCall.check("KVM_GET_REGS", vw_ioctl_ptr(fd, VW_KVM_GET_REGS, &regs), as: VMMError.init)
         return regs
     }
 
@@ -130,8 +131,7 @@ public final class VirtualCPU {
             return
         }
         var copy = regs
-        let result = vw_ioctl_ptr(fd, VW_KVM_SET_REGS, &copy)
-        guard result >= 0 else { throw .system("KVM_SET_REGS", result) }
+        try SystemCall.check("KVM_SET_REGS", vw_ioctl_ptr(fd, VW_KVM_SET_REGS, &copy), as: VMMError.init)
     }
 
     /// Points the guest at `rip` (e.g. after `completePendingIO`).

@@ -37,7 +37,7 @@ final class TestRAM {
         let memory = try TestRAM(size: 4 << 20)
         #expect { _ = try KVMVirtualMachine(device: "/nonexistent/kvm", ram: memory.ram) } throws: {
             guard let error = $0 as? VMMError else { return false }
-            return error.errno == ENOENT && error.message.contains("/nonexistent/kvm")
+            return error.errno == .noSuchFileOrDirectory && error.message.contains("/nonexistent/kvm")
         }
     }
 

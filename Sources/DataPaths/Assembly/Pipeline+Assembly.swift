@@ -23,8 +23,8 @@ extension Pipeline {
 
     func socketPair() throws -> (Int32, Int32) {
         var fds: [Int32] = [0, 0]
-        let r = fds.withUnsafeMutableBufferPointer { vw_seqpacket_pair($0.baseAddress) }
-        guard r == 0 else { throw PipelineError.setup("socketpair failed: errno \(-r)") }
+        try SystemCall.check("socketpair(AF_UNIX, SOCK_SEQPACKET)",
+                             fds.withUnsafeMutableBufferPointer { vw_seqpacket_pair($0.baseAddress) }, as: PipelineError.system)
         sockets.append(contentsOf: fds)
         return (fds[0], fds[1])
     }

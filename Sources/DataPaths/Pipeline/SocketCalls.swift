@@ -17,7 +17,7 @@ enum SocketCalls {
             let start = TSC.now()
             let n = blen > 0 ? vw_send2(fd, a, alen, b, blen, 1) : vw_send(fd, a, alen, 1)
             account.charge(.systemCalls, since: start)
-            if n != -Int(EAGAIN) || control.isStopping { return n }
+            if !wouldBlock(n) || control.isStopping { return n }
             _ = vw_poll_writable(fd, 100)
         }
     }
@@ -31,8 +31,14 @@ enum SocketCalls {
             let start = TSC.now()
             let n = vw_recv(fd, buffer, capacity, 1)
             account.charge(.systemCalls, since: start)
-            if n != -Int(EAGAIN) || control.isStopping { return n }
+            if !wouldBlock(n) || control.isStopping { return n }
             _ = vw_poll_readable(fd, 100)
         }
+    }
+
+    /// The non-blocking call found the socket full (send) or empty (receive): EAGAIN.
+    @inline(__always)
+    private static func wouldBlock(_ result: Int) -> Bool {
+        SystemCall.errno(of: result) == .resourceTemporarilyUnavailable
     }
 }

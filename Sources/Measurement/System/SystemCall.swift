@@ -12,6 +12,15 @@ public enum SystemCall {
         throw SystemCallError(call: call(), errno: errno, hint: hint())
     }
 
+    /// `check` for a layer that throws an error type of its own: `wrap` carries the failure
+    /// (e.g. `as: PlatformError.system`), so typed-throws callers need no do/catch per call.
+    @inline(__always) @discardableResult
+    public static func check<T: SignedInteger, E: Error>(_ call: @autoclosure () -> String, _ result: T,
+                                                         hint: @autoclosure () -> String = "",
+                                                         as wrap: (SystemCallError) -> E) throws(E) -> T {
+        do { return try check(call(), result, hint: hint()) } catch { throw wrap(error) }
+    }
+
     /// The errno of a negative shim result, nil for a success.
     @inline(__always)
     public static func errno<T: SignedInteger>(of result: T) -> Errno? { Errno(shimResult: result) }
