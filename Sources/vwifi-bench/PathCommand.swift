@@ -8,7 +8,8 @@ struct PathCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "path",
         abstract: "Run one data path (native, passthrough, vwifi) and print its measurements.",
-        discussion: """
+        usage: "vwifi-bench path <native|passthrough|vwifi> [<options>]",
+        discussion: PathOptionHelp.text + "\n\n" + """
         Examples:
           vwifi-bench path vwifi --packets 5000
           vwifi-bench path vwifi --trap kvm --rate 300 --packets 600
@@ -17,38 +18,12 @@ struct PathCommand: ParsableCommand {
           vwifi-bench path passthrough --ping 100
         """)
 
-    // Numbers are taken as given (`.unconditional`), so `--size -5` reaches PathConfig and gets
-    // its range message instead of the parser's "missing value". Names and paths keep the
-    // default, so `--out --json` is an error rather than a directory called "--json".
-    @Argument(help: "native, passthrough or vwifi") var path: String
-    @Option(parsing: .unconditional, help: "Packets to send (count-bounded run).") var packets: String?
-    @Option(parsing: .unconditional, help: "Seconds to run (time-bounded run; overrides --packets).") var duration: String?
-    @Option(parsing: .unconditional, help: "UDP payload bytes (1450 gives a 1514-byte MPDU).") var size: String?
-    @Option(parsing: .unconditional, help: "Offered load in packets per second (default: saturate).") var rate: String?
-    @Flag(help: "Offer as much as the path takes (the default).") var saturate = false
-    @Option(help: "tx or rx.") var direction: String?
-    @Option(parsing: .unconditional, help: "Send N echo requests and report round-trip times.") var ping: String?
-    @Option(name: .customLong("ping-interval-ms"), parsing: .unconditional, help: "Gap between echo requests.") var pingIntervalMs: String?
-    @Option(help: "software or iommu (vwifi).") var translation: String?
-    @Flag(help: "Add a real /proc/self/pagemap lookup per translated page (software translation).") var pagemap = false
-    @Option(name: .customLong("coalesce-device-model"), parsing: .unconditional, help: "Inject one virtual interrupt per N completions.")
-    var coalesceDeviceModel: String?
-    @Option(name: .customLong("coalesce-device"), parsing: .unconditional, help: "Raise one physical interrupt per N completions.")
-    var coalesceDevice: String?
-    @Option(help: "80211g or none (no air pacing).") var air: String?
-    @Option(help: "long or short slot time.") var slot: String?
-    @Option(help: "auto, kvm or thread.") var trap: String?
-    @Option(help: "exit or ioeventfd.") var doorbell: String?
-    @Option(name: .customLong("kvm-device"), help: "KVM device for --trap kvm|auto (a missing path forces the thread fallback).")
-    var kvmDevice: String?
-    @Option(help: "udp, ping or idle.") var workload: String?
-    @Option(parsing: .unconditional, help: "VMs sharing the vwifi device (1-4; udp tx, thread trap); --packets is per VM.") var vms: String?
-    @Option(name: .customLong("timer-hz"), parsing: .unconditional, help: "Guest timer tick rate (idle workload).") var timerHz: String?
-    @Option(name: .customLong("ring-size"), parsing: .unconditional, help: "Descriptors per ring (power of two).") var ringSize: String?
-    @Option(parsing: .unconditional, help: "Packets excluded from statistics at the start.") var warmup: String?
-    @Option(help: "Comma-separated perf events (libpfm4 names); empty disables.") var counters: String?
-    @Flag(name: .customLong("no-stamps"), help: "Disable stage stamps (to measure their perturbation).")
-    var noStamps = false
+    // The data path and the option flags come from the option table (`PathOption.all`), which
+    // ArgumentParser cannot declare at run time: it collects what it does not recognise here and
+    // `PathArguments` reads that. Only `--out` and `--json` belong to the command itself.
+    @Argument(parsing: .allUnrecognized,
+              help: ArgumentHelp("native, passthrough or vwifi, and the data-path options above.", valueName: "path"))
+    var arguments: [String] = []
     @Option(help: "Write summary.csv, stages.csv, cpu.csv, exits.csv, counters.csv, categories.csv and result.json here.")
     var out: String?
     @Flag(help: "Print the result as JSON instead of the readable summary.") var json = false
@@ -77,30 +52,28 @@ struct PathCommand: ParsableCommand {
         }
     }
 
+    /// Unknown flags and missing values are argument errors (usage hint, exit 2), reported
+    /// before anything runs.
+    func validate() throws { _ = try parsedArguments() }
+
+    func parsedArguments() throws -> PathArguments {
+        do { return try PathArguments(arguments) } catch { throw ValidationError(error.description) }
+    }
+
     func makeConfig() throws -> PathConfig {
-        guard let kind = PathKind(rawValue: path) else {
-            throw ConfigError(field: "path", problem: "'\(path)' is not a data path",
+        let given = try parsedArguments()
+        guard let kind = PathKind(rawValue: given.path) else {
+            throw ConfigError(field: "path", problem: "'\(given.path)' is not a data path",
                               fix: "use one of: native, passthrough, vwifi")
         }
         var c = PathConfig(path: kind)
-        let options: [(String, String?)] = [
-            ("workload", workload), ("packets", packets), ("duration", duration), ("size", size), ("rate", rate),
-            ("direction", direction), ("ping", ping), ("ping-interval-ms", pingIntervalMs),
-            ("translation", translation), ("coalesce-device-model", coalesceDeviceModel),
-            ("coalesce-device", coalesceDevice), ("air", air), ("slot", slot), ("trap", trap),
-            ("doorbell", doorbell), ("timer-hz", timerHz), ("ring-size", ringSize), ("warmup", warmup),
-            ("counters", counters), ("kvm-device", kvmDevice), ("vms", vms),
-        ]
-        for (name, value) in options { if let value { try c.set(name, to: value) } }
-        if pagemap { c.pagemap = true }
-        if noStamps { c.stamps = false }
-        if saturate {
-            if rate != nil {
-                throw ConfigError(field: "saturate", problem: "--saturate and --rate both given", fix: "choose one")
-            }
-            c.rate = nil
+        try given.apply(to: &c)
+        // On the command line the two are alternatives; a suite may let one override the other.
+        if given.gave("saturate") && given.gave("rate") {
+            throw ConfigError(field: "saturate", problem: "--saturate and --rate both given", fix: "choose one")
         }
-        if packets != nil && c.warmupPackets >= c.packets && warmup == nil {
+        // A short run asked for with --packets alone keeps a warm-up below it.
+        if given.gave("packets") && !given.gave("warmup") && c.warmupPackets >= c.packets {
             c.warmupPackets = max(0, c.packets / 10)
         }
         try c.validate()

@@ -54,11 +54,17 @@ import Platform
         #expect(files.count == DeviceModelFuzzProgram.seeds.count)
     }
 
+    /// The dictionary's `"field: "` entries are exactly the option table's names and the suite's
+    /// own fields, so the fuzzer spells every field the parser takes and no retired one.
     @Test func suiteParserDictionaryNamesEveryFieldAndOption() throws {
         let dict = try String(contentsOf: Self.corpus.appendingPathComponent("suite-parser.dict"), encoding: .utf8)
-        for name in PathConfig.optionNames + SuiteParser.suiteKeys + SuiteParser.experimentKeys {
+        let names = PathOption.names + SuiteParser.suiteKeys + SuiteParser.experimentKeys
+        for name in names {
             #expect(dict.contains("\"\(name): \""), "Tests/FuzzCorpus/suite-parser.dict lacks \(name)")
         }
+        let fields = dict.split(separator: "\n").filter { $0.first == "\"" && $0.hasSuffix(": \"") && $0.dropFirst().first?.isLetter == true }
+            .map { String($0.dropFirst().dropLast(3)) }
+        #expect(Set(fields).subtracting(names).isEmpty, "Tests/FuzzCorpus/suite-parser.dict names fields the parser does not take")
     }
 
     // MARK: the seeds do what their names say

@@ -88,6 +88,25 @@ func oneExperiment(_ body: String) -> String {
         #expect(suiteError(oneExperiment("figure: custom\npath: native\noptions: { vms: 2 }"))?.description.contains("vms") == true)
     }
 
+    /// Option fields are exactly the option table's names: each is taken under `defaults`,
+    /// `options` and `sweep` (a bad value is then its error, not "unknown option"); only list
+    /// options take a YAML list; the suite's own fields are not options.
+    @Test func optionFieldsAreExactlyTheOptionTable() {
+        for option in PathOption.all {
+            let n = option.name
+            for yaml in ["defaults: { \(n): zz }\nexperiments: []\n",
+                         oneExperiment("figure: custom\npath: vwifi\noptions: { \(n): zz }"),
+                         oneExperiment("figure: custom\npath: vwifi\nsweep: { \(n): [zz] }")] {
+                #expect(suiteError(yaml)?.problem != "unknown option", "\(n) refused in:\n\(yaml)")
+            }
+            let list = suiteError(oneExperiment("figure: custom\npath: vwifi\noptions: { \(n): [a, b] }"))
+            #expect((list?.problem == "takes one value, not a list") == (option.values != .list), "\(n) as a YAML list")
+        }
+        for key in Set(SuiteParser.suiteKeys + SuiteParser.experimentKeys).subtracting(PathOption.names) {
+            #expect(suiteError("defaults: { \(key): 1 }\nexperiments: []\n")?.problem == "unknown option", "\(key)")
+        }
+    }
+
     @Test func optionErrorsCarryTheFileTheFieldPathAndTheContractsWording() {
         let e = suiteError("""
             experiments:
