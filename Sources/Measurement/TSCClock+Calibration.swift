@@ -61,20 +61,21 @@ extension TSCClock {
     // dropped first (interrupts and preemption, not read cost).
 
     private static func bareReadCost() -> Double {
-        var deltas = [UInt64](repeating: 0, count: 4000)
-        for i in deltas.indices {
-            let a = vw_rdtsc()
-            let b = vw_rdtsc()
-            deltas[i] = b &- a
-        }
-        return trimmedMean(deltas)
+        meanPairCost(first: { vw_rdtsc() }, second: { vw_rdtsc() })
     }
 
     private static func fencedFloor() -> Double {
+        meanPairCost(first: { vw_rdtsc_fenced() }, second: { vw_rdtscp_fenced() })
+    }
+
+    /// Trimmed mean of 4000 back-to-back `second() - first()` deltas. Always inlined, so the
+    /// closures become the bare reads and nothing but them lies between the two.
+    @inline(__always)
+    private static func meanPairCost(first: () -> UInt64, second: () -> UInt64) -> Double {
         var deltas = [UInt64](repeating: 0, count: 4000)
         for i in deltas.indices {
-            let a = vw_rdtsc_fenced()
-            let b = vw_rdtscp_fenced()
+            let a = first()
+            let b = second()
             deltas[i] = b &- a
         }
         return trimmedMean(deltas)

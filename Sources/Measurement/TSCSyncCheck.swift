@@ -14,13 +14,40 @@ enum TSCSyncCheck {
         let note: String
     }
 
+    /// Bounds on the other counter's offset from round trips t0 (ref) -> t1 (other) -> t2 (ref).
+    private struct OffsetBound {
+        var lo = Int64.min, hi = Int64.max, done = 0
+
+        mutating func narrow(t0: UInt64, t1: UInt64, t2: UInt64) {
+            lo = max(lo, Int64(bitPattern: t1 &- t2))
+            hi = min(hi, Int64(bitPattern: t1 &- t0))
+            done += 1
+        }
+    }
+
+    /// An `OffsetBound` handed from a probe thread to the one that joins it.
+    private final class SharedOffsetBound: Sendable {
+        let lo = Atomic<Int64>(.min)
+        let hi = Atomic<Int64>(.max)
+        let done = Atomic<Int>(0)
+
+        func store(_ bound: OffsetBound) {
+            lo.store(bound.lo, ordering: .relaxed)
+            hi.store(bound.hi, ordering: .relaxed)
+            done.store(bound.done, ordering: .relaxed)
+        }
+
+        func load() -> OffsetBound {
+            OffsetBound(lo: lo.load(ordering: .relaxed), hi: hi.load(ordering: .relaxed),
+                        done: done.load(ordering: .relaxed))
+        }
+    }
+
     private final class Court: Sendable {
         let turn = Atomic<UInt32>(0)
         let stamp = Atomic<UInt64>(0)
         let abandoned = Atomic<Bool>(false)
-        let lowerBound = Atomic<Int64>(.min)
-        let upperBound = Atomic<Int64>(.max)
-        let completed = Atomic<Int>(0)
+        let bound = SharedOffsetBound()
         let pinFailure = Atomic<Int32>(0)
     }
 
@@ -53,13 +80,14 @@ enum TSCSyncCheck {
             }
             ref.join(); far.join()
             let failure = court.pinFailure.load(ordering: .relaxed)
-            let done = court.completed.load(ordering: .relaxed)
+            let pingPong = court.bound.load()
+            let done = pingPong.done
             if let errno = SystemCall.errno(of: failure) {
                 details.append("cpu\(other): unverified, could not pin a probe thread: \(errno.named)")
                 continue
             }
-            var lo = court.lowerBound.load(ordering: .relaxed)
-            var hi = court.upperBound.load(ordering: .relaxed)
+            var lo = pingPong.lo
+            var hi = pingPong.hi
             var method = "\(done) ping-pong round trips"
             var haveBound = done > 0
             if done == 0 || hi &- lo > looseBoundCycles {
@@ -100,16 +128,10 @@ enum TSCSyncCheck {
 
     /// One fresh thread reads the TSC on `reference`, moves to `other`, reads, moves back, reads:
     /// each migration is causally ordered, so the same bounds as a ping-pong round trip apply.
-    private static func migrationBounds(reference: Int, other: Int, hops: Int, deadline: Int64)
-        -> (lo: Int64, hi: Int64, done: Int) {
-        final class Result: Sendable {
-            let lo = Atomic<Int64>(.min)
-            let hi = Atomic<Int64>(.max)
-            let done = Atomic<Int>(0)
-        }
-        let result = Result()
+    private static func migrationBounds(reference: Int, other: Int, hops: Int, deadline: Int64) -> OffsetBound {
+        let result = SharedOffsetBound()
         guard let thread = try? OSThread.start({ _ in
-            var lo = Int64.min, hi = Int64.max, done = 0
+            var bound = OffsetBound()
             guard vw_set_affinity_cpu(0, Int32(reference)) == 0 else { return }
             for _ in 0..<hops where vw_monotonic_ns() < deadline {
                 let t0 = vw_rdtscp_fenced()
@@ -117,17 +139,12 @@ enum TSCSyncCheck {
                 let t1 = vw_rdtscp_fenced()
                 guard vw_set_affinity_cpu(0, Int32(reference)) == 0, vw_current_cpu() == Int32(reference) else { break }
                 let t2 = vw_rdtscp_fenced()
-                lo = max(lo, Int64(bitPattern: t1 &- t2))
-                hi = min(hi, Int64(bitPattern: t1 &- t0))
-                done += 1
+                bound.narrow(t0: t0, t1: t1, t2: t2)
             }
-            result.lo.store(lo, ordering: .relaxed)
-            result.hi.store(hi, ordering: .relaxed)
-            result.done.store(done, ordering: .relaxed)
-        }) else { return (.min, .max, 0) }
+            result.store(bound)
+        }) else { return OffsetBound() }
         thread.join()
-        return (result.lo.load(ordering: .relaxed), result.hi.load(ordering: .relaxed),
-                result.done.load(ordering: .relaxed))
+        return result.load()
     }
 
     /// Spins until `turn` equals `value`; false on timeout or if the partner gave up.
@@ -147,36 +164,33 @@ enum TSCSyncCheck {
         return true
     }
 
-    private static func pingSide(court: Court, cpu: Int, roundTrips: Int, deadline: Int64) {
+    /// Pins the calling probe thread to `cpu`; on failure records why and calls the round off.
+    private static func pin(court: Court, cpu: Int) -> Bool {
         let rc = vw_set_affinity_cpu(0, Int32(cpu))
         if rc < 0 {
             court.pinFailure.store(rc, ordering: .relaxed)
             court.abandoned.store(true, ordering: .relaxed)
-            return
+            return false
         }
-        var lo = Int64.min, hi = Int64.max, done = 0
+        return true
+    }
+
+    private static func pingSide(court: Court, cpu: Int, roundTrips: Int, deadline: Int64) {
+        guard pin(court: court, cpu: cpu) else { return }
+        var bound = OffsetBound()
         for i in 0..<roundTrips {
             let t0 = vw_rdtsc_fenced()
             court.turn.store(UInt32(2 * i + 1), ordering: .releasing)
             guard waitForTurn(court, value: UInt32(2 * i + 2), deadline: deadline) else { break }
             let t2 = vw_rdtscp_fenced()
             let t1 = court.stamp.load(ordering: .relaxed)
-            lo = max(lo, Int64(bitPattern: t1 &- t2))
-            hi = min(hi, Int64(bitPattern: t1 &- t0))
-            done += 1
+            bound.narrow(t0: t0, t1: t1, t2: t2)
         }
-        court.lowerBound.store(lo, ordering: .relaxed)
-        court.upperBound.store(hi, ordering: .relaxed)
-        court.completed.store(done, ordering: .relaxed)
+        court.bound.store(bound)
     }
 
     private static func pongSide(court: Court, cpu: Int, roundTrips: Int, deadline: Int64) {
-        let rc = vw_set_affinity_cpu(0, Int32(cpu))
-        if rc < 0 {
-            court.pinFailure.store(rc, ordering: .relaxed)
-            court.abandoned.store(true, ordering: .relaxed)
-            return
-        }
+        guard pin(court: court, cpu: cpu) else { return }
         for i in 0..<roundTrips {
             guard waitForTurn(court, value: UInt32(2 * i + 1), deadline: deadline) else { return }
             court.stamp.store(vw_rdtscp_fenced(), ordering: .relaxed)

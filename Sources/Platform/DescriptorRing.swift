@@ -19,6 +19,8 @@ import CVWiFiShim
 public final class DescriptorRing: @unchecked Sendable {
     public static let headerBytes = 256
     public static let slotBytes = 32
+    /// Byte offset of the shared consumer index in the header (the producer index is at 0).
+    public static let consumerIndexOffset = 128
 
     public let capacity: Int
     public let memory: UnsafeMutableRawPointer
@@ -47,15 +49,29 @@ public final class DescriptorRing: @unchecked Sendable {
     /// A ring over caller-provided memory of at least `bytesNeeded(capacity:)` bytes, 8-byte
     /// aligned (64 recommended; a misaligned pointer is a programming error and traps).
     /// `capacity` is rounded up to a power of two (see `normalizedCapacity`).
-    public init(memory: UnsafeMutableRawPointer, capacity: Int) {
+    public convenience init(memory: UnsafeMutableRawPointer, capacity: Int) {
         precondition(Int(bitPattern: memory) % 8 == 0, "DescriptorRing memory must be 8-byte aligned")
+        self.init(memory: memory, normalizedCapacity: DescriptorRing.normalizedCapacity(capacity), ownsMemory: false)
+    }
+
+    /// A ring that allocates its own zeroed, 128-byte aligned memory; `capacity` is rounded up
+    /// to a power of two.
+    public convenience init(capacity: Int) {
         let capacity = DescriptorRing.normalizedCapacity(capacity)
+        let bytes = DescriptorRing.bytesNeeded(capacity: capacity)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        self.init(memory: memory, normalizedCapacity: capacity, ownsMemory: true)
+    }
+
+    /// Both sides' private state starts from the indices found in the header (zero in fresh memory).
+    private init(memory: UnsafeMutableRawPointer, normalizedCapacity capacity: Int, ownsMemory: Bool) {
         self.capacity = capacity
         self.memory = memory
-        self.ownsMemory = false
+        self.ownsMemory = ownsMemory
         mask = UInt32(capacity - 1)
         producerIndex = memory.assumingMemoryBound(to: UInt32.self)
-        consumerIndex = (memory + 128).assumingMemoryBound(to: UInt32.self)
+        consumerIndex = (memory + DescriptorRing.consumerIndexOffset).assumingMemoryBound(to: UInt32.self)
         slots = memory + DescriptorRing.headerBytes
         local = DescriptorRing.makeLocal()
         let produced = vw_load_acquire_u32(producerIndex)
@@ -64,23 +80,6 @@ public final class DescriptorRing: @unchecked Sendable {
         local[1] = consumed
         local[16] = consumed
         local[17] = produced
-    }
-
-    /// A ring that allocates its own zeroed, 128-byte aligned memory; `capacity` is rounded up
-    /// to a power of two.
-    public init(capacity: Int) {
-        let capacity = DescriptorRing.normalizedCapacity(capacity)
-        let bytes = DescriptorRing.bytesNeeded(capacity: capacity)
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
-        memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
-        self.capacity = capacity
-        self.memory = memory
-        self.ownsMemory = true
-        mask = UInt32(capacity - 1)
-        producerIndex = memory.assumingMemoryBound(to: UInt32.self)
-        consumerIndex = (memory + 128).assumingMemoryBound(to: UInt32.self)
-        slots = memory + DescriptorRing.headerBytes
-        local = DescriptorRing.makeLocal()
     }
 
     private static func makeLocal() -> UnsafeMutablePointer<UInt32> {
@@ -107,7 +106,7 @@ public final class DescriptorRing: @unchecked Sendable {
         }
         // Sound: the slot index is masked into [0, capacity) and the consumer cannot read it
         // until the release store in `publish()` makes it visible.
-        (slots + Int(next & mask) &* DescriptorRing.slotBytes).storeBytes(of: d, as: Descriptor.self)
+        slotAddress(next).storeBytes(of: d, as: Descriptor.self)
         local[0] = next &+ 1
         return true
     }
@@ -170,7 +169,7 @@ public final class DescriptorRing: @unchecked Sendable {
         }
         // Sound: the acquire load of the producer index above ordered this read after the
         // producer's slot write; the slot stays ours until the consumer index is released.
-        d = (slots + Int(next & mask) &* DescriptorRing.slotBytes).load(as: Descriptor.self)
+        d = slotAddress(next).load(as: Descriptor.self)
         local[16] = next &+ 1
         return true
     }
@@ -201,4 +200,19 @@ public final class DescriptorRing: @unchecked Sendable {
 
     /// Nothing published is waiting (consumer's view of the shared header).
     public var isEmpty: Bool { count == 0 }
+
+    // MARK: shared header, for any thread
+
+    /// The producer index as last published (acquire load of the header word at offset 0): for
+    /// readers on other threads, which must not touch either side's private state.
+    public var sharedProducerIndex: UInt32 { vw_load_acquire_u32(producerIndex) }
+
+    /// The consumer index as last released (acquire load of the header word at offset 128).
+    public var sharedConsumerIndex: UInt32 { vw_load_acquire_u32(consumerIndex) }
+
+    /// Address of the slot that free-running `index` maps to (masked into the ring).
+    @inline(__always)
+    public func slotAddress(_ index: UInt32) -> UnsafeMutableRawPointer {
+        slots + Int(index & mask) &* DescriptorRing.slotBytes
+    }
 }

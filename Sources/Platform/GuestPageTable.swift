@@ -11,45 +11,24 @@ public final class GuestPageTable: @unchecked Sendable {
 
     public let memory: GuestMemory
     /// Bytes of table pages (root + all levels).
-    public let tableBytes: Int
-    private let arena: UnsafeMutableRawPointer
+    public var tableBytes: Int { table.tableBytes }
+    private let table: RadixTable
+    // The root's own copy, so a walk starts from this object (no hop through `table`).
     private let root: UnsafeMutablePointer<UInt64>
 
     public init(memory: GuestMemory) {
         self.memory = memory
-        let pages = memory.size / GuestMemory.pageSize
-        let leaves = (pages + 511) / 512
-        let level2 = (leaves + 511) / 512
-        let level3 = (level2 + 511) / 512
-        let tables = 1 + level3 + level2 + leaves
-        tableBytes = tables * 4096
-        // Page-aligned and zeroed, like table pages a kernel hands out (allocation failure traps,
-        // as every Swift allocation does).
-        let arena = UnsafeMutableRawPointer.allocate(byteCount: tableBytes, alignment: 4096)
-        arena.initializeMemory(as: UInt8.self, repeating: 0, count: tableBytes)
-        self.arena = arena
-        let entries = arena.bindMemory(to: UInt64.self, capacity: tables * 512)
-        root = entries
-        // Table t (in arena order) starts at entry t * 512.
-        let level3Base = 1, level2Base = 1 + level3, leafBase = 1 + level3 + level2
-        func address(ofTable t: Int) -> UInt64 { UInt64(UInt(bitPattern: entries + t * 512)) }
-        for i in 0..<level3 { entries[i] = address(ofTable: level3Base + i) | GuestPageTable.present }
-        for i in 0..<level2 { entries[(level3Base + i / 512) * 512 + i % 512] = address(ofTable: level2Base + i) | GuestPageTable.present }
-        for i in 0..<leaves { entries[(level2Base + i / 512) * 512 + i % 512] = address(ofTable: leafBase + i) | GuestPageTable.present }
-        let base = UInt64(UInt(bitPattern: memory.hostBase))
-        for p in 0..<pages {
-            entries[(leafBase + p / 512) * 512 + p % 512] = (base + UInt64(p) * 4096) | GuestPageTable.present
-        }
+        table = RadixTable(memory: memory, levels: 4, tableFlags: GuestPageTable.present,
+                           leafFlags: GuestPageTable.present)
+        root = table.root
     }
-
-    deinit { arena.deallocate() }
 
     /// Host address of `gpa` through four dependent table loads; nil when not present.
     @inline(__always)
     public func walk(gpa: UInt64) -> UnsafeMutableRawPointer? {
         guard gpa >> 48 == 0 else { return nil }
         // Sound: every present entry was written by init with the address of a live table page
-        // (or guest page) owned by this object or by `memory`, which it retains.
+        // (or guest page) owned by `table` or by `memory`, both retained.
         var entry = root[Int((gpa >> 39) & 511)]
         guard entry & GuestPageTable.present != 0 else { return nil }
         var table = UnsafePointer<UInt64>(bitPattern: UInt(entry & GuestPageTable.addressMask))!

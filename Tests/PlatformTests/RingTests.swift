@@ -70,6 +70,28 @@ import Testing
         #expect(late.tryPop()?.seq == 99)
     }
 
+    @Test func sharedHeaderAccessorsReadThePublishedAndReleasedIndices() {
+        let ring = DescriptorRing(capacity: 8)
+        #expect(ring.sharedProducerIndex == 0 && ring.sharedConsumerIndex == 0)
+        for i in 0..<3 { #expect(ring.tryPush(Descriptor(seq: UInt32(i)))) }
+        #expect(ring.sharedProducerIndex == 0)  // written, not published
+        ring.publish()
+        #expect(ring.sharedProducerIndex == 3)
+        var d = Descriptor.zero
+        #expect(ring.tryPopDeferringRelease(into: &d) && ring.tryPopDeferringRelease(into: &d))
+        #expect(ring.sharedConsumerIndex == 0)  // popped, not released
+        ring.releaseConsumed()
+        #expect(ring.sharedConsumerIndex == 2)
+        // The header words themselves, at offsets 0 and 128.
+        #expect(ring.memory.load(as: UInt32.self) == ring.sharedProducerIndex)
+        #expect(ring.memory.load(fromByteOffset: DescriptorRing.consumerIndexOffset, as: UInt32.self) == 2)
+        // Slots start after the header and wrap with the capacity.
+        #expect(ring.slotAddress(0) == ring.memory + DescriptorRing.headerBytes)
+        #expect(ring.slotAddress(9) == ring.slotAddress(1))
+        #expect(ring.slotAddress(1) - ring.slotAddress(0) == DescriptorRing.slotBytes)
+        #expect(ring.slotAddress(2).load(as: Descriptor.self).seq == 2)
+    }
+
     @Test func spscOrderSurvivesAMillionDescriptorsAcrossThreads() throws {
         let ring = DescriptorRing(capacity: 256)
         let total = 1_000_000

@@ -1,4 +1,4 @@
-// Minimal C references for the harness's own cost (issue #6): the same SPSC ring and futex
+// Minimal C references for the harness's own cost: the same SPSC ring and futex
 // notification as Platform.DescriptorRing + Notifier, and per-path pipelines with the same
 // threads and hand-offs as DataPaths, but no stamps, no accounting, no counters.
 // Every function returns >= 0 on success or -errno.

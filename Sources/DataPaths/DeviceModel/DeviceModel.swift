@@ -87,7 +87,7 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
     /// and the ring's consumer index lives in the shared header (released after every pop).
     package var descriptorsWaiting: Int {
         guard doorbellCarriesTail else { return rings.tx.count }
-        let consumedIndex = vw_load_acquire_u32((rings.tx.memory + 128).assumingMemoryBound(to: UInt32.self))
+        let consumedIndex = rings.tx.sharedConsumerIndex
         let announced = doorbellTail.load(ordering: .acquiring) &- consumedIndex
         return announced <= UInt32(rings.tx.capacity) ? Int(announced) : 0
     }

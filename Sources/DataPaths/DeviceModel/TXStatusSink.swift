@@ -26,7 +26,7 @@ package final class TXStatusSink: GuestCompletionSink {
         guard let index = memory.hostAddress(gpa: indexGPA, length: 4) else {
             throw PipelineError.setup("completion index GPA \(indexGPA) is outside guest memory")
         }
-        slots = ring.memory + DescriptorRing.headerBytes
+        slots = ring.slotAddress(0)
         mask = UInt32(ring.capacity - 1)
         self.index = index
         done = .allocate(capacity: ring.capacity)
