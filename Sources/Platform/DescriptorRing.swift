@@ -19,7 +19,8 @@ import CVWiFiShim
 public final class DescriptorRing: @unchecked Sendable {
     public static let headerBytes = 256
     public static let slotBytes = 32
-    /// Byte offset of the shared consumer index in the header (the producer index is at 0).
+    /// Byte offsets of the shared producer and consumer index words (the layout above).
+    public static let producerIndexOffset = 0
     public static let consumerIndexOffset = 128
 
     public let capacity: Int

@@ -141,7 +141,8 @@ final class DeviceModelFuzzSession {
         case .pokeRingIndex:
             let which = Int(r.u8() % 6), mode = r.u8(), value = r.read(UInt32.self)
             let ring = [rings.tx, rings.rxFree, rings.completions][which / 2]
-            let word = (ring.memory + (which % 2 == 0 ? 0 : 128)).assumingMemoryBound(to: UInt32.self)
+            let offset = which % 2 == 0 ? DescriptorRing.producerIndexOffset : DescriptorRing.consumerIndexOffset
+            let word = (ring.memory + offset).assumingMemoryBound(to: UInt32.self)
             vw_store_release_u32(word, indexValue(mode: mode, value: value, current: vw_load_acquire_u32(word)))
             if which == 4 { ringsTampered = true }
         case .popCompletions:
