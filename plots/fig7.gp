@@ -1,5 +1,6 @@
 # Figure 7: host CPU by component per scenario (stacked); the device is a hardware stand-in,
-# drawn apart and never stacked into host CPU.
+# drawn apart and never stacked into host CPU. The harness row (the measuring instrument) is
+# not in fig7_cpu.dat at all: Plotter leaves it out, it stays in fig7.csv.
 # Usage: gnuplot -e "dir='Results/latest'" plots/fig7.gp   (writes fig7.png and fig7.svg in dir)
 if (!exists("dir")) dir = "."
 load dir."/plotdata/vars.gp"

@@ -109,9 +109,9 @@ int64_t vw_thread_cputime_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int vw_thread_usage_self(vw_thread_usage *out) {
+static int usage_of(int who, vw_thread_usage *out) {
     struct rusage ru;
-    if (getrusage(RUSAGE_THREAD, &ru) < 0) return -errno;
+    if (getrusage(who, &ru) < 0) return -errno;
     out->user_us = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
     out->system_us = (int64_t)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
     out->voluntary_switches = ru.ru_nvcsw;
@@ -120,6 +120,10 @@ int vw_thread_usage_self(vw_thread_usage *out) {
     out->major_faults = ru.ru_majflt;
     return 0;
 }
+
+int vw_thread_usage_self(vw_thread_usage *out) { return usage_of(RUSAGE_THREAD, out); }
+
+int vw_process_usage(vw_thread_usage *out) { return usage_of(RUSAGE_SELF, out); }
 
 int vw_null_syscall(void) { return (int)syscall(SYS_getppid); }
 

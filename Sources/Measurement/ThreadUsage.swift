@@ -29,13 +29,15 @@ public struct ThreadUsage: Sendable, Codable, Equatable {
     public static func current() -> ThreadUsage {
         var usage = vw_thread_usage()
         _ = vw_thread_usage_self(&usage)
-        return ThreadUsage(
-            userSeconds: Double(usage.user_us) / 1e6,
-            systemSeconds: Double(usage.system_us) / 1e6,
-            voluntarySwitches: Int(usage.voluntary_switches),
-            involuntarySwitches: Int(usage.involuntary_switches),
-            minorFaults: Int(usage.minor_faults),
-            cpuSeconds: Double(vw_thread_cputime_ns()) / 1e9)
+        return ThreadUsage(usage, cpuSeconds: Double(vw_thread_cputime_ns()) / 1e9)
+    }
+
+    /// From the shim's getrusage record (microseconds).
+    init(_ usage: vw_thread_usage, cpuSeconds: Double) {
+        self.init(userSeconds: Double(usage.user_us) / 1e6, systemSeconds: Double(usage.system_us) / 1e6,
+                  voluntarySwitches: Int(usage.voluntary_switches),
+                  involuntarySwitches: Int(usage.involuntary_switches),
+                  minorFaults: Int(usage.minor_faults), cpuSeconds: cpuSeconds)
     }
 
     /// Any thread of this process, from /proc/self/task/<tid>/{stat,status,schedstat}.
@@ -70,6 +72,17 @@ public struct ThreadUsage: Sendable, Codable, Equatable {
 
     /// Kernel thread id of the caller, for `of(tid:)` from another thread.
     public static func currentThreadID() -> Int32 { vw_gettid() }
+
+    /// Two threads' (or intervals') use together.
+    public static func + (a: ThreadUsage, b: ThreadUsage) -> ThreadUsage {
+        ThreadUsage(
+            userSeconds: a.userSeconds + b.userSeconds,
+            systemSeconds: a.systemSeconds + b.systemSeconds,
+            voluntarySwitches: a.voluntarySwitches + b.voluntarySwitches,
+            involuntarySwitches: a.involuntarySwitches + b.involuntarySwitches,
+            minorFaults: a.minorFaults + b.minorFaults,
+            cpuSeconds: a.cpuSeconds + b.cpuSeconds)
+    }
 
     /// What happened between two samples of the same thread.
     public static func - (later: ThreadUsage, earlier: ThreadUsage) -> ThreadUsage {

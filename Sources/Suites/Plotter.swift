@@ -101,11 +101,14 @@ public enum Plotter {
         vars.append("fig6_nstages = \(stages.count)")
         vars.append("fig6_stages = \"\(stages.map(gnuplotWord).joined(separator: " "))\"")
 
-        // Figure 7: stacked host CPU per scenario; the device (hardware stand-in) apart.
+        // Figure 7: stacked host CPU per scenario; the device (hardware stand-in) apart. Rows not
+        // counted as host other than the device (the harness: the instrument, part of no system
+        // the paper compares) stay in fig7.csv but off the chart, so no bar reads as host CPU.
         let cpu = dir(results, ResultLayout.fig7)
         let scen7 = ordered(Set(cpu.compactMap { $0["scenario"] }), scenarioOrder)
-        let comps = hostComponents.filter { c in cpu.contains { $0["component"] == c } }
-            + Set(cpu.compactMap { $0["component"] }).filter { !hostComponents.contains($0) && $0 != "device" }.sorted()
+        let host = cpu.filter { $0["counted_as_host"] != "false" }
+        let comps = hostComponents.filter { c in host.contains { $0["component"] == c } }
+            + Set(host.compactMap { $0["component"] }).filter { !hostComponents.contains($0) }.sorted()
         var fig7 = ["# idx scenario cumulative host cpu% per component (\(comps.joined(separator: " "))) device paper_total"]
         for (i, s) in scen7.enumerated() {
             let cols = cumulative(comps) { c in cpu.first { $0["scenario"] == s && $0["component"] == c }?.double("cpu_percent") }

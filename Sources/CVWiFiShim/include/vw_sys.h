@@ -52,6 +52,9 @@ typedef struct {
     int64_t major_faults;
 } vw_thread_usage;
 int vw_thread_usage_self(vw_thread_usage *out);
+/// The same for the whole process (getrusage RUSAGE_SELF): every thread, live or already
+/// joined, so a harness can check that its per-thread accounts add up to it.
+int vw_process_usage(vw_thread_usage *out);
 
 /// A real system call with no side effect (getppid), the floor of a user/kernel crossing.
 int vw_null_syscall(void);

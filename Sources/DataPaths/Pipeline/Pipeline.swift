@@ -9,6 +9,8 @@ final class Pipeline: @unchecked Sendable {
     let config: PathConfig
     let control = PipelineControl()
     let tally = Tally()
+    /// The executor's own thread, measured while it supervises this pipeline.
+    let harness = HarnessAccount()
     var accounts: [ThreadAccount] = []
     var bodies: [(String, @Sendable () -> Void)] = []
     var closers: [() -> Void] = []

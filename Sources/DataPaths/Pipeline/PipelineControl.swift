@@ -1,6 +1,7 @@
 // Shared state of one run: phase (warm-up, measuring, stopping), the first fatal error a
 // thread met, and progress counters the watchdog reads.
 import CVWiFiShim
+import Measurement
 import Synchronization
 
 package final class PipelineControl: Sendable {
@@ -21,18 +22,28 @@ package final class PipelineControl: Sendable {
     /// Bumped by whichever thread makes progress; the watchdog only compares values.
     package let progress = Atomic<Int>(0)
     private let progressLineEnd = CacheLinePadding()
+    // Written once, read after the threads were joined: off both hot lines.
+    private let processAtStartValue = Mutex<ThreadUsage?>(nil)
 
     package var phase: Phase { Phase(rawValue: phaseValue.load(ordering: .acquiring))! }
     package var isStopping: Bool { phaseValue.load(ordering: .relaxed) == Phase.stopping.rawValue }
     package var isMeasuring: Bool { phaseValue.load(ordering: .relaxed) >= Phase.measuring.rawValue }
 
-    /// Ends the warm-up (first caller wins) and remembers when, for the wall-time denominator.
+    /// Ends the warm-up (first caller wins) and remembers when, for the wall-time denominator,
+    /// and the process's CPU then, for the check that the accounts add up to it.
     package func startMeasuring() {
+        guard phaseValue.load(ordering: .relaxed) == Phase.warmup.rawValue else { return }
+        // Sampled before the flip, so every account's region starts inside the process's window.
+        let process = ThreadUsage.process()
         if phaseValue.compareExchange(expected: Phase.warmup.rawValue, desired: Phase.measuring.rawValue,
                                       ordering: .acquiringAndReleasing).exchanged {
+            processAtStartValue.withLock { $0 = process }
             measuringSinceTSC.store(vw_rdtsc(), ordering: .releasing)
         }
     }
+
+    /// The process's CPU when the warm-up ended (nil before, or when getrusage failed).
+    package var processAtStart: ThreadUsage? { processAtStartValue.withLock { $0 } }
 
     /// TSC at the end of warm-up (0 if the run never left it).
     package var measuringSince: UInt64 { measuringSinceTSC.load(ordering: .acquiring) }

@@ -32,6 +32,7 @@ public struct PipelineExecutor: PathExecutor {
         let stopTSC = TSC.now()
         let stopNs = vw_monotonic_ns()
         pipeline.stop()
+        pipeline.harness.finish()
         let machineAfter = SystemCPUSnapshot.take()
         switch outcome {
         case .cancelled: throw RunCancelled()
@@ -62,6 +63,7 @@ public struct PipelineExecutor: PathExecutor {
         while true {
             _ = vw_sleep_until_ns(vw_monotonic_ns() + 5_000_000)
             let now = vw_monotonic_ns()
+            p.harness.follow(p)
             if control.isCancelled { return .cancelled }
             if let message = p.control.failureMessage { return .failed(message) }
             if config.workload == .idle {

@@ -9,6 +9,7 @@ extension PathResult {
         "device_cpu_percent", "workload", "wall_s", "translations", "iotlb_hits", "iotlb_misses",
         "iommu_faults", "trap_backend", "interrupt_mechanism", "translation", "coalesce_device_model",
         "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent", "vms", "ring_full_waits",
+        "harness_cpu_percent",
     ]
 
     public var summaryRow: [String] {
@@ -21,7 +22,7 @@ extension PathResult {
                 "\(s.iommuFaults)", s.trapBackend, s.interruptMechanism, config.translation.rawValue,
                 "\(config.coalesceDeviceModel)", "\(config.coalesceDevice)", config.air.rawValue,
                 config.slot.rawValue, "\(config.size)", rtt, NumberFormat.csv(systemCPUPercent), "\(s.vms)",
-                "\(s.ringFullWaits)"]
+                "\(s.ringFullWaits)", NumberFormat.csv(s.harnessCPUPercent)]
     }
 
     public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain"]

@@ -21,6 +21,12 @@ public struct PathResult: Sendable, Codable {
     /// Machine-wide CPU use over the run from /proc/stat, percent of one core (system idle scenario).
     public var systemCPUPercent: Double = 0
     public var warnings: [String] = []
+    /// The process's own CPU over the measured window, seconds (getrusage RUSAGE_SELF: every
+    /// thread, joined ones included); nil when not measured (no warm-up end, system idle).
+    public var processCPUSeconds: Double?
+    /// The `cpu` rows summed (user + system, harness included), seconds: the process's CPU
+    /// within CPUBalance's tolerance, or a warning says by how much it misses.
+    public var componentCPUSeconds: Double?
     /// Steal time over the run from /proc/stat (percent of the machine's CPU time).
     public var stealPercent: Double = 0
     /// Heap allocation calls made by each pipeline thread inside the measured region

@@ -28,6 +28,8 @@ public struct PathSummary: Sendable, Codable, Equatable {
     /// Times a producer found its next ring full and waited (the guest's TX ring or buffer
     /// pool, the host driver's device queue): back-pressure, counted, not timed.
     public var ringFullWaits: Int = 0
+    /// The executor's supervising thread, percent of one core: neither host nor device CPU.
+    public var harnessCPUPercent: Double = 0
     public init(path: String, direction: String, workload: String) {
         self.path = path
         self.direction = direction

@@ -73,7 +73,10 @@ struct ResultBuilder {
         result.stages = stageStatistics(warmup: UInt32(clamping: config.warmupPackets))
         result.cpu = cpu(seconds: measuredSeconds)
         result.summary.hostCPUPercent = result.cpu.filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent }
-        result.summary.deviceCPUPercent = result.cpu.filter { !$0.countedAsHost }.reduce(0) { $0 + $1.cpuPercent }
+        result.summary.deviceCPUPercent = percent(of: .device, in: result.cpu)
+        result.summary.harnessCPUPercent = percent(of: .harness, in: result.cpu)
+        result.componentCPUSeconds = result.cpu.reduce(0) { $0 + $1.userSeconds + $1.systemSeconds }
+        result.processCPUSeconds = processCPUSeconds()
         result.counters = counters()
         result.categories = categories()
         result.exits = p.kvmGuest == nil ? exits() : kvmExits
@@ -137,28 +140,7 @@ struct ResultBuilder {
         return rows
     }
 
-    // MARK: CPU, counters, categories
-
-    private func cpu(seconds: Double) -> [ComponentCPU] {
-        var rows: [ComponentCPU] = []
-        for component in Component.allCases {
-            let mine = pipeline.accounts.filter { $0.component == component }
-            guard !mine.isEmpty else { continue }
-            var user = 0.0, system = 0.0, voluntary = 0, involuntary = 0
-            for a in mine {
-                guard let u = a.usage else { continue }
-                user += u.userSeconds
-                system += u.systemSeconds
-                voluntary += u.voluntarySwitches
-                involuntary += u.involuntarySwitches
-            }
-            let percent = seconds > 0 ? (user + system) / seconds * 100 : 0
-            rows.append(ComponentCPU(component: component, userSeconds: user, systemSeconds: system,
-                                     cpuPercent: percent, voluntarySwitches: voluntary,
-                                     involuntarySwitches: involuntary))
-        }
-        return rows
-    }
+    // MARK: counters, categories
 
     private func counters() -> [CounterReading] {
         var rows: [CounterReading] = []
@@ -244,6 +226,10 @@ struct ResultBuilder {
             if report.packetsSent != report.packetsReclaimed && !report.stopped {
                 w.append("the KVM guest finished with \(report.packetsSent - report.packetsReclaimed) packets unreclaimed")
             }
+        }
+        if let process = r.processCPUSeconds, let rows = r.componentCPUSeconds,
+           let miss = CPUBalance.miss(components: rows, process: process) {
+            w.append(miss)
         }
         let s = r.summary
         if r.config.workload == .udp && s.packetsSent != s.packetsDelivered + s.packetsDropped {
