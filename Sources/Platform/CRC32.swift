@@ -1,7 +1,7 @@
 /// IEEE 802.3 CRC-32 (reflected polynomial 0xEDB88320), the 802.11 FCS. Table-driven,
 /// slicing-by-8 (eight 256-entry tables built once) so a 1.5 KB frame costs about a cycle a byte.
 public enum CRC32 {
-    // nonisolated(unsafe): written once during lazy static initialisation, read-only afterwards.
+    // SAFETY: written once during lazy static initialisation, read-only afterwards.
     nonisolated(unsafe) private static let table: UnsafePointer<UInt32> = {
         // SAFETY: allocated once for the process's lifetime and never freed; filled here before escaping.
         let t = UnsafeMutablePointer<UInt32>.allocate(capacity: 8 * 256)
