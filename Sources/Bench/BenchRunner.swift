@@ -57,6 +57,8 @@ public enum BenchRunner {
         if o.groups.contains(.stamp) {
             o.progress("stamp cost")
             let log = StampLog(capacity: o.stampCount, owner: "bench")
+            // SAFETY: ownership: this scope allocates and initializes `bare` and frees it in the defer below;
+            // StampCost only writes indices < stampCount.
             let bare = UnsafeMutablePointer<UInt64>.allocate(capacity: o.stampCount)
             bare.initialize(repeating: 0, count: o.stampCount)
             defer { bare.deallocate() }

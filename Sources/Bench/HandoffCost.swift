@@ -48,9 +48,10 @@ public enum HandoffCost {
     }
 }
 
-/// Both ends of the ping-pong. `@unchecked Sendable`: `toPong` has one producer (ping) and one
-/// consumer (pong), `toPing` the reverse; the wake-up objects are safe from any thread.
+/// Both ends of the ping-pong.
 final class PingPongSide: @unchecked Sendable {
+    // SAFETY: `toPong` has one producer (ping) and one consumer (pong), `toPing` the reverse; the
+    // wake-up objects are safe from any thread.
     let mode: HandoffMode
     let count: Int
     let toPong = DescriptorRing(capacity: 256)

@@ -31,7 +31,7 @@ public enum StampCost {
     static func storeBareReads(_ bare: UnsafeMutablePointer<UInt64>, count: Int) {
         var i = 0
         while i < count {
-            // Sound: i < count and `bare` holds `count` initialized words.
+            // SAFETY: i < count and `bare` holds `count` initialized words.
             bare[i] = vw_rdtsc()
             i &+= 1
         }
@@ -44,5 +44,6 @@ public enum StampCost {
         sinkWord = x
     }
 
+    // SAFETY: written only by `sink` on the measuring thread and never read: it only keeps results alive.
     nonisolated(unsafe) static var sinkWord = 0
 }

@@ -21,6 +21,7 @@ public enum Placement {
             numa_bitmask_clearall(mask)
             guard numa_node_to_cpus(node, mask) == 0 else { continue }
             var cpus: [Int] = []
+            // SAFETY: `mask` is the live bitmask from numa_allocate_cpumask (freed by the defer above).
             for cpu in 0..<Int(mask.pointee.size) where numa_bitmask_isbitset(mask, UInt32(cpu)) != 0 {
                 cpus.append(cpu)
             }

@@ -1,10 +1,10 @@
 // A preallocated, single-writer log of time stamps: the hot-path recorder.
 import CVWiFiShim
 
-/// `@unchecked Sendable` because exactly one thread writes (`record`, `reset`) and readers look
-/// only after that writer has been joined (or otherwise synchronized with): the join is the
-/// happens-before edge that makes the plain stores visible. No locks or atomics on the hot path.
 public final class StampLog: @unchecked Sendable {
+    // SAFETY: exactly one thread writes (`record`, `reset`) and readers look only after that writer
+    // has been joined (or otherwise synchronized with): the join is the happens-before edge that makes
+    // the plain stores visible. No locks or atomics on the hot path.
     public let capacity: Int
     /// Who writes this log (thread or stage name), for reports.
     public let owner: String
@@ -16,6 +16,8 @@ public final class StampLog: @unchecked Sendable {
     public init(capacity: Int, owner: String) {
         self.capacity = max(0, capacity)
         self.owner = owner
+        // SAFETY: storage and cursor are owned by this log and freed once in deinit; `record` keeps every
+        // index < capacity, and the cursor is indexed only by 0 and 1.
         storage = UnsafeMutablePointer<Stamp>.allocate(capacity: max(1, capacity))
         // Touch every slot now so that recording never takes a page fault on fresh memory.
         storage.initialize(repeating: Stamp(tsc: 0, seq: 0, stage: 0), count: max(1, capacity))
@@ -24,6 +26,7 @@ public final class StampLog: @unchecked Sendable {
     }
 
     deinit {
+        // SAFETY: deinitializes and frees the blocks from init, once; no writer outlives the log.
         storage.deinitialize(count: max(1, capacity))
         storage.deallocate()
         cursor.deallocate()
@@ -45,7 +48,7 @@ public final class StampLog: @unchecked Sendable {
     public func record(stage: UInt8, seq: UInt32, tsc: UInt64) {
         let index = cursor[0]
         if index < capacity {
-            // Sound: 0 <= index < capacity and every slot was initialized in init.
+            // SAFETY: 0 <= index < capacity and every slot was initialized in init.
             storage[index] = Stamp(tsc: tsc, seq: seq, stage: stage)
             cursor[0] = index + 1
         } else {
@@ -66,6 +69,7 @@ public final class StampLog: @unchecked Sendable {
 
     /// The recorded stamps. Read only after the writer stopped; valid while the log lives.
     public var stamps: UnsafeBufferPointer<Stamp> {
+        // SAFETY: bounds: count <= capacity slots, all initialized; valid only while the log is alive.
         UnsafeBufferPointer(start: storage, count: count)
     }
 

@@ -9,9 +9,9 @@ import Measurement
 ///
 /// Deadlines are absolute (`clock_nanosleep(TIMER_ABSTIME)`) and an exchange starts at
 /// max(now, end of the previous one), so wake-up jitter does not accumulate at saturation.
-/// Used by one thread at a time (the μCode thread; `@unchecked Sendable` only so it can be
-/// handed to that thread); timer slack is set to 1 ns on its first sleep.
+/// Used by one thread at a time (the μCode thread); timer slack is set to 1 ns on its first sleep.
 public final class AirPacer: @unchecked Sendable {
+    // SAFETY: used by one thread at a time (the μCode thread); Sendable only so it can be handed to it.
     public let model: AirTimeModel?
     /// Monotonic ns at which the medium becomes free.
     public private(set) var mediumFreeNs: Int64 = 0

@@ -1,8 +1,9 @@
 /// IEEE 802.3 CRC-32 (reflected polynomial 0xEDB88320), the 802.11 FCS. Table-driven,
 /// slicing-by-8 (eight 256-entry tables built once) so a 1.5 KB frame costs about a cycle a byte.
 public enum CRC32 {
-    // nonisolated(unsafe): written once during lazy static initialisation, read-only afterwards.
+    // SAFETY: written once during lazy static initialisation, read-only afterwards.
     nonisolated(unsafe) private static let table: UnsafePointer<UInt32> = {
+        // SAFETY: allocated once for the process's lifetime and never freed; filled here before escaping.
         let t = UnsafeMutablePointer<UInt32>.allocate(capacity: 8 * 256)
         for i in 0..<256 {
             var c = UInt32(i)
@@ -37,6 +38,7 @@ public enum CRC32 {
         var n = length
         while n >= 8 {
             // Little-endian host (x86-64): the low word holds the first four bytes.
+            // SAFETY: bounds: n >= 8, so p..p+8 lies inside the caller's `length` bytes; unaligned load.
             let word = p.loadUnaligned(as: UInt64.self)
             let lo = UInt32(truncatingIfNeeded: word) ^ c
             let hi = UInt32(truncatingIfNeeded: word >> 32)
@@ -48,6 +50,7 @@ public enum CRC32 {
             n -= 8
         }
         while n > 0 {
+            // SAFETY: bounds: n > 0, so p is still inside the caller's `length` bytes.
             c = t[Int((c ^ UInt32(p.load(as: UInt8.self))) & 0xFF)] ^ (c >> 8)
             p += 1
             n -= 1

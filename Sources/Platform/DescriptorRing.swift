@@ -11,12 +11,12 @@ import CVWiFiShim
 /// in a separate block, on separate cache lines, so a push or pop touches the shared header only
 /// when the cached view says the ring is full or empty.
 ///
-/// `@unchecked Sendable`: one thread produces and one consumes; the header words are accessed
-/// only with acquire loads and release stores, which order the slot accesses around them.
 /// Several ring objects may view the same memory (one per side): `init(memory:capacity:)`
 /// starts from the indices found there, so zeroed memory is an empty ring. A ring over given
 /// memory does not retain it: keep the `GuestMemory` (or allocation) alive as long as the ring.
 public final class DescriptorRing: @unchecked Sendable {
+    // SAFETY: one thread produces and one consumes; the header words are accessed only with
+    // acquire loads and release stores, which order the slot accesses around them.
     public static let headerBytes = 256
     public static let slotBytes = 32
     /// Byte offsets of the shared producer and consumer index words (the layout above).
@@ -51,6 +51,7 @@ public final class DescriptorRing: @unchecked Sendable {
     /// aligned (64 recommended; a misaligned pointer is a programming error and traps).
     /// `capacity` is rounded up to a power of two (see `normalizedCapacity`).
     public convenience init(memory: UnsafeMutableRawPointer, capacity: Int) {
+        // SAFETY: the caller provides >= bytesNeeded(capacity:) bytes and keeps them alive (see above).
         precondition(Int(bitPattern: memory) % 8 == 0, "DescriptorRing memory must be 8-byte aligned")
         self.init(memory: memory, normalizedCapacity: DescriptorRing.normalizedCapacity(capacity), ownsMemory: false)
     }
@@ -60,6 +61,7 @@ public final class DescriptorRing: @unchecked Sendable {
     public convenience init(capacity: Int) {
         let capacity = DescriptorRing.normalizedCapacity(capacity)
         let bytes = DescriptorRing.bytesNeeded(capacity: capacity)
+        // SAFETY: owned by this ring (`ownsMemory`), freed once in deinit.
         let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 128)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         self.init(memory: memory, normalizedCapacity: capacity, ownsMemory: true)
@@ -71,6 +73,8 @@ public final class DescriptorRing: @unchecked Sendable {
         self.memory = memory
         self.ownsMemory = ownsMemory
         mask = UInt32(capacity - 1)
+        // SAFETY: `memory` is 8-byte aligned with >= headerBytes bytes; the two header words are UInt32
+        // and are only touched through the vw_*_u32 atomics.
         producerIndex = memory.assumingMemoryBound(to: UInt32.self)
         consumerIndex = (memory + DescriptorRing.consumerIndexOffset).assumingMemoryBound(to: UInt32.self)
         slots = memory + DescriptorRing.headerBytes
@@ -84,12 +88,15 @@ public final class DescriptorRing: @unchecked Sendable {
     }
 
     private static func makeLocal() -> UnsafeMutablePointer<UInt32> {
+        // SAFETY: owned by the ring, freed once in deinit; 128 bytes hold the 32 UInt32 words bound here.
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
         return raw.bindMemory(to: UInt32.self, capacity: 32)
     }
 
     deinit {
+        // SAFETY: frees the block from makeLocal() and, when owned, the block from init(capacity:); nothing
+        // else frees them, and no other ring object views owned memory.
         UnsafeMutableRawPointer(local).deallocate()
         if ownsMemory { memory.deallocate() }
     }
@@ -105,7 +112,7 @@ public final class DescriptorRing: @unchecked Sendable {
             local[1] = vw_load_acquire_u32(consumerIndex)
             if next &- local[1] >= UInt32(capacity) { return false }
         }
-        // Sound: the slot index is masked into [0, capacity) and the consumer cannot read it
+        // SAFETY: the slot index is masked into [0, capacity) and the consumer cannot read it
         // until the release store in `publish()` makes it visible.
         slotAddress(next).storeBytes(of: d, as: Descriptor.self)
         local[0] = next &+ 1
@@ -168,7 +175,7 @@ public final class DescriptorRing: @unchecked Sendable {
             local[17] = produced
             if next == local[17] { return false }
         }
-        // Sound: the acquire load of the producer index above ordered this read after the
+        // SAFETY: the acquire load of the producer index above ordered this read after the
         // producer's slot write; the slot stays ours until the consumer index is released.
         d = slotAddress(next).load(as: Descriptor.self)
         local[16] = next &+ 1
@@ -214,6 +221,7 @@ public final class DescriptorRing: @unchecked Sendable {
     /// Address of the slot that free-running `index` maps to (masked into the ring).
     @inline(__always)
     public func slotAddress(_ index: UInt32) -> UnsafeMutableRawPointer {
+        // SAFETY: bounds: `index & mask` < capacity, so the slot lies inside the caller's bytesNeeded bytes.
         slots + Int(index & mask) &* DescriptorRing.slotBytes
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// An eventfd: the kernel object KVM's irqfd/ioeventfd use, and pollable with a timeout.
 /// Non-blocking, so a `wait` that loses a race with another reader returns nil instead of hanging.
 public final class EventChannel: @unchecked Sendable {
-    // @unchecked: the descriptor is an atomic word; eventfd itself is thread-safe.
+    // SAFETY: the descriptor is an atomic word; eventfd itself is thread-safe.
     private let descriptor: Atomic<Int32>
 
     public init() throws {

@@ -3,11 +3,9 @@ import Measurement
 import Synchronization
 
 /// A VM's RAM: one anonymous mapping split into memslots at guest-physical address 0.
-///
-/// `@unchecked Sendable`: the region is shared by design, as a VM's RAM is shared between
-/// vCPU threads, device models and DMA. Only the allocator's cursor is mutable; a Mutex guards it
-/// (allocation happens at set-up, never on a hot path).
 public final class GuestMemory: @unchecked Sendable {
+    // SAFETY: the region is shared by design, as a VM's RAM is shared between vCPU threads, device
+    // models and DMA. Only the allocator's cursor is mutable; a Mutex guards it (set-up only).
     /// Page size used by every translation structure in this module.
     public static let pageSize = 4096
     /// VM-IDs are 4 bits (the merged VT-d table has 16 windows of 32 GiB, paper section 4.4).
@@ -35,6 +33,8 @@ public final class GuestMemory: @unchecked Sendable {
             throw PlatformError.invalidArgument("slotSize \(slotSize) must be a positive multiple of 4096")
         }
         var err: Int32 = 0
+        // SAFETY: ownership: the mapping belongs to this object and is unmapped once in deinit; rings,
+        // translators and vCPUs that point into it keep the GuestMemory alive.
         guard let base = vw_mmap_anonymous(size, 0, &err) else {
             throw PlatformError.system(SystemCall.failure("mmap of \(size) bytes of guest memory", errno: err))
         }
@@ -53,6 +53,7 @@ public final class GuestMemory: @unchecked Sendable {
     }
 
     deinit {
+        // SAFETY: the mapping from init, unmapped once; no holder of a host address outlives this object.
         _ = vw_munmap(hostBase, size)
     }
 
@@ -67,6 +68,7 @@ public final class GuestMemory: @unchecked Sendable {
         let slot = slots[index]
         let offset = gpa - slot.gpa
         guard offset + UInt64(length) <= UInt64(slot.size) else { return nil }
+        // SAFETY: bounds: offset + length <= slot.size (checked above), so the range is inside the mapping.
         return slot.hostAddress + Int(offset)
     }
 

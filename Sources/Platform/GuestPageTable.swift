@@ -3,9 +3,8 @@
 /// pages are allocated up front. An entry holds the host address of the next table (or, in a
 /// leaf, of the guest page) with bit 0 = present. `walk` makes the four dependent loads an
 /// EPT or shadow-table walk makes.
-///
-/// `@unchecked Sendable`: immutable after `init` (only read by walks).
 public final class GuestPageTable: @unchecked Sendable {
+    // SAFETY: immutable after `init` (only read by walks, from any thread).
     public static let present: UInt64 = 1
     public static let addressMask: UInt64 = ~0xFFF
 
@@ -27,19 +26,22 @@ public final class GuestPageTable: @unchecked Sendable {
     @inline(__always)
     public func walk(gpa: UInt64) -> UnsafeMutableRawPointer? {
         guard gpa >> 48 == 0 else { return nil }
-        // Sound: every present entry was written by init with the address of a live table page
+        // SAFETY: every present entry was written by init with the address of a live table page
         // (or guest page) owned by `table` or by `memory`, both retained.
         var entry = root[Int((gpa >> 39) & 511)]
         guard entry & GuestPageTable.present != 0 else { return nil }
         var table = UnsafePointer<UInt64>(bitPattern: UInt(entry & GuestPageTable.addressMask))!
         entry = table[Int((gpa >> 30) & 511)]
         guard entry & GuestPageTable.present != 0 else { return nil }
+        // SAFETY: same for levels 3 and 2: present entries point at live pages of `table`'s arena; every
+        // index is masked with 511 and each table page holds 512 entries.
         table = UnsafePointer<UInt64>(bitPattern: UInt(entry & GuestPageTable.addressMask))!
         entry = table[Int((gpa >> 21) & 511)]
         guard entry & GuestPageTable.present != 0 else { return nil }
         table = UnsafePointer<UInt64>(bitPattern: UInt(entry & GuestPageTable.addressMask))!
         entry = table[Int((gpa >> 12) & 511)]
         guard entry & GuestPageTable.present != 0 else { return nil }
+        // SAFETY: a present leaf entry holds the host address of a guest page inside `memory`'s mapping.
         return UnsafeMutableRawPointer(bitPattern: UInt(entry & GuestPageTable.addressMask))! + Int(gpa & 0xFFF)
     }
 

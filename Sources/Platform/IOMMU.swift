@@ -6,10 +6,9 @@
 /// plays the HPA). `attach` builds the VM's own sub-table and copies its 32 top-level entries
 /// into the merged root at the VM's chunk. An IOTLB (4-way set-associative, keyed by the tagged
 /// page number, round-robin replacement) caches leaf entries; a miss costs a 3-level walk.
-///
-/// `@unchecked Sendable`: `attach`/`detach` happen at set-up; `translate` and the counters
-/// belong to one thread at a time (the device's, i.e. the μCode thread).
 public final class IOMMU: @unchecked Sendable {
+    // SAFETY: `attach`/`detach` happen at set-up; `translate` and the counters belong to one thread
+    // at a time (the device's, i.e. the μCode thread).
     public static let read: UInt64 = 1 << 0
     public static let write: UInt64 = 1 << 1
     public static let addressMask: UInt64 = 0x000F_FFFF_FFFF_F000
@@ -54,20 +53,25 @@ public final class IOMMU: @unchecked Sendable {
         }
         self.iotlbEntries = size
         setMask = size > 0 ? UInt64(size / IOMMU.ways - 1) : 0
+        // SAFETY: the IOTLB arrays, root page and counters are owned by this IOMMU and freed once in deinit;
+        // every index used below is masked or bounded by these capacities.
         tlbKeys = .allocate(capacity: max(size, 1))
         tlbKeys.initialize(repeating: 0, count: max(size, 1))
         tlbValues = .allocate(capacity: max(size, 1))
         tlbValues.initialize(repeating: 0, count: max(size, 1))
         tlbVictim = .allocate(capacity: max(size / IOMMU.ways, 1))
         tlbVictim.initialize(repeating: 0, count: max(size / IOMMU.ways, 1))
+        // SAFETY: the root page: 4096 zeroed bytes bound once to its 512 UInt64 entries; freed in deinit.
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: 4096)
         root = raw.bindMemory(to: UInt64.self, capacity: 512)
+        // SAFETY: eight counters, indexed only by the constants 0...4 below; freed in deinit.
         counters = .allocate(capacity: 8)
         counters.initialize(repeating: 0, count: 8)
     }
 
     deinit {
+        // SAFETY: frees exactly the blocks allocated in init; no translation can run during deinit.
         tlbKeys.deallocate()
         tlbValues.deallocate()
         tlbVictim.deallocate()
@@ -89,6 +93,7 @@ public final class IOMMU: @unchecked Sendable {
         let domain = IOMMUDomain(memory: memory, entryFlags: writable ? IOMMU.read | IOMMU.write : IOMMU.read)
         domains[Int(memory.vmID)] = domain
         let chunk = Int(memory.vmID) * IOMMU.rootEntriesPerVM
+        // SAFETY: bounds: vmID <= 15 (GuestMemory), so chunk + i < 16 * 32 = 512 root entries.
         for i in 0..<IOMMU.rootEntriesPerVM { root[chunk + i] = domain.root[i] }
     }
 
@@ -96,6 +101,7 @@ public final class IOMMU: @unchecked Sendable {
     public func detach(vmID: UInt8) {
         guard vmID <= GuestMemory.maxVMID else { return }
         let chunk = Int(vmID) * IOMMU.rootEntriesPerVM
+        // SAFETY: bounds: vmID <= maxVMID (checked above), so chunk + i < 512.
         for i in 0..<IOMMU.rootEntriesPerVM { root[chunk + i] = 0 }
         invalidate(vmID: vmID)
         domains[Int(vmID)] = nil
@@ -110,6 +116,7 @@ public final class IOMMU: @unchecked Sendable {
     @discardableResult
     public func protect(vmID: UInt8, gpa: UInt64, writable: Bool) -> Bool {
         guard vmID <= GuestMemory.maxVMID, let domain = domains[Int(vmID)],
+              // SAFETY: `leaf` points into the live domain's table arena (the domain is held in `domains`).
               let leaf = domain.leafEntry(gpa: gpa), leaf.pointee & IOMMU.read != 0 else { return false }
         leaf.pointee = writable ? leaf.pointee | IOMMU.write : leaf.pointee & ~IOMMU.write
         invalidate(taggedPage: IOMMU.tag(gpa: gpa, vmID: vmID) >> 12)
@@ -140,6 +147,8 @@ public final class IOMMU: @unchecked Sendable {
             }
             page += 1
         }
+        // SAFETY: `base` comes from present leaf entries, which hold host addresses of attached guest RAM
+        // pages; the loop checked every page of [taggedAddress, +length) is mapped and host-contiguous.
         return UnsafeMutableRawPointer(bitPattern: UInt(base | (taggedAddress & 0xFFF)))
     }
 
@@ -162,6 +171,7 @@ public final class IOMMU: @unchecked Sendable {
         counters[3] &+= 1
         guard iotlbEntries > 0 else { return }
         let set = Int(taggedPage & setMask) * IOMMU.ways
+        // SAFETY: bounds: set = (page & setMask) * ways, so set + way < iotlbEntries.
         for way in 0..<IOMMU.ways where tlbKeys[set + way] == taggedPage &+ 1 { tlbKeys[set + way] = 0 }
     }
 
@@ -184,6 +194,7 @@ public final class IOMMU: @unchecked Sendable {
         if iotlbEntries > 0 {
             let set = Int(taggedPage & setMask) * IOMMU.ways
             let key = taggedPage &+ 1
+            // SAFETY: bounds: set + way < iotlbEntries and set >> 2 < iotlbEntries / ways (setMask).
             for way in 0..<IOMMU.ways where tlbKeys[set + way] == key {
                 counters[1] &+= 1
                 return tlbValues[set + way]
@@ -203,13 +214,15 @@ public final class IOMMU: @unchecked Sendable {
     /// Three dependent loads through the merged table.
     @inline(__always)
     private func walk(taggedPage: UInt64) -> UInt64? {
-        // Sound: present entries hold addresses of live table pages owned by attached domains;
+        // SAFETY: present entries hold addresses of live table pages owned by attached domains;
         // detach clears the root entries before the domain's arena is freed.
         var entry = root[Int((taggedPage >> 18) & 511)]
         guard entry & (IOMMU.read | IOMMU.write) != 0 else { return nil }
         var table = UnsafePointer<UInt64>(bitPattern: UInt(entry & IOMMU.addressMask))!
+        // SAFETY: bounds: every index is masked with 511 and each table page holds 512 entries.
         entry = table[Int((taggedPage >> 9) & 511)]
         guard entry & (IOMMU.read | IOMMU.write) != 0 else { return nil }
+        // SAFETY: same as above: a present level-2 entry holds the address of a live leaf table page.
         table = UnsafePointer<UInt64>(bitPattern: UInt(entry & IOMMU.addressMask))!
         entry = table[Int(taggedPage & 511)]
         guard entry & (IOMMU.read | IOMMU.write) != 0 else { return nil }

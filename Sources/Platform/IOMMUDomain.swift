@@ -19,9 +19,12 @@ final class IOMMUDomain {
         guard gpa >> 35 == 0 else { return nil }
         var entry = root[Int((gpa >> 30) & 511)]
         guard entry & IOMMU.read != 0 else { return nil }
+        // SAFETY: a present entry holds the address of a live page of `table`'s arena, which this domain
+        // keeps alive; every index is masked with 511 and each table page holds 512 entries.
         let level2 = UnsafeMutablePointer<UInt64>(bitPattern: UInt(entry & IOMMU.addressMask))!
         entry = level2[Int((gpa >> 21) & 511)]
         guard entry & IOMMU.read != 0 else { return nil }
+        // SAFETY: same: a present level-2 entry holds the address of a live leaf table page of the arena.
         let leaf = UnsafeMutablePointer<UInt64>(bitPattern: UInt(entry & IOMMU.addressMask))!
         return leaf + Int((gpa >> 12) & 511)
     }

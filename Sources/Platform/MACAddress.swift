@@ -28,6 +28,7 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     /// Reads six bytes at `pointer` (wire order).
     @inline(__always)
     public init(loadingFrom pointer: UnsafeRawPointer) {
+        // SAFETY: bounds: the caller passes at least six readable bytes (a MAC field of a frame).
         self.init(pointer.load(fromByteOffset: 0, as: UInt8.self), pointer.load(fromByteOffset: 1, as: UInt8.self),
                   pointer.load(fromByteOffset: 2, as: UInt8.self), pointer.load(fromByteOffset: 3, as: UInt8.self),
                   pointer.load(fromByteOffset: 4, as: UInt8.self), pointer.load(fromByteOffset: 5, as: UInt8.self))
@@ -49,6 +50,7 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     /// Writes the six bytes at `pointer` (wire order).
     @inline(__always)
     public func store(to pointer: UnsafeMutableRawPointer) {
+        // SAFETY: bounds: the caller passes at least six writable bytes (a MAC field of a frame).
         pointer.storeBytes(of: b0, toByteOffset: 0, as: UInt8.self)
         pointer.storeBytes(of: b1, toByteOffset: 1, as: UInt8.self)
         pointer.storeBytes(of: b2, toByteOffset: 2, as: UInt8.self)

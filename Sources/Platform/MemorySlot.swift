@@ -1,6 +1,6 @@
 /// One guest-physical range backed by host memory, like a KVM memslot.
 public struct MemorySlot: @unchecked Sendable {
-    // @unchecked: the host pointer refers to the guest RAM mapping, shared by design.
+    // SAFETY: the host pointer refers to the guest RAM mapping, shared by design.
     public let gpa: UInt64
     public let size: Int
     public let hostAddress: UnsafeMutableRawPointer

@@ -9,12 +9,11 @@ import Measurement
 /// (flag store), fences, re-reads the sequence, and FUTEX_WAITs on the value it expects; the
 /// kernel refuses to sleep if the sequence already moved. The two seq_cst fences order
 /// "store seq; load flag" against "store flag; load seq", so no wake-up is lost.
-///
-/// `@unchecked Sendable`: all shared state is in a raw block accessed only with atomics; the
-/// counters are plain words each written by one side (signaller: wakeSyscalls, signals; waiter:
-/// sleeps, spinHits), read after the threads join. Several threads may signal (the wake-up stays
-/// correct), but then the signaller-side counters are approximate.
 public final class Notifier: @unchecked Sendable {
+    // SAFETY: all shared state is in a raw block accessed only with atomics; the counters are plain
+    // words each written by one side (signaller: wakeSyscalls, signals; waiter: sleeps, spinHits),
+    // read after the threads join. Several threads may signal (the wake-up stays correct), but then
+    // the signaller-side counters are approximate.
     // Shared words (one cache line): [0] sequence, [1] waiter-is-sleeping flag, [2] closed.
     private let shared: UnsafeMutablePointer<UInt32>
     // Counters on their own lines: [0] wake syscalls, [8] signals (signaller side), [16] sleeps,
@@ -23,15 +22,18 @@ public final class Notifier: @unchecked Sendable {
     private let counters: UnsafeMutablePointer<Int>
 
     public init() {
+        // SAFETY: the shared line (16 UInt32 words) is owned by this notifier and freed once in deinit.
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
         shared = raw.bindMemory(to: UInt32.self, capacity: 16)
+        // SAFETY: the counters block (40 Ints, five lines) is owned by this notifier and freed once in deinit.
         let c = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
         c.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
         counters = c.bindMemory(to: Int.self, capacity: 40)
     }
 
     deinit {
+        // SAFETY: frees the two blocks from init, once; no thread can wait or signal on a deinitialized notifier.
         UnsafeMutableRawPointer(shared).deallocate()
         UnsafeMutableRawPointer(counters).deallocate()
     }

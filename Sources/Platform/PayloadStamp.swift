@@ -15,6 +15,7 @@ public struct PayloadStamp: Sendable, Equatable {
 
     @inline(__always)
     public init(loadingFrom p: UnsafeRawPointer) {
+        // SAFETY: bounds: the caller passes a payload of at least byteSize (12) readable bytes.
         seq = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
         length = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         checksum = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
@@ -22,6 +23,7 @@ public struct PayloadStamp: Sendable, Equatable {
 
     @inline(__always)
     public func store(to p: UnsafeMutableRawPointer) {
+        // SAFETY: bounds: the caller passes a payload of at least byteSize (12) writable bytes.
         p.storeBytes(of: seq.littleEndian, toByteOffset: 0, as: UInt32.self)
         p.storeBytes(of: length.littleEndian, toByteOffset: 4, as: UInt32.self)
         p.storeBytes(of: checksum.littleEndian, toByteOffset: 8, as: UInt32.self)

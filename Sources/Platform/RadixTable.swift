@@ -24,6 +24,8 @@ final class RadixTable {
         counts.reverse()
         let tables = 1 + counts.reduce(0, +)
         tableBytes = tables * 4096
+        // SAFETY: the arena is owned by this table and freed in deinit; the owners of `root` (GuestPageTable,
+        // IOMMUDomain) retain the table. Indices below are < tables * 512 by construction of `counts`.
         arena = UnsafeMutableRawPointer.allocate(byteCount: tableBytes, alignment: 4096)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: tableBytes)
         let entries = arena.bindMemory(to: UInt64.self, capacity: tables * 512)
@@ -42,5 +44,6 @@ final class RadixTable {
         }
     }
 
+    // SAFETY: frees the arena once; the table's owners drop it only when no walk can run.
     deinit { arena.deallocate() }
 }

@@ -5,10 +5,12 @@ public struct SequenceSet: ~Copyable {
 
     public init(capacity: Int) {
         count = max(1, (capacity + 63) / 64)
+        // SAFETY: owned by this noncopyable set, freed once in deinit; indices are taken modulo `count`.
         words = .allocate(capacity: count)
         words.initialize(repeating: 0, count: count)
     }
 
+    // SAFETY: ~Copyable, so this is the only owner of `words` and this runs once.
     deinit { words.deallocate() }
 
     /// Returns false when `seq` was already present.

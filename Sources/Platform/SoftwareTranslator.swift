@@ -7,9 +7,8 @@ import Measurement
 /// contiguous on the host side), plus, when asked, a real /proc/self/pagemap read per page for
 /// the host physical frame. An optional direct-mapped cache of page translations stands for a
 /// VMM that memoizes them.
-///
-/// `@unchecked Sendable`: used by one thread at a time (its counters are plain words).
 public final class SoftwareTranslator: @unchecked Sendable {
+    // SAFETY: used by one thread at a time (its counters are plain words).
     public let memory: GuestMemory
     public let pageTable: GuestPageTable
     public let usesPagemap: Bool
@@ -42,18 +41,22 @@ public final class SoftwareTranslator: @unchecked Sendable {
         }
         self.cacheEntries = size
         cacheMask = size > 0 ? UInt64(size - 1) : 0
+        // SAFETY: the three cache arrays (max(size, 1) words each) are owned by this translator and freed
+        // once, in deinit or on the throw below; cache slots are masked with cacheMask < size.
         cacheKeys = .allocate(capacity: max(size, 1))
         cacheKeys.initialize(repeating: 0, count: max(size, 1))
         cacheHost = .allocate(capacity: max(size, 1))
         cacheHost.initialize(repeating: 0, count: max(size, 1))
         cachePhysical = .allocate(capacity: max(size, 1))
         cachePhysical.initialize(repeating: 0, count: max(size, 1))
+        // SAFETY: eight counters, indexed only by the constants 0...4 below; freed with the cache arrays.
         counters = .allocate(capacity: 8)
         counters.initialize(repeating: 0, count: 8)
         if pagemap {
             let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 let code = errno
+                // SAFETY: init fails here, so deinit will not run; these are the only frees of the blocks above.
                 cacheKeys.deallocate(); cacheHost.deallocate(); cachePhysical.deallocate(); counters.deallocate()
                 throw PlatformError.system(SystemCall.failure("open /proc/self/pagemap", errno: code))
             }
@@ -78,6 +81,7 @@ public final class SoftwareTranslator: @unchecked Sendable {
 
     deinit {
         if pagemapFD >= 0 { _ = vw_close(pagemapFD) }
+        // SAFETY: frees the blocks allocated in init, once; nothing else holds them.
         cacheKeys.deallocate()
         cacheHost.deallocate()
         cachePhysical.deallocate()

@@ -1,6 +1,6 @@
 /// A translated guest buffer.
 public struct Translation: @unchecked Sendable, Equatable {
-    // @unchecked: `host` points into guest RAM, shared by design.
+    // SAFETY: `host` points into guest RAM, shared by design.
     public var host: UnsafeMutableRawPointer
     /// Host physical address from /proc/self/pagemap (0 when pagemap is off or PFNs are hidden).
     public var hostPhysical: UInt64

@@ -2,9 +2,10 @@
 /// per-VM state (section 4.3: "a mapping table is created to map VM-ID with the virtual MAC").
 ///
 /// Lookups scan a fixed array of 16 MAC keys (no allocation, no lock). `register`/`update`
-/// happen at set-up or from the control path while no lookup runs; lookups and the counters
-/// belong to the μCode thread. Hence `@unchecked Sendable`.
+/// happen at set-up or from the control path while no lookup runs.
 public final class VMTable: @unchecked Sendable {
+    // SAFETY: `register`/`update` happen at set-up or from the control path while no lookup runs;
+    // lookups and the counters belong to the μCode thread.
     public static let capacity = 16
     private var states: [VMDeviceState?] = Array(repeating: nil, count: VMTable.capacity)
     // MAC value + 1 per registered VM-ID (0 = free), scanned by lookups.
@@ -13,6 +14,8 @@ public final class VMTable: @unchecked Sendable {
     private let counters: UnsafeMutablePointer<Int>
 
     public init() {
+        // SAFETY: owned by this table, freed once in deinit; indices are VM-IDs < capacity (checked by
+        // `register`) or the constants 0 and 1 for the counters.
         macKeys = .allocate(capacity: VMTable.capacity)
         macKeys.initialize(repeating: 0, count: VMTable.capacity)
         counters = .allocate(capacity: 2)
@@ -20,6 +23,7 @@ public final class VMTable: @unchecked Sendable {
     }
 
     deinit {
+        // SAFETY: frees the two blocks from init, once.
         macKeys.deallocate()
         counters.deallocate()
     }

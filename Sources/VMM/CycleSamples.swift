@@ -7,9 +7,11 @@ public final class CycleSamples {
 
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
+        // SAFETY: owned by this object, freed once in deinit; only indices < capacity are written or read.
         storage = .allocate(capacity: self.capacity)
     }
 
+    // SAFETY: frees the block from init, once.
     deinit { storage.deallocate() }
 
     @inline(__always)
@@ -31,6 +33,7 @@ public final class CycleSamples {
         let first = min(max(0, start), kept)
         let n = kept - first
         guard n > 0 else { return nil }
+        // SAFETY: bounds: first + n = kept <= capacity, and those samples were all written by `record`.
         var sorted = Array(UnsafeBufferPointer(start: storage + first, count: n))
         sorted.sort()
         func quantile(_ q: Double) -> UInt64 { sorted[min(n - 1, Int((Double(n - 1) * q).rounded()))] }

@@ -48,9 +48,11 @@ extension GuestDriverRunner {
                 let data = vcpu.mmioData
                 if isWrite {
                     let isDoorbell = address == parameters.doorbellAddress
+                    // SAFETY: bounds: `& stampMask` keeps the index < stampCapacity (a power of two); vCPU thread only.
                     if isDoorbell { hostDoorbellExitStamps[doorbellExits & stampMask] = after }
                     bus.write(address: address, data: UnsafeRawBufferPointer(rebasing: data[0..<min(length, 8)]))
                     if isDoorbell {
+                        // SAFETY: bounds: same index as above.
                         hostDoorbellHandledStamps[doorbellExits & stampMask] = vw_rdtsc()
                         doorbellExits += 1
                     }

@@ -94,6 +94,8 @@ public final class GuestDriverRunner {
         isrEntryCycles = CycleSamples(capacity: statisticsCapacity)
         kickLatencyCycles = CycleSamples(capacity: statisticsCapacity)
         waitCycles = CycleSamples(capacity: statisticsCapacity)
+        // SAFETY: the two stamp arrays (stampCapacity words each) are owned by this runner and freed once
+        // in deinit; the run loop indexes them with `& stampMask` (stampCapacity - 1).
         hostDoorbellExitStamps = .allocate(capacity: layout.stampCapacity)
         hostDoorbellExitStamps.initialize(repeating: 0)
         hostDoorbellHandledStamps = .allocate(capacity: layout.stampCapacity)
@@ -108,6 +110,7 @@ public final class GuestDriverRunner {
     }
 
     deinit {
+        // SAFETY: frees the blocks from init, once; only the run loop (finished by now) writes them.
         hostDoorbellExitStamps.deallocate()
         hostDoorbellHandledStamps.deallocate()
     }
@@ -117,6 +120,7 @@ public final class GuestDriverRunner {
         guard let code = ram.pointer(layout.code, length: UInt64(GuestDriverImage.bytes.count)) else {
             throw .config("GuestLayout.code", "outside guest RAM")
         }
+        // SAFETY: bounds: `ram.pointer` checked the image's byte count fits at layout.code; no overlap.
         GuestDriverImage.bytes.withUnsafeBytes { code.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         ram.zero(layout.mailbox, length: 4096)
         ram.zero(layout.stampArea, length: layout.stampBytes)

@@ -17,11 +17,10 @@ public enum InterruptMechanism: String, Sendable {
 /// guest's cause register and makes the vCPU thread enter the ISR, whether that thread is
 /// running guest code (kick: immediate_exit + a signal), waiting in the run loop (futex wake),
 /// or between the two.
-///
-/// `@unchecked Sendable`: every field shared between threads is raw memory accessed only with
-/// acquire/release/seq_cst atomics; the kvm_run page and guest RAM stay mapped because this
-/// object retains their owner (`owner`).
 public final class KVMInterruptLine: @unchecked Sendable {
+    // SAFETY: every field shared between threads is raw memory accessed only with
+    // acquire/release/seq_cst atomics; the kvm_run page and guest RAM stay mapped because this
+    // object retains their owner (`owner`).
     /// Where the vCPU thread is. Only `.running` (about to enter or inside KVM_RUN) needs a
     /// kick; `.inHost` (handling an exit) and `.idle` re-check the cause before entering.
     enum State: UInt32 { case idle = 0, running = 1, waiting = 2, inHost = 3 }
@@ -34,11 +33,14 @@ public final class KVMInterruptLine: @unchecked Sendable {
     private let run: UnsafeMutablePointer<kvm_run>
     private let owner: AnyObject
 
+    // SAFETY: bounds: each word sits at its own 64-byte line of the 384-byte `control` block, which
+    // is 64-aligned and lives as long as self; only the vw_* atomics touch these words.
     private var statePointer: UnsafeMutablePointer<UInt32> { control.assumingMemoryBound(to: UInt32.self) }
     /// Raise count; the waiting run loop sleeps on it (futex).
     var sequencePointer: UnsafeMutablePointer<UInt32> { (control + 64).assumingMemoryBound(to: UInt32.self) }
     private var threadPointer: UnsafeMutablePointer<UInt32> { (control + 128).assumingMemoryBound(to: UInt32.self) }
     private var kickStampPointer: UnsafeMutablePointer<UInt64> { (control + 192).assumingMemoryBound(to: UInt64.self) }
+    // SAFETY: as above: offsets 192, 256 and 320 (+4 for [1]) are inside the 384 bytes and aligned.
     private var kicksPointer: UnsafeMutablePointer<UInt32> { (control + 256).assumingMemoryBound(to: UInt32.self) }
     /// Non-zero once `requestStop()` was called; [1] counts the sequence bumps it made.
     private var stopPointer: UnsafeMutablePointer<UInt32> { (control + 320).assumingMemoryBound(to: UInt32.self) }
@@ -48,6 +50,7 @@ public final class KVMInterruptLine: @unchecked Sendable {
         self.run = run
         self.signal = signal
         self.owner = owner
+        // SAFETY: owned by this line, freed once in deinit (after every thread that calls it is done).
         control = UnsafeMutableRawPointer.allocate(byteCount: 384, alignment: 64)
         control.initializeMemory(as: UInt8.self, repeating: 0, count: 384)
     }

@@ -108,6 +108,7 @@ public enum GuestPayload {
         guard stamp.seq == seq else { return "payload seq \(stamp.seq), descriptor seq \(seq)" }
         guard Int(stamp.length) == length else { return "seq \(seq): stamp length \(stamp.length), payload \(length) bytes" }
         if let index = FrameFormat.firstPatternMismatch(payload, length: length, seq: seq) {
+            // SAFETY: bounds: firstPatternMismatch returns an index < length, inside the caller's payload.
             return "seq \(seq): byte \(index) is \(payload.load(fromByteOffset: index, as: UInt8.self)), expected \(FrameFormat.patternByte(seq: seq, index: index))"
         }
         let (_, ok) = FrameFormat.verifyPayload(payload, length: length)
@@ -117,8 +118,8 @@ public enum GuestPayload {
 
 /// Read access to the guest's stamp area for another thread (the device model): packet `seq`'s
 /// guest TSC stamps, e.g. `.doorbell`, the start of the virtualization extra path.
-/// `@unchecked Sendable`: it only loads words of guest RAM with acquire ordering.
 public struct GuestStampArea: @unchecked Sendable {
+    // SAFETY: it only loads words of guest RAM with acquire ordering (GuestRAM checks the bounds).
     public let ram: GuestRAM
     public let base: UInt64
     public let capacity: Int

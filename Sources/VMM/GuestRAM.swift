@@ -1,10 +1,9 @@
 /// The host mapping of a VM's guest-physical memory: `size` bytes at `base`, seen by the guest at
 /// `guestPhysicalBase`. The caller owns the mapping and keeps it alive while any VM uses it.
-///
-/// `@unchecked Sendable`: it is only an address range. Threads that share guest RAM (vCPU and
-/// device model) order their accesses themselves, with acquire/release accesses on the words they
-/// hand over (ring indices, the interrupt cause), as hardware and a guest driver would.
 public struct GuestRAM: @unchecked Sendable {
+    // SAFETY: it is only an address range. Threads that share guest RAM (vCPU and device model) order
+    // their accesses themselves, with acquire/release accesses on the words they hand over (ring
+    // indices, the interrupt cause), as hardware and a guest driver would.
     public let base: UnsafeMutableRawPointer
     public let size: UInt64
     public let guestPhysicalBase: UInt64
@@ -19,6 +18,7 @@ public struct GuestRAM: @unchecked Sendable {
     public func pointer(_ address: UInt64, length: UInt64 = 1) -> UnsafeMutableRawPointer? {
         guard address >= guestPhysicalBase, length <= size,
               address - guestPhysicalBase <= size - length else { return nil }
+        // SAFETY: bounds: address - guestPhysicalBase <= size - length, so [p, p+length) is inside RAM.
         return base + Int(address - guestPhysicalBase)
     }
 
@@ -50,6 +50,7 @@ public struct GuestRAM: @unchecked Sendable {
     /// Zeroes `[address, address+length)` (clamped to RAM).
     public func zero(_ address: UInt64, length: UInt64) {
         guard let p = pointer(address, length: length) else { return }
+        // SAFETY: bounds: `pointer` checked all `length` bytes lie inside RAM.
         p.initializeMemory(as: UInt8.self, repeating: 0, count: Int(length))
     }
 }

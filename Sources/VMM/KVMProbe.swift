@@ -88,6 +88,7 @@ public enum KVMProbe {
         guard first == .mmio(address: doorbell, length: 4, isWrite: true) else {
             throw VMMError("expected a 4-byte MMIO write to 0x\(String(doorbell, radix: 16)), got \(first)")
         }
+        // SAFETY: bounds: the exit is a 4-byte MMIO write (checked above), so mmioData holds 4 bytes.
         let value = vcpu.mmioData.load(as: UInt32.self)
         guard value == GuestMailbox.probeMagic else {
             throw VMMError("the MMIO write carried 0x\(String(value, radix: 16)), expected 0x\(String(GuestMailbox.probeMagic, radix: 16))")

@@ -27,6 +27,8 @@ public enum LongModeSetup {
         guard let tables = ram.pointer(layout.pageTables, length: layout.pageTableBytes) else {
             throw .config("GuestLayout.pageTables", "outside guest RAM")
         }
+        // SAFETY: bounds: `ram.pointer` checked pageTableBytes = (2 + directories) * 4096 bytes are RAM;
+        // the page-aligned region holds the PML4, the PDPT and one directory per GiB (indices < 512).
         tables.initializeMemory(as: UInt8.self, repeating: 0, count: Int(layout.pageTableBytes))
         let pml4 = tables.assumingMemoryBound(to: UInt64.self)
         let pdpt = (tables + 4096).assumingMemoryBound(to: UInt64.self)
@@ -35,6 +37,7 @@ public enum LongModeSetup {
         for gib in 0..<layout.pageDirectoryCount {
             let directoryAddress = layout.pageTables + UInt64(2 + gib) * 4096
             pdpt[gib] = directoryAddress | flags
+            // SAFETY: bounds: gib < pageDirectoryCount, so this directory page lies in the checked region.
             let directory = (tables + (2 + gib) * 4096).assumingMemoryBound(to: UInt64.self)
             for entry in 0..<512 {
                 let physical = UInt64(gib) * GuestLayout.gibibyte + UInt64(entry) << 21
@@ -45,6 +48,7 @@ public enum LongModeSetup {
         guard let gdt = ram.pointer(layout.gdt, length: 7 * 8), let tss = ram.pointer(layout.tss, length: GuestLayout.tssSize) else {
             throw .config("GuestLayout.gdt/tss", "outside guest RAM")
         }
+        // SAFETY: bounds: `ram.pointer` checked 7 * 8 bytes at the 4096-aligned gdt (indices 0...6 below).
         let descriptors = gdt.assumingMemoryBound(to: UInt64.self)
         descriptors[0] = 0
         descriptors[1] = 0x00AF_9A00_0000_FFFF   // kernel code, 64-bit
@@ -57,6 +61,7 @@ public enum LongModeSetup {
         descriptors[6] = base >> 32
         // I/O bitmap right after the 104-byte TSS, all zero (every port permitted), then the
         // 0xFF byte the CPU may read past the last port.
+        // SAFETY: bounds: `ram.pointer` checked tssSize bytes at tss; offsets 102 and tssSize - 1 are inside.
         tss.initializeMemory(as: UInt8.self, repeating: 0, count: Int(GuestLayout.tssSize))
         tss.storeBytes(of: UInt16(104), toByteOffset: 102, as: UInt16.self)
         tss.storeBytes(of: UInt8(0xFF), toByteOffset: Int(GuestLayout.tssSize) - 1, as: UInt8.self)

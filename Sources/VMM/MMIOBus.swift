@@ -72,6 +72,7 @@ public final class MMIOBus {
     public func read(address: UInt64, data: UnsafeMutableRawBufferPointer) -> Bool {
         let index = accessedEntry(address)
         guard index >= 0 else {
+            // SAFETY: bounds: zeroes exactly the caller's buffer (KVM's mmio data bytes), `data.count` long.
             if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
             return false
         }

@@ -18,6 +18,8 @@ final class ScratchGuest {
     /// guest image and writes the doorbell and port base into the mailbox.
     init(device: String) throws(VMMError) {
         var err: Int32 = 0
+        // SAFETY: ownership: the scratch guest's RAM mapping is unmapped once, on the throw below or in
+        // deinit; the VM and vCPU that use it are fields of this object.
         guard let memory = vw_mmap_anonymous(Self.size, 0, &err) else {
             throw VMMError(SystemCall.failure("mmap guest RAM", errno: err))
         }
@@ -44,5 +46,6 @@ final class ScratchGuest {
         return vcpu
     }
 
+    // SAFETY: the mapping from init, unmapped once.
     deinit { _ = vw_munmap(memory, Self.size) }
 }

@@ -32,10 +32,13 @@ public final class VirtualCPU {
         self.id = id
         self.fd = fd
         self.mapSize = vm.vcpuMapSize
+        // SAFETY: the mapping is vcpuMapSize (>= sizeof(kvm_run)) bytes, page-aligned, owned by this vCPU
+        // and unmapped once in deinit.
         self.runPage = mapping.assumingMemoryBound(to: kvm_run.self)
     }
 
     deinit {
+        // SAFETY: the run page mapped in init, unmapped once; interrupt lines retain this vCPU (`owner`).
         _ = vw_munmap(runPage, mapSize)
         vw_close(fd)
     }
@@ -90,6 +93,7 @@ public final class VirtualCPU {
 
     /// The 8 data bytes of the last MMIO exit (write: what the guest stored; read: fill them).
     public var mmioData: UnsafeMutableRawBufferPointer {
+        // SAFETY: bounds: kvm_run's mmio.data holds 8 bytes inside the live run page.
         UnsafeMutableRawBufferPointer(start: vw_kvm_run_mmio_data(runPage), count: 8)
     }
 
@@ -98,6 +102,7 @@ public final class VirtualCPU {
         let offset = Int(exitRecord.io_data_offset)
         let length = Int(exitRecord.io_size) * Int(exitRecord.io_count)
         guard offset >= 0, offset + length <= mapSize else { return UnsafeMutableRawBufferPointer(start: nil, count: 0) }
+        // SAFETY: bounds: offset + length <= mapSize (checked above), so the buffer is inside the run page.
         return UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(runPage) + offset, count: length)
     }
 
@@ -117,6 +122,7 @@ public final class VirtualCPU {
     }
 
     public func registers() throws(VMMError) -> kvm_regs {
+        // SAFETY: the sync-regs mirror lies inside the live run page; only this vCPU's thread touches it.
         if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) { return mirror.pointee }
         var regs = kvm_regs()
         try SystemCall.check("KVM_GET_REGS", vw_ioctl_ptr(fd, VW_KVM_GET_REGS, &regs), as: VMMError.init)
@@ -126,6 +132,7 @@ public final class VirtualCPU {
     /// With the kvm_run mirror, the change is applied at the next KVM_RUN (no ioctl).
     public func setRegisters(_ regs: kvm_regs) throws(VMMError) {
         if mirrorValid, let mirror = vw_kvm_run_sync_regs(runPage) {
+            // SAFETY: as in `registers()`: the mirror is in the live run page, touched by this thread only.
             mirror.pointee = regs
             vw_kvm_run_mark_dirty_regs(runPage, VW_KVM_SYNC_X86_REGS)
             return
@@ -152,6 +159,7 @@ public final class VirtualCPU {
         guard let slot = ram.pointer(newRSP, length: 8) else {
             throw VMMError("guest stack pointer 0x\(String(regs.rsp, radix: 16)) is outside guest RAM; cannot push the interrupted RIP")
         }
+        // SAFETY: bounds: `ram.pointer` checked the 8 bytes at newRSP lie in guest RAM; the vCPU is stopped.
         slot.storeBytes(of: regs.rip, as: UInt64.self)
         regs.rsp = newRSP
         regs.rip = isr

@@ -7,7 +7,7 @@ import Foundation
 import Synchronization
 
 final class InterruptHandling: Sendable {
-    // Sound: written on install and on restore, both on the main thread, never concurrently.
+    // SAFETY: written on install and on restore, both on the main thread, never concurrently.
     private nonisolated(unsafe) var sources: [DispatchSourceSignal] = []
     /// The first signal received, 0 before any.
     private let firstSignal = Atomic<Int32>(0)

@@ -9,8 +9,9 @@
 import Foundation
 import Fuzzing
 
-/// The target libFuzzer drives. Sound without a lock: libFuzzer sets it once in
-/// LLVMFuzzerInitialize, before any input runs, and runs inputs on one thread.
+/// The target libFuzzer drives.
+// SAFETY: no lock needed: libFuzzer sets it once in LLVMFuzzerInitialize, before any input runs,
+// and runs inputs on one thread.
 nonisolated(unsafe) private var libFuzzerTarget: FuzzTarget?
 
 private func usage() -> String {
@@ -30,6 +31,8 @@ private func fail(_ message: String, status: Int32 = 2) -> Never {
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
                              _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+    // SAFETY: libFuzzer passes main's live argc/argv (argv[argc] is NULL); argv[1] exists when argc > 1,
+    // and shifting down to index argc keeps every access in [0, argc].
     let args = argv.pointee!
     if argc.pointee > 1, let first = args[1], let target = FuzzTarget.named(String(cString: first)) {
         libFuzzerTarget = target

@@ -64,4 +64,64 @@ import Testing
         }
         #expect(violations.isEmpty, "\(violations)")
     }
+
+    /// Files whose unsafe code is not yet annotated (other engineers are editing them) and the
+    /// generated guest image. Remove a file from this list once it carries its `// SAFETY:` lines.
+    static let safetyExempt: Set<String> = [
+        "DataPaths/App/NativeApp.swift", "DataPaths/HostDriver/NativeHostDriver.swift",
+        "DataPaths/HostDriver/HostDeviceQueues.swift", "DataPaths/Assembly/Pipeline+Native.swift",
+        "Platform/FrameFormat.swift", "DataPaths/Pipeline/PipelineExecutor.swift", "DataPaths/Pipeline/Component.swift",
+        "DataPaths/Results/ResultBuilder.swift", "DataPaths/Results/PathResult.swift",
+        "DataPaths/Results/PathSummary.swift", "DataPaths/Results/PathResult+CSV.swift",
+        "VMM/GuestDriverImage.swift",
+    ]
+
+    /// The Swift sources the SAFETY rules apply to, as (path relative to Sources, lines).
+    static func safetySources() -> [(String, [Substring])] {
+        files(extensions: ["swift"]).filter { !safetyExempt.contains($0.0) }
+            .map { ($0.0, $0.1.split(separator: "\n", omittingEmptySubsequences: false)) }
+    }
+
+    /// A line's code, without its trailing `//` comment; empty for a comment line.
+    static func code(of line: Substring) -> Substring {
+        if line.drop(while: { $0 == " " }).hasPrefix("//") { return "" }
+        return line.range(of: "//").map { line[..<$0.lowerBound] } ?? line
+    }
+
+    /// Soundness is argued in one spelling, `// SAFETY:`, not the older `// Sound:` or `// @unchecked:`.
+    @Test func unsafeCodeIsJustifiedInOneSpelling() {
+        var old: [String] = []
+        for (path, lines) in Self.safetySources() {
+            for (i, line) in lines.enumerated() where line.contains("// Sound:") || line.contains("// @unchecked:") {
+                old.append("\(path):\(i + 1)")
+            }
+        }
+        #expect(old.isEmpty, "write `// SAFETY:`, not `// Sound:` or `// @unchecked:`, at:\n\(old.joined(separator: "\n"))")
+    }
+
+    /// Every unsafe operation has a `// SAFETY:` line within the 6 lines above it (or on its own
+    /// line) saying why it is sound; every `@unchecked Sendable` type and `nonisolated(unsafe)`
+    /// variable has one within 4 lines above or 3 below its declaration, saying which thread
+    /// touches what.
+    @Test func everyUnsafeOperationSaysWhyItIsSound() throws {
+        let operation = try Regex(#"Pointer(<[^>]*>)?\(bitPattern:|assumingMemoryBound\(to:|bindMemory\(to:"#
+            + #"|\.load\((as|fromByteOffset):|\.loadUnaligned\(|\.storeBytes\(|copyMemory\(|initializeMemory\("#
+            + #"|\.pointee\b|Unmanaged[<.]|takeRetainedValue|takeUnretainedValue"#
+            + #"|\.allocate\((capacity|byteCount):|\.deallocate\(\)"#)
+        var missing: [String] = []
+        for (path, lines) in Self.safetySources() {
+            func justified(_ from: Int, _ to: Int) -> Bool {
+                (max(0, from)...min(lines.count - 1, to)).contains { lines[$0].contains("// SAFETY:") }
+            }
+            for (i, line) in lines.enumerated() {
+                let code = Self.code(of: line)
+                let isClaim = code.contains("@unchecked Sendable") || code.contains("nonisolated(unsafe)")
+                let isOperation = !isClaim && code.firstMatch(of: operation) != nil
+                if isClaim && !justified(i - 4, i + 3) || isOperation && !justified(i - 6, i) {
+                    missing.append("\(path):\(i + 1): \(code.trimmingCharacters(in: .whitespaces))")
+                }
+            }
+        }
+        #expect(missing.isEmpty, "unsafe code without a `// SAFETY:` reason:\n\(missing.joined(separator: "\n"))")
+    }
 }

@@ -57,6 +57,8 @@ extension PhysicalDevice {
             wiring.rxFree.publish()
             return
         }
+        // SAFETY: bounds: writeFrame produced `length` <= stagingBytes bytes, and dmaAddress checked that
+        // `length` writable bytes (<= the posted buffer's length) lie at `target`.
         target.copyMemory(from: staging, byteCount: length)
         account.stamp(.rxDMA, seq)
         var c = buffer

@@ -20,6 +20,8 @@ extension PhysicalDevice {
         }
         let vmID = sender(of: d)
         // DMA: the frame moves from host or guest memory into the device.
+        // SAFETY: bounds: length + fcsBytes <= stagingBytes (checked above), and dmaAddress checked (IOMMU
+        // or the host driver's own translation) that `length` bytes at `source` are readable.
         staging.copyMemory(from: source, byteCount: length)
         guard vms.sourceMatches(vmID: vmID, frame: staging) else {
             complete(d, dropped: .txSourceMACNotVMs)

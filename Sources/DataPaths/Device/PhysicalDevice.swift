@@ -9,7 +9,7 @@ import CVWiFiShim
 import Measurement
 import Platform
 final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
-    // Sound: after `start`, every field is touched only by the device thread; the executor reads
+    // SAFETY: after `start`, every field is touched only by the device thread; the executor reads
     // the counters after joining it.
     package let context: ComponentContext
     let wiring: DeviceWiring
@@ -66,12 +66,14 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         policy = CoalescingPolicy(threshold: config.coalesceDevice,
                                   timeoutNs: Int64(config.coalesceDeviceTimeoutUs * 1000))
         ap = AccessPoint(capacity: expectedFrames * max(1, senders), warmup: config.warmupPackets, stride: self.seqStride)
+        // SAFETY: the staging buffer (stagingBytes) is owned by this device and freed once in deinit.
         staging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
         staging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
         rxRemaining = (config.workload == .udp && config.direction == .rx) ? config.packets : 0
         replySeqs = [UInt32](repeating: 0, count: 1024)
     }
 
+    // SAFETY: frees the staging buffer from init, once; the device thread has been joined.
     deinit { staging.deallocate() }
 
     var delivered: Int { ap.delivered }

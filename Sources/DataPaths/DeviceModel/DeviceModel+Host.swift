@@ -14,6 +14,7 @@ extension DeviceModel {
             let received = account.charge(.systemCalls, since: start)
             if n < MemoryLayout<Descriptor>.size { return }
             account.advance()
+            // SAFETY: bounds: recv returned n >= sizeof(Descriptor) bytes into `message`; unaligned load.
             let d = message.loadUnaligned(as: Descriptor.self)
             if d.kind == DescriptorKind.txStatus.rawValue {
                 inFlight = max(0, inFlight - 1)
@@ -51,6 +52,8 @@ extension DeviceModel {
             tally.add(tally.dropped)
             return
         }
+        // SAFETY: bounds: hostAddress checked [addr, +length) is guest RAM, and the caller's frame holds
+        // `length` bytes (recv'd into `message`, after the descriptor); host memory never overlaps guest RAM.
         target.copyMemory(from: frame, byteCount: length)
         let copied = account.charge(.packetCopies, since: start)
         account.stamp(.rxGuestCopy, d.seq, tsc: copied)

@@ -11,11 +11,13 @@ extension DeviceModel {
             undefinedWrites.add(1, ordering: .relaxed)
             return
         }
+        // SAFETY: bounds: data.count == 4 (checked above).
         doorbellTail.store(data.loadUnaligned(as: UInt32.self), ordering: .releasing)
         kick.signal(1)
     }
 
     package func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) {
+        // SAFETY: bounds: zeroes exactly the caller's buffer, `data.count` bytes.
         if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
         undefinedReads.add(1, ordering: .relaxed)
     }

@@ -111,6 +111,8 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
         kick = try EventChannel()
         policy = CoalescingPolicy(threshold: config.coalesceDeviceModel,
                                   timeoutNs: Int64(config.coalesceDeviceModelTimeoutUs * 1000))
+        // SAFETY: the receive buffer (messageBytes) is owned by this model and freed once in deinit; recv
+        // is given exactly messageBytes.
         message = .allocate(byteCount: Self.messageBytes, alignment: 64)
     }
 

@@ -8,7 +8,7 @@ import VMM
 /// Completions may come back out of order (a descriptor the device model rejects completes at
 /// once); the index only passes a descriptor once it and all before it are done.
 package final class TXStatusSink: GuestCompletionSink {
-    // Sound: used only by the device-model thread; the guest reads the status words after the
+    // SAFETY: used only by the device-model thread; the guest reads the status words after the
     // release store of the index that covers them.
     private let slots: UnsafeMutableRawPointer
     private let mask: UInt32
@@ -29,6 +29,7 @@ package final class TXStatusSink: GuestCompletionSink {
         slots = ring.slotAddress(0)
         mask = UInt32(ring.capacity - 1)
         self.index = index
+        // SAFETY: host-private, one word per ring slot (indexed `& mask`); owned here, freed once in deinit.
         done = .allocate(capacity: ring.capacity)
         done.initialize(repeating: 0, count: ring.capacity)
     }
@@ -40,13 +41,15 @@ package final class TXStatusSink: GuestCompletionSink {
         let seq = completion.seq
         let status = completion.flags & DescriptorFlag.dropped != 0
             ? Self.droppedStatus | completion.status : TXDescriptorLayout.statusDone
-        // Sound: the slot index is masked into the ring; the guest does not reuse the slot before
+        // SAFETY: the slot index is masked into the ring; the guest does not reuse the slot before
         // it reclaimed this packet, which needs the index store below.
         (slots + Int(seq & mask) * DescriptorRing.slotBytes)
             .storeBytes(of: status, toByteOffset: Int(TXDescriptorLayout.status), as: UInt16.self)
         done[Int(seq & mask)] = seq &+ 1
         let before = next
         while done[Int(next & mask)] == next &+ 1 { next &+= 1 }
+        // SAFETY: `index` is the 4-byte, 64-aligned completion word in live guest RAM (checked in init);
+        // the release store orders the status stores above before it for the guest.
         if next != before { vw_store_release_u32(index.assumingMemoryBound(to: UInt32.self), next) }
         return true
     }

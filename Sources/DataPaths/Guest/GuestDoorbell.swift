@@ -4,7 +4,7 @@ import Platform
 /// Passthrough: the device's BAR is mapped into the guest, so the write goes straight to the
 /// device register with no exit. (Waking the device thread stands for the device noticing.)
 final class DeviceRegisterDoorbell: GuestDoorbell, @unchecked Sendable {
-    // Sound: Notifier is safe to signal from any thread.
+    // SAFETY: Notifier is safe to signal from any thread.
     private let device: Notifier
     init(device: Notifier) { self.device = device }
     var reachesDevice: Bool { true }
@@ -13,7 +13,7 @@ final class DeviceRegisterDoorbell: GuestDoorbell, @unchecked Sendable {
 
 /// Virtual WiFi: the doorbell is an MMIO register of the virtual device; the write traps.
 final class TrappingDoorbell: GuestDoorbell, @unchecked Sendable {
-    // Sound: only the guest thread calls `ring`; ThreadTrap serialises the hand-off.
+    // SAFETY: only the guest thread calls `ring`; ThreadTrap serialises the hand-off.
     private let trap: ThreadTrap
     init(trap: ThreadTrap) { self.trap = trap }
     var reachesDevice: Bool { false }
@@ -27,7 +27,7 @@ final class TrappingDoorbell: GuestDoorbell, @unchecked Sendable {
 /// signal on the device model's eventfd with no exit handler (and no value: the model reads the
 /// ring's producer index itself).
 final class EventFDDoorbell: GuestDoorbell, @unchecked Sendable {
-    // Sound: an eventfd may be signalled from any thread.
+    // SAFETY: an eventfd may be signalled from any thread.
     private let kick: EventChannel
     init(kick: EventChannel) { self.kick = kick }
     var reachesDevice: Bool { false }

@@ -24,6 +24,8 @@ package struct GuestRings {
             guard let host = memory.hostAddress(gpa: gpa, length: bytes) else {
                 throw PipelineError.setup("ring at GPA \(gpa) is not backed by guest memory")
             }
+            // SAFETY: lifetime: the ring views bytesNeeded bytes of guest RAM, page-aligned; GuestRings holds
+            // `memory`, so the mapping outlives its rings.
             return (DescriptorRing(memory: host, capacity: capacity), gpa)
         }
         (tx, txRingGPA) = try ring(ringSize)

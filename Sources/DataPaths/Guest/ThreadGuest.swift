@@ -5,7 +5,7 @@ import CVWiFiShim
 import Measurement
 import Platform
 final class ThreadGuest: PipelineComponent, @unchecked Sendable {
-    // Sound: all mutable state is touched only by the guest thread; the executor reads it after join.
+    // SAFETY: all mutable state is touched only by the guest thread; the executor reads it after join.
     package let context: ComponentContext
     private let rings: GuestRings
     private let line: ThreadInterruptLine
@@ -54,6 +54,8 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
         self.station = station
         self.peer = peer
         self.bssid = bssid
+        // SAFETY: appBuffer and pingSentAt are owned by this guest and freed once in deinit; the app
+        // writes at most maxPayload (< bufferBytes) bytes, and ping indices stay < plannedPings.
         appBuffer = .allocate(byteCount: GuestRings.bufferBytes, alignment: 64)
         freeTx = (0..<rings.txBuffers.count).reversed().map { UInt16($0) }
         freeTxCount = freeTx.count
@@ -65,12 +67,14 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
         }
         received = AccessPoint(capacity: expectedFrames, warmup: config.warmupPackets)
         plannedPings = config.workload == .ping ? config.pingCount : 0
+        // SAFETY: see appBuffer above: owned here, freed in deinit; indexed only below plannedPings.
         pingSentAt = .allocate(capacity: max(1, plannedPings))
         pingSentAt.initialize(repeating: 0, count: max(1, plannedPings))
         rttCycles.reserveCapacity(plannedPings)
     }
 
     deinit {
+        // SAFETY: frees the blocks from init, once; the guest thread has been joined.
         appBuffer.deallocate()
         pingSentAt.deallocate()
     }
@@ -157,6 +161,8 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
         FrameFormat.writePayload(into: appBuffer, length: payload, seq: seq)
         let headers = FrameFormat.writeHeaders(into: host, payloadLength: payload, seq: seq, source: station,
                                                destination: peer, bssid: bssid, kind: frameKind)
+        // SAFETY: bounds: headers + payload (<= PathConfig.maxPayload) fit the 4096-byte TX buffer, which
+        // is guest RAM the guest owns until it publishes the descriptor; appBuffer holds >= payload bytes.
         (host + headers).copyMemory(from: appBuffer, byteCount: payload)
         var d = Descriptor()
         d.addr = rings.txBuffers[Int(buffer)]

@@ -5,7 +5,7 @@
 import Platform
 import Synchronization
 final class ThreadInterruptLine: VirtualInterruptSink, @unchecked Sendable {
-    // Sound: `notifier` is designed for one waiter (the guest thread) and any signaller.
+    // SAFETY: `notifier` is designed for one waiter (the guest thread) and any signaller.
     private let pendingCount = Atomic<UInt32>(0)
     private let causeSeq = Atomic<UInt32>(0)
     let notifier = Notifier()

@@ -6,7 +6,7 @@ import CVWiFiShim
 import Measurement
 import Platform
 final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
-    // Sound: touched only by the host-driver thread after start.
+    // SAFETY: touched only by the host-driver thread after start.
     package let context: ComponentContext
     private let device: HostDeviceQueues
     private let vms: [AttachedVM]
@@ -31,6 +31,8 @@ final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
         self.context = context
         self.device = device
         self.vms = vms
+        // SAFETY: the poll set (vms.count + 1 entries, indices 0...vms.count) is owned by this driver and
+        // freed once in deinit.
         pollFDs = .allocate(capacity: vms.count + 1)
         pollFDs.initialize(repeating: -1, count: vms.count + 1)
         pollReady = .allocate(capacity: vms.count + 1)
@@ -38,6 +40,7 @@ final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
     }
 
     deinit {
+        // SAFETY: frees the blocks from init, once; the driver thread has been joined.
         pollFDs.deallocate()
         pollReady.deallocate()
     }
@@ -128,6 +131,8 @@ final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
             return .rejectedByHostDriver
         }
         if c.flags & DescriptorFlag.hostAddress != 0 {
+            // SAFETY: only a device model (in this process) sets hostAddress, with the host address of a guest
+            // buffer it translated for c.length bytes; length >= 24 covers the header read for the source MAC.
             guard let frame = UnsafeRawPointer(bitPattern: UInt(c.addr)), c.length >= 24 else {
                 return .descriptorBadLength
             }

@@ -6,7 +6,7 @@ import Measurement
 import Platform
 import VMM
 final class ExitHandler: PipelineComponent, @unchecked Sendable {
-    // Sound: touched only by the exit-handler thread after start.
+    // SAFETY: touched only by the exit-handler thread after start.
     package let context: ComponentContext
     private let trap: ThreadTrap
     /// The VM's MMIO bus: which device owns a trapped address.

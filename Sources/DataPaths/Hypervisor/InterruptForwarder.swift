@@ -5,6 +5,8 @@ import Platform
 /// Passthrough's interrupt path: the physical interrupt arrives at the host, and KVM injects
 /// a virtual interrupt into the guest without a device model or host driver.
 final class InterruptForwarder: PipelineComponent, @unchecked Sendable {
+    // SAFETY: the counters are touched only by the forwarder's own thread after start; the executor
+    // reads them after join. `irq` and `line` are safe to use from any thread.
     package let context: ComponentContext
     private let irq: PhysicalInterrupt
     private let line: VirtualInterruptSink

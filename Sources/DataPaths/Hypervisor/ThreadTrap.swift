@@ -6,7 +6,7 @@ import Platform
 import Synchronization
 
 final class ThreadTrap: @unchecked Sendable {
-    // Sound: the exit record fields are written by the guest before `request.signal()` and read
+    // SAFETY: the exit record fields are written by the guest before `request.signal()` and read
     // by the handler after its wait returns (the notifier's release/acquire pair orders them);
     // the guest does not touch them again until `completed` says the handler is done.
     private(set) var address: UInt64 = 0

@@ -11,10 +11,12 @@ final class VMTimer: BusDevice, @unchecked Sendable {
 
     package func write(offset: UInt64, data: UnsafeRawBufferPointer) {
         guard data.count == 8 else { return }
+        // SAFETY: bounds: data.count == 8 (checked above).
         deadlineNs = data.loadUnaligned(as: Int64.self)
     }
 
     package func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) {
+        // SAFETY: bounds: zeroes exactly the caller's buffer, `data.count` bytes.
         if let base = data.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: data.count) }
     }
 

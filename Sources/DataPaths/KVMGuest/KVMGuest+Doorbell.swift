@@ -17,6 +17,7 @@ extension KVMGuest {
             model.write(offset: offset, data: data)
             return
         }
+        // SAFETY: bounds: data.count == 4 (checked above).
         let value = UInt64(data.loadUnaligned(as: UInt32.self))
         // The doorbell carries the ring's new producer index: this exit is packet value - 1's.
         let seq = Int(truncatingIfNeeded: value &- 1) & 0xFFFF_FFFF

@@ -17,7 +17,7 @@ import Platform
 import VMM
 
 final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
-    // Sound: after start, everything is touched by the vCPU thread only (the device model
+    // SAFETY: after start, everything is touched by the vCPU thread only (the device model
     // reaches it through `line`, which is thread-safe); the executor reads results after join.
     static let threadName = "vw-guest"
 

@@ -5,7 +5,7 @@ import Measurement
 import Platform
 
 final class Pipeline: @unchecked Sendable {
-    // Sound: built and used by the executor's thread; components run on their own threads.
+    // SAFETY: built and used by the executor's thread; components run on their own threads.
     let config: PathConfig
     let control = PipelineControl()
     let tally = Tally()

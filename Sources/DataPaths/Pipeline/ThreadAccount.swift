@@ -5,6 +5,8 @@ import CVWiFiShim
 import Measurement
 import Synchronization
 
+// SAFETY: written only by its own thread; read by the executor after the thread was joined (and
+// `progress`, an atomic, by the watchdog).
 package final class ThreadAccount: @unchecked Sendable {
     /// Which part of its thread's CPU time an account reports. A KVM vCPU thread is one OS
     /// thread doing two components' work: the guest's code (time in KVM guest mode, which the
@@ -54,6 +56,8 @@ package final class ThreadAccount: @unchecked Sendable {
         self.stamps = StampLog(capacity: stampsEnabled ? stampCapacity : 1, owner: name)
         self.stampsEnabled = stampsEnabled
         self.events = events
+        // SAFETY: one word per TimeCategory, indexed by `category.index` < allCases.count; owned by this
+        // account and freed once in deinit.
         categoryCycles = .allocate(capacity: TimeCategory.allCases.count)
         categoryCycles.initialize(repeating: 0, count: TimeCategory.allCases.count)
     }

@@ -69,6 +69,8 @@ final class DeviceModelFuzzSession {
                                 doorbellCarriesTail: !setup.contains(.ioeventfd),
                                 stampsGuestPublication: setup.contains(.guestPublicationStamps))
         try bus.insert(model, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
+        // SAFETY: the host frame (maxFrame bytes) and message (256 bytes) buffers are owned by this session
+        // and freed once in deinit; deliverRX writes < maxFrame + 1 bytes, recv at most 256.
         frame = .allocate(byteCount: DeviceModelFuzzTarget.maxFrame, alignment: 64)
         message = .allocate(byteCount: 256, alignment: 64)
     }
@@ -76,11 +78,13 @@ final class DeviceModelFuzzSession {
     deinit {
         _ = vw_close(modelSide)
         _ = vw_close(driverSide)
+        // SAFETY: frees the blocks from init, once; the model that was handed `frame` is done with it.
         frame.deallocate()
         message.deallocate()
     }
 
     final class NoInterruptLine: VirtualInterruptSink, @unchecked Sendable {
+        // SAFETY: it has no state.
         func inject(seq: UInt32) {}
     }
 
@@ -142,6 +146,8 @@ final class DeviceModelFuzzSession {
             let which = Int(r.u8() % 6), mode = r.u8(), value = r.read(UInt32.self)
             let ring = [rings.tx, rings.rxFree, rings.completions][which / 2]
             let offset = which % 2 == 0 ? DescriptorRing.producerIndexOffset : DescriptorRing.consumerIndexOffset
+            // SAFETY: bounds: the producer and consumer index words are 4-aligned words in the
+            // 256-byte header of a live ring; only the vw_* atomics touch them.
             let word = (ring.memory + offset).assumingMemoryBound(to: UInt32.self)
             vw_store_release_u32(word, indexValue(mode: mode, value: value, current: vw_load_acquire_u32(word)))
             if which == 4 { ringsTampered = true }
@@ -156,6 +162,8 @@ final class DeviceModelFuzzSession {
             let offset = r.read(UInt32.self), value = r.read(UInt64.self)
             let span = UInt64(memory.size) - bufferRegion - 8
             let gpa = bufferRegion + UInt64(offset) % span
+            // SAFETY: bounds: hostAddress checked the 8 bytes are guest RAM (nil: skipped); the model thread is
+            // this thread, so the poke races nothing.
             memory.hostAddress(gpa: gpa, length: 8)?.storeBytes(of: value, as: UInt64.self)
         }
     }
@@ -196,6 +204,7 @@ final class DeviceModelFuzzSession {
 
     func deliverRX(length: Int, seq: UInt32) {
         // The host's frame: a pattern that names the packet, so a misplaced copy shows.
+        // SAFETY: bounds: length <= maxFrame (taken modulo maxFrame + 1), the size of `frame`.
         for i in 0..<length { frame.storeBytes(of: UInt8(truncatingIfNeeded: UInt32(i) &+ seq), toByteOffset: i, as: UInt8.self) }
         let d = Descriptor(length: UInt32(length), seq: seq, vmID: DeviceModelFuzzTarget.vmID, kind: .rxFrame)
         model.deliverRX(d, frame: frame, length: length, since: TSC.now())
@@ -218,6 +227,7 @@ final class DeviceModelFuzzSession {
                 violate("the host driver received a \(n)-byte message, not one \(MemoryLayout<Descriptor>.size)-byte descriptor")
                 continue
             }
+            // SAFETY: bounds: n == sizeof(Descriptor) bytes were received into `message` (checked above).
             checkCommand(message.loadUnaligned(as: Descriptor.self))
         }
     }
@@ -269,6 +279,7 @@ final class DeviceModelFuzzSession {
         if let length {
             if Int(c.length) != length { violate("RX completion seq \(c.seq) reports \(c.length) bytes; the frame had \(length)") }
             let n = min(length, Int(c.length))
+            // SAFETY: bounds: n <= c.length bytes checked by hostAddress, and n <= length <= maxFrame of `frame`.
             if !UnsafeRawBufferPointer(start: target, count: n).elementsEqual(UnsafeRawBufferPointer(start: frame, count: n)) {
                 violate("RX frame seq \(c.seq) was not copied byte for byte into the guest's buffer")
             }

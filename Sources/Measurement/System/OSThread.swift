@@ -25,6 +25,8 @@ public final class OSThread: @unchecked Sendable {
     public static func start(name: String = "", _ body: @escaping @Sendable (_ tid: Int32) -> Void)
         throws(SystemCallError) -> OSThread {
         let thread = OSThread(name: name)
+        // SAFETY: ownership: retained once here; the new thread takes (releases) it, or, if creation
+        // fails, the release below does.
         let context = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         let rc = pthread_create(&thread.handle, nil, { raw in
             // SAFETY: `raw` is the context passed below, retained once for this thread; taking
