@@ -7,14 +7,9 @@ import Platform
 /// send() runs UDP/IP (network_stack), the driver's transmit routine takes the
 /// kernel's packet, and received frames reach the app's socket through the kernel.
 @Suite(.serialized) struct NativeKernelPathTests {
+    /// PipelineTests' small unpaced run, 400 packets.
     func run(_ edit: (inout PathConfig) -> Void) throws -> PathResult {
-        var c = PathConfig(path: .native)
-        c.packets = 400
-        c.warmupPackets = 20
-        c.air = .none
-        c.counters = ["perf::TASK-CLOCK"]
-        edit(&c)
-        return try PipelineExecutor().run(c, control: RunControl())
+        try PipelineTests().run(.native) { $0.packets = 400; edit(&$0) }
     }
 
     func cycles(_ r: PathResult, _ component: Component, _ category: TimeCategory) -> Double {
