@@ -14,6 +14,9 @@ extension Pipeline {
         // Closed with the sockets (the namespace goes with them); shutdown only wakes the socket.
         p.sockets += [network.socket, network.tun]
         let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
+        // Posted before any thread starts: the app's first send reaches the device without the
+        // driver's thread, and an echo reply must find a buffer even if that thread is not up yet.
+        queues.postAllReceiveBuffers()
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 0))
         p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
