@@ -3,7 +3,8 @@
 ///   0  MAC header, 24 bytes: frame control (data; ToDS or FromDS), duration, addr1, addr2,
 ///      addr3, sequence control
 ///   24 LLC/SNAP, 8 bytes: AA AA 03 00 00 00 08 00 (IPv4)
-///   32 IPv4 header, 20 bytes, with a correct header checksum (10.0.0.<last MAC byte>)
+///   32 IPv4 header, 20 bytes, with a correct header checksum: station 198.18.0.1, peer
+///      198.18.0.2 (RFC 2544 benchmarking range; the native path's kernel owns the station's)
 ///   52 UDP header, 8 bytes (checksum 0 = none; the payload carries its own CRC)
 ///   60 payload: `PayloadStamp` (seq, length, CRC-32C of the rest), then a pattern of (seq, index):
 ///      byte i (i >= 12) is byte i & 7 of the little-endian word `patternWord(seq, i >> 3)`
@@ -13,8 +14,10 @@
 /// writes the same payload with the `crc32` instruction, produces frames that verify here.
 ///
 /// So an MPDU is payload + 64 bytes (1450 -> 1514). No function here allocates.
-/// The kind travels in the UDP ports: udp 50000 -> 9 (discard), echo request 50000 -> 7,
-/// echo reply 7 -> 50000.
+/// The kind travels in the UDP ports: udp 50000 -> 9 (discard) up, 9 -> 50000 down (the RX
+/// stream, addressed to the station's socket connected to the peer's port 9), echo request
+/// 50000 -> 7, echo reply 7 -> 50000. `verify` accepts the IPv4/UDP headers a kernel writes
+/// (any ID, flags, TTL, UDP checksum): it checks only what the layout fixes.
 public enum FrameFormat {
     public static let macHeaderBytes = 24
     public static let llcSnapBytes = 8
@@ -29,9 +32,15 @@ public enum FrameFormat {
     public static let minimumPayload = PayloadStamp.byteSize
     public static let maximumPayload = 65_535 - 28
 
-    static let workloadPort: UInt16 = 50_000
-    static let discardPort: UInt16 = 9
-    static let echoPort: UInt16 = 7
+    public static let workloadPort: UInt16 = 50_000
+    public static let discardPort: UInt16 = 9
+    public static let echoPort: UInt16 = 7
+    /// The station's IPv4 address (host order); the native path's kernel owns it.
+    public static let stationIPv4: UInt32 = 0xC612_0001  // 198.18.0.1
+    /// The wired peer beyond the access point.
+    public static let peerIPv4: UInt32 = 0xC612_0002  // 198.18.0.2
+    /// Offset of the IPv4 header: what follows the MAC and LLC/SNAP headers.
+    public static let ipv4Offset = 32
 
     @inline(__always)
     public static func mpduLength(payload: Int) -> Int { payload + overheadBytes }
@@ -65,6 +74,40 @@ public enum FrameFormat {
         source: MACAddress, destination: MACAddress, bssid: MACAddress, kind: FrameKind,
         direction: FrameDirection = .toAP
     ) -> Int {
+        writeLinkHeaders(into: buffer, seq: seq, source: source, destination: destination, bssid: bssid,
+                         direction: direction)
+        let p = buffer
+        // IPv4 header.
+        let ip = p + 32
+        ip.storeBytes(of: 0x45, toByteOffset: 0, as: UInt8.self)
+        ip.storeBytes(of: 0, toByteOffset: 1, as: UInt8.self)
+        ip.storeBytes(of: UInt16(20 + 8 + payloadLength).bigEndian, toByteOffset: 2, as: UInt16.self)
+        ip.storeBytes(of: UInt16(truncatingIfNeeded: seq).bigEndian, toByteOffset: 4, as: UInt16.self)
+        ip.storeBytes(of: UInt16(0x4000).bigEndian, toByteOffset: 6, as: UInt16.self)  // DF
+        ip.storeBytes(of: 64, toByteOffset: 8, as: UInt8.self)  // TTL
+        ip.storeBytes(of: 17, toByteOffset: 9, as: UInt8.self)  // UDP
+        ip.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
+        let (sourceIP, destinationIP) = direction == .toAP ? (stationIPv4, peerIPv4) : (peerIPv4, stationIPv4)
+        ip.storeBytes(of: sourceIP.bigEndian, toByteOffset: 12, as: UInt32.self)
+        ip.storeBytes(of: destinationIP.bigEndian, toByteOffset: 16, as: UInt32.self)
+        ip.storeBytes(of: ipv4Checksum(ip).bigEndian, toByteOffset: 10, as: UInt16.self)
+        // UDP header.
+        let (sourcePort, destinationPort) = ports(kind, direction)
+        let udp = p + 52
+        udp.storeBytes(of: sourcePort.bigEndian, toByteOffset: 0, as: UInt16.self)
+        udp.storeBytes(of: destinationPort.bigEndian, toByteOffset: 2, as: UInt16.self)
+        udp.storeBytes(of: UInt16(8 + payloadLength).bigEndian, toByteOffset: 4, as: UInt16.self)
+        udp.storeBytes(of: 0, toByteOffset: 6, as: UInt16.self)
+        return payloadOffset
+    }
+
+    /// Writes the MAC and LLC/SNAP headers (what a WiFi driver puts in front of the IP packet
+    /// its network stack made); returns `ipv4Offset`.
+    @inline(__always) @discardableResult
+    public static func writeLinkHeaders(
+        into buffer: UnsafeMutableRawPointer, seq: UInt32, source: MACAddress, destination: MACAddress,
+        bssid: MACAddress, direction: FrameDirection = .toAP
+    ) -> Int {
         let p = buffer
         // MAC header. Frame control: type data (byte 0 = 0x08), flags ToDS (0x01) or FromDS (0x02).
         p.storeBytes(of: 0x08, toByteOffset: 0, as: UInt8.self)
@@ -84,27 +127,7 @@ public enum FrameFormat {
         p.storeBytes(of: UInt16(truncatingIfNeeded: (seq & 0xFFF) << 4).littleEndian, toByteOffset: 22, as: UInt16.self)
         // LLC/SNAP: AA AA 03 00 00 00, EtherType 0x0800.
         p.storeBytes(of: UInt64(0x0008_0000_0003_AAAA).littleEndian, toByteOffset: 24, as: UInt64.self)
-        // IPv4 header.
-        let ip = p + 32
-        ip.storeBytes(of: 0x45, toByteOffset: 0, as: UInt8.self)
-        ip.storeBytes(of: 0, toByteOffset: 1, as: UInt8.self)
-        ip.storeBytes(of: UInt16(20 + 8 + payloadLength).bigEndian, toByteOffset: 2, as: UInt16.self)
-        ip.storeBytes(of: UInt16(truncatingIfNeeded: seq).bigEndian, toByteOffset: 4, as: UInt16.self)
-        ip.storeBytes(of: UInt16(0x4000).bigEndian, toByteOffset: 6, as: UInt16.self)  // DF
-        ip.storeBytes(of: 64, toByteOffset: 8, as: UInt8.self)  // TTL
-        ip.storeBytes(of: 17, toByteOffset: 9, as: UInt8.self)  // UDP
-        ip.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
-        ip.storeBytes(of: UInt32(0x0A00_0000 | UInt32(source.b5)).bigEndian, toByteOffset: 12, as: UInt32.self)
-        ip.storeBytes(of: UInt32(0x0A00_0000 | UInt32(destination.b5)).bigEndian, toByteOffset: 16, as: UInt32.self)
-        ip.storeBytes(of: ipv4Checksum(ip).bigEndian, toByteOffset: 10, as: UInt16.self)
-        // UDP header.
-        let (sourcePort, destinationPort) = ports(kind)
-        let udp = p + 52
-        udp.storeBytes(of: sourcePort.bigEndian, toByteOffset: 0, as: UInt16.self)
-        udp.storeBytes(of: destinationPort.bigEndian, toByteOffset: 2, as: UInt16.self)
-        udp.storeBytes(of: UInt16(8 + payloadLength).bigEndian, toByteOffset: 4, as: UInt16.self)
-        udp.storeBytes(of: 0, toByteOffset: 6, as: UInt16.self)
-        return payloadOffset
+        return ipv4Offset
     }
 
     /// Appends the frame check sequence (CRC-32 of the `length` bytes before it), as the device
@@ -140,7 +163,7 @@ public enum FrameFormat {
         let destinationPort = UInt16(bigEndian: udp.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         let kind: FrameKind
         switch (sourcePort, destinationPort) {
-        case (workloadPort, discardPort): kind = .udp
+        case (workloadPort, discardPort), (discardPort, workloadPort): kind = .udp
         case (workloadPort, echoPort): kind = .echoRequest
         case (echoPort, workloadPort): kind = .echoReply
         default: return .corrupt(reason: "unknown UDP ports")
@@ -239,9 +262,9 @@ public enum FrameFormat {
     }
 
     @inline(__always)
-    static func ports(_ kind: FrameKind) -> (UInt16, UInt16) {
+    static func ports(_ kind: FrameKind, _ direction: FrameDirection) -> (UInt16, UInt16) {
         switch kind {
-        case .udp: return (workloadPort, discardPort)
+        case .udp: return direction == .toAP ? (workloadPort, discardPort) : (discardPort, workloadPort)
         case .echoRequest: return (workloadPort, echoPort)
         case .echoReply: return (echoPort, workloadPort)
         }

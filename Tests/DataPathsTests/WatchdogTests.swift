@@ -23,7 +23,8 @@ import Platform
         Case(path: .vwifi, thread: "vw-hostdrv", label: "host driver", waiting: "device model has commands waiting on its socket"),
         Case(path: .vwifi, thread: "vw-hv-exit", label: "exit handler", waiting: "guest has a trapped access waiting for it"),
         Case(path: .vwifi, thread: "vw-guest", label: "guest", waiting: "nothing is queued for any stage"),
-        Case(path: .native, thread: "vw-hostdrv", label: "host driver", waiting: "the app has data waiting on its socket"),
+        Case(path: .native, thread: "vw-hostdrv", label: "host driver", waiting: "completions queued for it"),
+        Case(path: .native, thread: "vw-ucode", label: "μCode", waiting: "the app (the host driver's transmit routine) has 8 descriptors queued for it"),
     ]
 
     /// Runs `config` with `thread` held from the start; the watchdog's message.

@@ -152,4 +152,37 @@ import Testing
             #expect(!FrameFormat.writePayload(into: p, length: 11, seq: 0))
         }
     }
+
+    /// Frames carry the benchmarking-range addresses the native path's kernel owns, and the RX
+    /// stream comes from the peer's discard port to the station's socket.
+    @Test func addressesAndPortsMatchTheKernelSocket() {
+        withBuffer { p in
+            let n = FrameFormat.writeFrame(into: p, capacity: 4096, payloadLength: 100, seq: 3, source: peer,
+                                           destination: station, bssid: ap, kind: .udp, direction: .fromAP)
+            let ip = p + FrameFormat.ipv4Offset
+            #expect(UInt32(bigEndian: ip.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) == 0xC612_0002)
+            #expect(UInt32(bigEndian: ip.loadUnaligned(fromByteOffset: 16, as: UInt32.self)) == 0xC612_0001)
+            #expect(UInt16(bigEndian: ip.loadUnaligned(fromByteOffset: 20, as: UInt16.self)) == 9)
+            #expect(UInt16(bigEndian: ip.loadUnaligned(fromByteOffset: 22, as: UInt16.self)) == 50_000)
+            #expect(FrameFormat.verify(frame: p, length: n) == .ok(seq: 3, payloadLength: 100, kind: .udp))
+        }
+    }
+
+    /// What a kernel writes (another ID and TTL, a UDP checksum) verifies once the IPv4 header
+    /// checksum matches it.
+    @Test func verifyAcceptsKernelWrittenHeaders() {
+        withBuffer { p in
+            _ = FrameFormat.writeFrame(into: p, capacity: 4096, payloadLength: 100, seq: 4, source: station,
+                                       destination: peer, bssid: ap, kind: .echoRequest)
+            let ip = p + FrameFormat.ipv4Offset
+            ip.storeBytes(of: UInt16(0xBEEF).bigEndian, toByteOffset: 4, as: UInt16.self)
+            ip.storeBytes(of: 17 as UInt8, toByteOffset: 9, as: UInt8.self)
+            ip.storeBytes(of: 1 as UInt8, toByteOffset: 8, as: UInt8.self)
+            ip.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
+            ip.storeBytes(of: FrameFormat.ipv4Checksum(ip).bigEndian, toByteOffset: 10, as: UInt16.self)
+            ip.storeBytes(of: UInt16(0x1234).bigEndian, toByteOffset: 26, as: UInt16.self)
+            let n = FrameFormat.appendFCS(frame: p, length: FrameFormat.payloadOffset + 100)
+            #expect(FrameFormat.verify(frame: p, length: n) == .ok(seq: 4, payloadLength: 100, kind: .echoRequest))
+        }
+    }
 }

@@ -14,4 +14,5 @@
 #include "vw_vmm.h"
 #include "vw_crc.h"
 #include "vw_hostile.h"
+#include "vw_net.h"
 #endif

@@ -1,12 +1,17 @@
-// The native application: a UDP sender, receiver or pinger on the host, talking to the host
-// stack through real system calls on a socket.
+// The native application: a UDP sender, receiver or pinger on the host, on a real UDP socket
+// of the run's own network namespace. A send runs the kernel's UDP/IP stack and then the host
+// driver's transmit routine on this thread, as the kernel does in the sender's context.
 import CVWiFiShim
 import Measurement
 import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
 final class NativeApp: PipelineComponent, @unchecked Sendable {
     // Sound: touched only by the application thread after start.
     package let context: ComponentContext
     private let socket: Int32
+    private let transmitter: NativeTransmitRoutine
     private let buffer: UnsafeMutableRawPointer
     private var seen: SequenceSet
     private(set) var rttCycles: [UInt64] = []
@@ -15,12 +20,14 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
     private(set) var lastMeasuredNs: Int64 = 0
     private(set) var measuredBytes = 0
     private(set) var measuredCount = 0
+    /// Packets the kernel dropped because the socket's receive queue was full.
+    private(set) var socketDrops = 0
 
-    init(context: ComponentContext, socket: Int32,
-         expectedFrames: Int) {
+    init(context: ComponentContext, socket: Int32, transmitter: NativeTransmitRoutine, expectedFrames: Int) {
         let config = context.config
         self.context = context
         self.socket = socket
+        self.transmitter = transmitter
         buffer = .allocate(byteCount: 8192, alignment: 64)
         seen = SequenceSet(capacity: expectedFrames)
         rttCycles.reserveCapacity(config.workload == .ping ? config.pingCount : 0)
@@ -56,9 +63,9 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
             }
             FrameFormat.writePayload(into: buffer, length: config.size, seq: seq)
             if Int(seq) == config.warmupPackets { control.startMeasuring() }
+            guard transmitter.waitForRoom(control: control) else { break }
             account.stamp(.doorbell, seq)
-            let n = SocketCalls.send(socket, buffer, config.size, account: account, control: control)
-            guard n == config.size else { break }
+            guard send(config.size) else { break }
             tally.add(tally.sent)
             account.advance()
             seq &+= 1
@@ -82,9 +89,39 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
         }
     }
 
+    /// One send(): the kernel's UDP/IP stack runs inside it (network_stack, the crossing
+    /// included), then the driver's transmit routine takes the packet. False when stopping.
+    private func send(_ length: Int) -> Bool {
+        while true {
+            let start = TSC.now()
+            let n = vw_send(socket, buffer, length, 1)
+            account.charge(.networkStack, since: start)
+            if n == length { return transmitter.transmit(account: account, control: control) }
+            if n != -Int(EAGAIN) || control.isStopping { return false }
+            _ = vw_poll_writable(socket, 100)
+        }
+    }
+
+    /// Receives one datagram, waiting (uncharged) while the socket is empty; on the way it counts
+    /// what the kernel dropped at the full socket, so the run knows those will never arrive.
+    private func receiveDatagram() -> Int {
+        while true {
+            let start = TSC.now()
+            let n = vw_recv(socket, buffer, 8192, 1)
+            account.charge(.systemCalls, since: start)
+            if n != -Int(EAGAIN) || control.isStopping { return n }
+            let drops = vw_socket_drops(socket)
+            if drops > socketDrops {
+                tally.add(tally.dropped, drops - socketDrops)
+                socketDrops = drops
+            }
+            _ = vw_poll_readable(socket, 100)
+        }
+    }
+
     /// Receives and verifies one payload; nil when the socket was shut down.
     private func receiveOne() -> UInt32? {
-        let n = SocketCalls.receive(socket, buffer, 8192, account: account, control: control)
+        let n = receiveDatagram()
         let t1 = TSC.now()
         guard n > 0 else { return nil }
         let (seq, ok) = FrameFormat.verifyPayload(buffer, length: n)
@@ -111,10 +148,10 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
             if vw_monotonic_ns() < due { _ = vw_sleep_until_ns(due) }
             let seq = UInt32(i)
             FrameFormat.writePayload(into: buffer, length: PingWorkload.payloadBytes, seq: seq)
+            guard transmitter.waitForRoom(control: control) else { break }
             let t0 = TSC.now()
             account.stamp(.doorbell, seq, tsc: t0)
-            guard SocketCalls.send(socket, buffer, PingWorkload.payloadBytes, account: account, control: control) > 0
-            else { break }
+            guard send(PingWorkload.payloadBytes) else { break }
             tally.add(tally.sent)
             guard let reply = receiveOne() else { break }
             if reply == seq { rttCycles.append(TSC.now() &- t0) }

@@ -1,4 +1,6 @@
-// The native path: app -> (system call) -> host driver -> μCode.
+// The native path: app -> send() (the kernel's UDP/IP stack, then the host driver's transmit
+// routine, both on the app's thread) -> μCode; completions and received frames interrupt the
+// host driver's thread, which hands received packets to the kernel through the TUN interface.
 import CVWiFiShim
 import Measurement
 import Platform
@@ -7,30 +9,41 @@ import VMM
 extension Pipeline {
     static func assembleNative(_ config: PathConfig) throws -> Pipeline {
         let p = Pipeline(config: config)
+        let network = try KernelNetwork.create(peerPort: config.workload == .ping ? FrameFormat.echoPort
+                                                                                  : FrameFormat.discardPort)
+        // Closed with the sockets (the namespace goes with them); shutdown only wakes the socket.
+        p.sockets += [network.socket, network.tun]
         let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
-        let (appSide, kernelSide) = try p.socketPair()
+        // Posted before any thread starts: the app's first send reaches the device without the
+        // driver's thread, and an echo reply must find a buffer even if that thread is not up yet.
+        queues.postAllReceiveBuffers()
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 0))
         p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
-        let driver = NativeHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, socket: kernelSide,
-                                      station: Stations.station(vmID: 0), peer: Stations.peer, bssid: Stations.bssid)
-        let app = NativeApp(context: p.context(.app, "vw-app"),
-                            socket: appSide, expectedFrames: p.expectedFrames)
+        let pool = TXBufferPool(count: config.ringSize)
+        let transmitter = NativeTransmitRoutine(tun: network.tun, device: queues, pool: pool,
+                                                station: Stations.station(vmID: 0), peer: Stations.peer,
+                                                bssid: Stations.bssid)
+        let driver = NativeHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues,
+                                      tun: network.tun, transmitter: transmitter)
+        let app = NativeApp(context: p.context(.app, "vw-app"), socket: network.socket,
+                            transmitter: transmitter, expectedFrames: p.expectedFrames)
         p.nativeDriver = driver
         p.app = app
+        p.notifiers.append(pool.room)
         p.add("vw-hostdrv") { driver.run() }
         p.add("vw-app") { app.run() }
-        p.closers.append { queues.irq.channel.signal(1) }
-        p.interruptMechanism = "eventfd (MSI stand-in) to host driver"
+        p.closers.append { queues.irq.channel.signal(1); pool.room.close() }
+        p.interruptMechanism = "eventfd (MSI stand-in) to host driver; RX through a TUN interface into the kernel"
         p.watched = [
             WatchedStage(label: "app", account: app.account) {
-                app.dataWaiting ? "the host driver has received data waiting on its socket" : nil
+                app.dataWaiting ? "the kernel has received data waiting on its socket" : nil
             },
             WatchedStage(label: "host driver", account: driver.account) {
-                if driver.completionsWaiting > 0 { return "the μCode has \(driver.completionsWaiting) completions queued for it" }
-                return driver.applicationDataWaiting ? "the app has data waiting on its socket" : nil
+                let n = driver.completionsWaiting
+                return n > 0 ? "the μCode has \(n) completions queued for it" : nil
             },
-            p.watchedDevice(from: "the host driver"),
+            p.watchedDevice(from: "the app (the host driver's transmit routine)"),
         ]
         return p
     }

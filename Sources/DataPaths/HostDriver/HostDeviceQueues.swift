@@ -4,7 +4,8 @@ import Measurement
 import Platform
 
 final class HostDeviceQueues: @unchecked Sendable {
-    // Sound: one host-driver thread uses this after setup.
+    // Sound: each ring has one producer and one consumer thread after setup (on the native path the
+    // TX ring's producer is the sender's thread, where the driver's transmit routine runs).
     let tx: DescriptorRing
     let doorbell: Notifier
     let completions: DescriptorRing

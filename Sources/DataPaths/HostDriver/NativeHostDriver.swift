@@ -1,89 +1,36 @@
-// The native path's host driver and network stack: packets arrive from the application
-// through a real system call (a socket send copies them into the kernel); the driver builds the
-// 802.11/LLC/IP/UDP headers around them in its own DMA buffers and queues them for the μCode.
-// Received frames go back up to the application the same way.
+// The native path's host driver. Its transmit routine runs in the sender's context (see
+// NativeTransmitRoutine); its own thread is interrupt context only: TX completions (the
+// buffers go back to the transmit routine) and received frames, which it strips to the IP
+// packet and writes to the TUN interface, where the kernel's IP/UDP receive runs and wakes the
+// application.
 import CVWiFiShim
 import Measurement
 import Platform
 
 final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
-    // Sound: touched only by the host-driver thread after start.
+    // Sound: touched only by the host-driver thread after start (the transmit routine by the
+    // application's).
     package let context: ComponentContext
     private let device: HostDeviceQueues
-    private let socket: Int32
-    private let station: MACAddress
-    private let peer: MACAddress
-    private let bssid: MACAddress
-    private let txPool: UnsafeMutableRawPointer
-    private var freeTx: [UInt16]
-    private var freeTxCount: Int
-    /// Loop iterations with no free buffer or a full device queue (back-pressure), counted.
-    private(set) var deviceQueueFullWaits = 0
-    private static let bufferBytes = 4096
+    private let tun: Int32
+    let transmitter: NativeTransmitRoutine
     private(set) var interruptsHandled = 0
 
-    init(context: ComponentContext,
-         device: HostDeviceQueues, socket: Int32, station: MACAddress, peer: MACAddress, bssid: MACAddress) {
-        let config = context.config
+    init(context: ComponentContext, device: HostDeviceQueues, tun: Int32, transmitter: NativeTransmitRoutine) {
         self.context = context
         self.device = device
-        self.socket = socket
-        self.station = station
-        self.peer = peer
-        self.bssid = bssid
-        let count = config.ringSize
-        txPool = .allocate(byteCount: count * Self.bufferBytes, alignment: 4096)
-        txPool.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.bufferBytes)
-        freeTx = (0..<count).reversed().map { UInt16($0) }
-        freeTxCount = count
+        self.tun = tun
+        self.transmitter = transmitter
     }
 
-    deinit { txPool.deallocate() }
-
-    private var frameKind: FrameKind { config.workload == .ping ? .echoRequest : .udp }
-
-    /// The application's socket holds data the driver could take; completions wait (the
-    /// watchdog asks, from its own thread).
-    var applicationDataWaiting: Bool { device.tx.count < device.tx.capacity && StallWatch.readable(socket) }
+    var deviceQueueFullWaits: Int { transmitter.deviceQueueFullWaits }
     var completionsWaiting: Int { device.completions.count }
 
     func run() {
-        device.postAllReceiveBuffers()
-        var appReady: Int32 = 0, irqReady: Int32 = 0
         runLoop {
-            let room = freeTxCount > 0 && !device.tx.isFull
-            if !room { deviceQueueFullWaits += 1 }
-            let r = vw_poll2(room ? socket : -1, device.irq.channel.fd, 100, &appReady, &irqReady)
+            let r = vw_poll_readable(device.irq.channel.fd, 100)
             if r < 0 { return }
-            if irqReady != 0 { handleInterrupt() }
-            if appReady != 0 { drainApplication() }
-        }
-    }
-
-    private func drainApplication() {
-        let headerBytes = FrameFormat.payloadOffset
-        while freeTxCount > 0 && !device.tx.isFull {
-            let buffer = freeTx[freeTxCount - 1]
-            let frame = txPool + Int(buffer) * Self.bufferBytes
-            let start = TSC.now()
-            let n = vw_recv(socket, frame + headerBytes, Self.bufferBytes - headerBytes - 8, 1)
-            let received = account.charge(.systemCalls, since: start)
-            guard n > 0 else { return }
-            account.advance()
-            freeTxCount -= 1
-            let seq = PayloadStamp(loadingFrom: frame + headerBytes).seq
-            account.stamp(.hostDriverReceipt, seq, tsc: received)
-            let headers = FrameFormat.writeHeaders(into: frame, payloadLength: n, seq: seq, source: station,
-                                                   destination: peer, bssid: bssid, kind: frameKind)
-            var d = Descriptor()
-            d.addr = UInt64(UInt(bitPattern: frame))
-            d.length = UInt32(headers + n)
-            d.seq = seq
-            d.kind = DescriptorKind.tx.rawValue
-            d.flags = DescriptorFlag.hostAddress
-            d.bufferID = buffer
-            account.charge(.networkStack, since: received)
-            _ = device.queue(d, account: account)
+            if r > 0 { handleInterrupt() }
         }
     }
 
@@ -93,29 +40,51 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
         account.stamp(.physicalIRQ, device.irq.cause, tsc: start)
         interruptsHandled += 1
         var mark = account.charge(.interruptHandlingForwarding, since: start)
+        var reclaimed = false
         var d = Descriptor()
         while device.completions.tryPop(into: &d) {
             account.advance()
             if d.kind == DescriptorKind.txStatus.rawValue {
-                freeTx[freeTxCount] = d.bufferID
-                freeTxCount += 1
+                transmitter.pool.giveBack(d.bufferID)
+                reclaimed = true
                 tally.add(tally.txReclaimed)
                 if d.flags & DescriptorFlag.dropped != 0 { tally.add(tally.dropped) }
                 mark = account.charge(.interruptHandlingForwarding, since: mark)
                 continue
             }
             account.stamp(.rxPhysicalIRQ, d.seq, tsc: mark)
-            let frame = device.rxFrame(d)
-            // The receive half of the network stack: check the frame, strip the headers.
-            guard case .ok(_, let payload, _) = FrameFormat.verify(frame: frame, length: Int(d.length)) else {
-                control.fail("native host stack received a corrupted frame (seq \(d.seq))")
-                return
-            }
-            mark = account.charge(.networkStack, since: mark)
-            account.stamp(.rxForward, d.seq, tsc: mark)
-            _ = SocketCalls.send(socket, frame + FrameFormat.payloadOffset, payload, account: account, control: control)
-            mark = TSC.now()
-            device.repost(bufferID: d.bufferID)
+            guard receive(d, since: &mark) else { return }
         }
+        // Wakes a sender that found no free buffer (a futex wake only when one sleeps).
+        if reclaimed {
+            transmitter.pool.room.signal()
+            account.charge(.schedulingWakeups, since: mark)
+        }
+    }
+
+    /// One received frame: the driver checks the link headers and hands the IP packet to the
+    /// kernel (a write to the TUN fd: the kernel's IP/UDP receive runs inside it, on this thread,
+    /// as it runs in a real driver's receive softirq, and wakes the application).
+    private func receive(_ d: Descriptor, since mark: inout UInt64) -> Bool {
+        let frame = device.rxFrame(d)
+        let length = Int(d.length)
+        guard length >= FrameFormat.overheadBytes + FrameFormat.minimumPayload,
+              frame.load(as: UInt8.self) == 0x08,
+              UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: FrameFormat.macHeaderBytes, as: UInt64.self))
+                == 0x0008_0000_0003_AAAA else {
+            control.fail("native host driver received a frame that is not IPv4 over LLC/SNAP (seq \(d.seq))")
+            return false
+        }
+        mark = account.charge(.interruptHandlingForwarding, since: mark)
+        account.stamp(.rxForward, d.seq, tsc: mark)
+        let ip = frame + FrameFormat.ipv4Offset
+        let n = vw_write(tun, ip, length - FrameFormat.ipv4Offset - FrameFormat.fcsBytes)
+        mark = account.charge(.networkStack, since: mark)
+        guard n > 0 else {
+            control.fail("native host driver: write to the TUN interface failed: errno \(-n)")
+            return false
+        }
+        device.repost(bufferID: d.bufferID)
+        return true
     }
 }

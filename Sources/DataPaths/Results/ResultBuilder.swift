@@ -210,6 +210,8 @@ struct ResultBuilder {
             if m.undefinedRegisterReads > 0 { out["undefined_register_reads", default: 0] += m.undefinedRegisterReads }
         }
         if let h = pipeline.augmentedDriver { merge(h.rejections) }
+        // The native path's kernel drops a datagram when the app's socket receive queue is full.
+        if let a = pipeline.app, a.socketDrops > 0 { out["rx_socket_queue_full", default: 0] += a.socketDrops }
         return out
     }
 

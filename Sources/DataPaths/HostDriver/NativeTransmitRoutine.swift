@@ -1,0 +1,97 @@
+// The native host driver's transmit routine. The kernel calls a NIC driver's transmit routine
+// in the sender's context, right after its UDP/IP stack built the packet, so this runs on the
+// application's thread straight after send(): it takes the kernel's IP packet off the TUN queue
+// (the stand-in for being handed the packet), puts the 802.11 and LLC/SNAP headers in front of
+// it in a DMA buffer, and queues the descriptor on the device's TX ring with a doorbell.
+import CVWiFiShim
+import Measurement
+import Platform
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class NativeTransmitRoutine: @unchecked Sendable {
+    // Sound: used only by the application's thread after start (the pool's hand-back is SPSC).
+    private let tun: Int32
+    private let device: HostDeviceQueues
+    let pool: TXBufferPool
+    private let station: MACAddress
+    private let peer: MACAddress
+    private let bssid: MACAddress
+    /// Times the sender found no free TX buffer or a full device ring (back-pressure), counted.
+    private(set) var deviceQueueFullWaits = 0
+    /// Packets on the TUN queue that were not the run's (not IPv4/UDP), skipped.
+    private(set) var foreignPackets = 0
+
+    init(tun: Int32, device: HostDeviceQueues, pool: TXBufferPool, station: MACAddress, peer: MACAddress,
+         bssid: MACAddress) {
+        self.tun = tun
+        self.device = device
+        self.pool = pool
+        self.station = station
+        self.peer = peer
+        self.bssid = bssid
+    }
+
+    /// Waits until a TX buffer and a device ring slot are free, as a sender blocks on a stopped
+    /// queue (uncharged: a blocked thread uses no CPU). False when the run stops.
+    func waitForRoom(control: PipelineControl) -> Bool {
+        while true {
+            let token = pool.room.prepare()
+            if pool.hasFree && !device.tx.isFull { return true }
+            deviceQueueFullWaits += 1
+            if control.isStopping { return false }
+            _ = pool.room.wait(after: token, spinIterations: 0, timeoutNs: 100_000_000)
+        }
+    }
+
+    /// Takes the packet the kernel just transmitted off the TUN queue and queues it for the
+    /// device. False when the run stops or the read fails (the run is failed then).
+    func transmit(account: ThreadAccount, control: PipelineControl) -> Bool {
+        guard let buffer = pool.take() else { return false }
+        let frame = pool.address(buffer)
+        let ip = frame + FrameFormat.ipv4Offset
+        let capacity = TXBufferPool.bufferBytes - FrameFormat.ipv4Offset - FrameFormat.fcsBytes
+        while true {
+            // The read's crossing and copy stand for the kernel handing the driver its packet;
+            // a real driver maps it for DMA instead, so it is a system call, not stack work.
+            let start = TSC.now()
+            let n = vw_read(tun, ip, capacity)
+            let received = account.charge(.systemCalls, since: start)
+            if n == -Int(EAGAIN) {
+                // Not yet on the queue (cannot happen with one sender); wait rather than leave it.
+                if control.isStopping { pool.keep(buffer); return false }
+                _ = vw_poll_readable(tun, 100)
+                continue
+            }
+            guard n > 0 else {
+                pool.keep(buffer)
+                control.fail("native transmit routine: read from the TUN interface failed: errno \(-n)")
+                return false
+            }
+            guard Self.isUDPv4(ip, length: n) else {
+                foreignPackets += 1
+                continue
+            }
+            let seq = PayloadStamp(loadingFrom: frame + FrameFormat.payloadOffset).seq
+            account.stamp(.hostDriverReceipt, seq, tsc: received)
+            let headers = FrameFormat.writeLinkHeaders(into: frame, seq: seq, source: station, destination: peer,
+                                                       bssid: bssid)
+            var d = Descriptor()
+            d.addr = UInt64(UInt(bitPattern: frame))
+            d.length = UInt32(headers + n)
+            d.seq = seq
+            d.kind = DescriptorKind.tx.rawValue
+            d.flags = DescriptorFlag.hostAddress
+            d.bufferID = buffer
+            account.charge(.networkStack, since: received)
+            return device.queue(d, account: account)
+        }
+    }
+
+    /// An IPv4/UDP packet long enough to carry a payload stamp.
+    @inline(__always) static func isUDPv4(_ ip: UnsafeRawPointer, length: Int) -> Bool {
+        length >= FrameFormat.ipv4HeaderBytes + FrameFormat.udpHeaderBytes + FrameFormat.minimumPayload
+            && ip.load(as: UInt8.self) == 0x45 && ip.load(fromByteOffset: 9, as: UInt8.self) == 17
+    }
+}
