@@ -79,21 +79,27 @@ public enum FrameFormat {
         let p = buffer
         // IPv4 header.
         let ip = p + 32
+        // SAFETY: bounds: the buffer holds the 60 header bytes in front of the payload (writeFrame checks
+        // its capacity; driver buffers are 4 KiB); these stores stay inside the IPv4 (32..<52) and UDP
+        // (52..<60) headers.
         ip.storeBytes(of: 0x45, toByteOffset: 0, as: UInt8.self)
         ip.storeBytes(of: 0, toByteOffset: 1, as: UInt8.self)
         ip.storeBytes(of: UInt16(20 + 8 + payloadLength).bigEndian, toByteOffset: 2, as: UInt16.self)
         ip.storeBytes(of: UInt16(truncatingIfNeeded: seq).bigEndian, toByteOffset: 4, as: UInt16.self)
+        // SAFETY: bounds: as above.
         ip.storeBytes(of: UInt16(0x4000).bigEndian, toByteOffset: 6, as: UInt16.self)  // DF
         ip.storeBytes(of: 64, toByteOffset: 8, as: UInt8.self)  // TTL
         ip.storeBytes(of: 17, toByteOffset: 9, as: UInt8.self)  // UDP
         ip.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
         let (sourceIP, destinationIP) = direction == .toAP ? (stationIPv4, peerIPv4) : (peerIPv4, stationIPv4)
+        // SAFETY: bounds: as above.
         ip.storeBytes(of: sourceIP.bigEndian, toByteOffset: 12, as: UInt32.self)
         ip.storeBytes(of: destinationIP.bigEndian, toByteOffset: 16, as: UInt32.self)
         ip.storeBytes(of: ipv4Checksum(ip).bigEndian, toByteOffset: 10, as: UInt16.self)
         // UDP header.
         let (sourcePort, destinationPort) = ports(kind, direction)
         let udp = p + 52
+        // SAFETY: bounds: as above.
         udp.storeBytes(of: sourcePort.bigEndian, toByteOffset: 0, as: UInt16.self)
         udp.storeBytes(of: destinationPort.bigEndian, toByteOffset: 2, as: UInt16.self)
         udp.storeBytes(of: UInt16(8 + payloadLength).bigEndian, toByteOffset: 4, as: UInt16.self)
@@ -110,6 +116,7 @@ public enum FrameFormat {
     ) -> Int {
         let p = buffer
         // MAC header. Frame control: type data (byte 0 = 0x08), flags ToDS (0x01) or FromDS (0x02).
+        // SAFETY: bounds: bytes 0..<32 (MAC and LLC/SNAP headers) of a buffer of at least 60 bytes.
         p.storeBytes(of: 0x08, toByteOffset: 0, as: UInt8.self)
         p.storeBytes(of: direction == .toAP ? 0x01 : 0x02, toByteOffset: 1, as: UInt8.self)
         // Duration/NAV: 0; the medium model charges the ACK itself.
@@ -124,6 +131,7 @@ public enum FrameFormat {
             bssid.store(to: p + 10)
             source.store(to: p + 16)
         }
+        // SAFETY: bounds: as above.
         p.storeBytes(of: UInt16(truncatingIfNeeded: (seq & 0xFFF) << 4).littleEndian, toByteOffset: 22, as: UInt16.self)
         // LLC/SNAP: AA AA 03 00 00 00, EtherType 0x0800.
         p.storeBytes(of: UInt64(0x0008_0000_0003_AAAA).littleEndian, toByteOffset: 24, as: UInt64.self)
@@ -135,6 +143,8 @@ public enum FrameFormat {
     @inline(__always) @discardableResult
     public static func appendFCS(frame: UnsafeMutableRawPointer, length: Int) -> Int {
         let fcs = CRC32.checksum(frame, length: length)
+        // SAFETY: bounds: callers leave 4 bytes after `length` for the FCS (the device's staging buffer is
+        // 8 KiB and lengths are checked against it).
         frame.storeBytes(of: fcs.littleEndian, toByteOffset: length, as: UInt32.self)
         return length + fcsBytes
     }
@@ -142,6 +152,8 @@ public enum FrameFormat {
     /// Checks an MPDU end to end: FCS, header fields, lengths, IPv4 checksum, payload CRC.
     public static func verify(frame: UnsafeRawPointer, length: Int) -> FrameCheck {
         guard length >= overheadBytes + minimumPayload else { return .corrupt(reason: "frame shorter than headers plus stamp") }
+        // SAFETY: bounds: the first guard checked `length` >= headers + stamp, so every header offset read
+        // here lies inside the frame.
         let fcs = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: length - fcsBytes, as: UInt32.self))
         guard CRC32.checksum(frame, length: length - fcsBytes) == fcs else { return .corrupt(reason: "bad FCS") }
         guard frame.load(fromByteOffset: 0, as: UInt8.self) == 0x08 else { return .corrupt(reason: "not a data frame") }
@@ -149,6 +161,7 @@ public enum FrameFormat {
             return .corrupt(reason: "bad LLC/SNAP header")
         }
         let ip = frame + 32
+        // SAFETY: bounds: as above.
         guard ip.load(as: UInt8.self) == 0x45, ip.load(fromByteOffset: 9, as: UInt8.self) == 17 else {
             return .corrupt(reason: "not IPv4/UDP")
         }
@@ -157,6 +170,7 @@ public enum FrameFormat {
         guard ipTotal == 28 + payloadLength else { return .corrupt(reason: "IPv4 length mismatch") }
         guard ipv4Checksum(ip) == 0 else { return .corrupt(reason: "bad IPv4 header checksum") }
         let udp = frame + 52
+        // SAFETY: bounds: as above.
         let udpLength = Int(UInt16(bigEndian: udp.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
         guard udpLength == 8 + payloadLength else { return .corrupt(reason: "UDP length mismatch") }
         let sourcePort = UInt16(bigEndian: udp.loadUnaligned(fromByteOffset: 0, as: UInt16.self))
@@ -182,6 +196,7 @@ public enum FrameFormat {
         guard length >= minimumPayload else { return false }
         var i = PayloadStamp.byteSize
         while i < length && i & 7 != 0 {
+            // SAFETY: bounds: i < length (the loop conditions), the payload's size in the caller's buffer.
             payload.storeBytes(of: patternByte(seq: seq, index: i), toByteOffset: i, as: UInt8.self)
             i += 1
         }
@@ -190,6 +205,7 @@ public enum FrameFormat {
             i += 8
         }
         while i < length {
+            // SAFETY: bounds: as above.
             payload.storeBytes(of: patternByte(seq: seq, index: i), toByteOffset: i, as: UInt8.self)
             i += 1
         }
@@ -213,6 +229,7 @@ public enum FrameFormat {
     public static func firstPatternMismatch(_ payload: UnsafeRawPointer, length: Int, seq: UInt32) -> Int? {
         var i = PayloadStamp.byteSize
         while i < length {
+            // SAFETY: bounds: i < length, the payload's size.
             if payload.load(fromByteOffset: i, as: UInt8.self) != patternByte(seq: seq, index: i) { return i }
             i += 1
         }
@@ -251,6 +268,8 @@ public enum FrameFormat {
     /// Sequence number from the sequence-control field (12 bits).
     @inline(__always)
     public static func sequenceNumber(frame: UnsafeRawPointer) -> UInt16 {
+        // SAFETY: bounds: every frame handed here has at least its 24-byte MAC header (written by
+        // FrameFormat or length-checked).
         UInt16(littleEndian: frame.loadUnaligned(fromByteOffset: 22, as: UInt16.self)) >> 4
     }
 
@@ -258,6 +277,7 @@ public enum FrameFormat {
 
     @inline(__always)
     static func isFromDS(_ frame: UnsafeRawPointer) -> Bool {
+        // SAFETY: bounds: byte 1 of the MAC header; frames handed here have at least 24 bytes.
         frame.load(fromByteOffset: 1, as: UInt8.self) & 0x03 == 0x02
     }
 
@@ -275,6 +295,7 @@ public enum FrameFormat {
     static func ipv4Checksum(_ header: UnsafeRawPointer) -> UInt16 {
         var sum: UInt32 = 0
         for i in stride(from: 0, to: 20, by: 2) {
+            // SAFETY: bounds: i < 20, inside the 20-byte IPv4 header the caller points at.
             sum &+= UInt32(UInt16(bigEndian: header.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
         }
         while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }

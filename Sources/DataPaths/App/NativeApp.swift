@@ -8,7 +8,7 @@ import Platform
 import Glibc
 #endif
 final class NativeApp: PipelineComponent, @unchecked Sendable {
-    // Sound: touched only by the application thread after start.
+    // SAFETY: touched only by the application thread after start.
     package let context: ComponentContext
     private let socket: Int32
     private let transmitter: NativeTransmitRoutine
@@ -28,11 +28,13 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
         self.context = context
         self.socket = socket
         self.transmitter = transmitter
+        // SAFETY: ownership: the app's receive buffer, owned by this object and freed once in deinit.
         buffer = .allocate(byteCount: 8192, alignment: 64)
         seen = SequenceSet(capacity: expectedFrames)
         rttCycles.reserveCapacity(config.workload == .ping ? config.pingCount : 0)
     }
 
+    // SAFETY: ownership: allocated once in init, no other reference survives this object.
     deinit { buffer.deallocate() }
 
     func run() {

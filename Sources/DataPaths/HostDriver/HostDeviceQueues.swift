@@ -4,7 +4,7 @@ import Measurement
 import Platform
 
 final class HostDeviceQueues: @unchecked Sendable {
-    // Sound: each ring has one producer and one consumer thread after setup (on the native path the
+    // SAFETY: each ring has one producer and one consumer thread after setup (on the native path the
     // TX ring's producer is the sender's thread, where the driver's transmit routine runs).
     let tx: DescriptorRing
     let doorbell: Notifier
@@ -22,6 +22,7 @@ final class HostDeviceQueues: @unchecked Sendable {
         rxFree = DescriptorRing(capacity: ringSize)
         irq = try PhysicalInterrupt()
         self.rxBuffers = rxBuffers
+        // SAFETY: ownership: the RX buffer pool (rxBuffers x 4 KiB), zeroed before any descriptor points into it; freed once in deinit, after the pipeline's threads were joined.
         rxPool = .allocate(byteCount: max(1, rxBuffers) * rxBufferBytes, alignment: 4096)
         rxPool.initializeMemory(as: UInt8.self, repeating: 0, count: max(1, rxBuffers) * rxBufferBytes)
     }

@@ -28,7 +28,7 @@ struct KernelNetwork {
     /// when they close, so nothing outlives the run.
     static func create(peerPort: UInt16) throws -> KernelNetwork {
         final class Outcome: @unchecked Sendable {
-            // Sound: written by the setup thread, read after joining it.
+            // SAFETY: written by the setup thread, read after joining it.
             var result: Result<KernelNetwork, any Error> = .failure(PipelineError.setup("network setup never ran"))
         }
         let outcome = Outcome()

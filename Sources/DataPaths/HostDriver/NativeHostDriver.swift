@@ -8,7 +8,7 @@ import Measurement
 import Platform
 
 final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
-    // Sound: touched only by the host-driver thread after start (the transmit routine by the
+    // SAFETY: touched only by the host-driver thread after start (the transmit routine by the
     // application's).
     package let context: ComponentContext
     private let device: HostDeviceQueues
@@ -69,6 +69,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
         let frame = device.rxFrame(d)
         let length = Int(d.length)
         guard length >= FrameFormat.overheadBytes + FrameFormat.minimumPayload,
+              // SAFETY: bounds: the length check on the line above covers the MAC and LLC/SNAP headers read here; the frame lies in a 4 KiB RX buffer of the pool.
               frame.load(as: UInt8.self) == 0x08,
               UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: FrameFormat.macHeaderBytes, as: UInt64.self))
                 == 0x0008_0000_0003_AAAA else {

@@ -11,7 +11,7 @@ import Glibc
 #endif
 
 final class NativeTransmitRoutine: @unchecked Sendable {
-    // Sound: used only by the application's thread after start (the pool's hand-back is SPSC).
+    // SAFETY: used only by the application's thread after start (the pool's hand-back is SPSC).
     private let tun: Int32
     private let device: HostDeviceQueues
     let pool: TXBufferPool
@@ -91,6 +91,7 @@ final class NativeTransmitRoutine: @unchecked Sendable {
 
     /// An IPv4/UDP packet long enough to carry a payload stamp.
     @inline(__always) static func isUDPv4(_ ip: UnsafeRawPointer, length: Int) -> Bool {
+        // SAFETY: bounds: the length test before && guarantees the 20-byte IPv4 header (bytes 0 and 9 read here).
         length >= FrameFormat.ipv4HeaderBytes + FrameFormat.udpHeaderBytes + FrameFormat.minimumPayload
             && ip.load(as: UInt8.self) == 0x45 && ip.load(fromByteOffset: 9, as: UInt8.self) == 17
     }

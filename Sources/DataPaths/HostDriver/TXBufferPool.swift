@@ -6,7 +6,7 @@ import Measurement
 import Platform
 
 final class TXBufferPool: @unchecked Sendable {
-    // Sound: `free` has one producer (the interrupt handler: giveBack, signal) and one consumer
+    // SAFETY: `free` has one producer (the interrupt handler: giveBack, signal) and one consumer
     // (the transmit routine: take, keep); the buffers themselves are owned by whoever holds the ID.
     static let bufferBytes = 4096
     let count: Int
@@ -20,6 +20,7 @@ final class TXBufferPool: @unchecked Sendable {
 
     init(count: Int) {
         self.count = count
+        // SAFETY: ownership: the TX DMA buffers (count x 4 KiB), zeroed before use; freed once in deinit, after the pipeline's threads were joined.
         memory = .allocate(byteCount: count * Self.bufferBytes, alignment: 4096)
         memory.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.bufferBytes)
         free = DescriptorRing(capacity: count)
@@ -27,6 +28,7 @@ final class TXBufferPool: @unchecked Sendable {
         free.publish()
     }
 
+    // SAFETY: ownership: allocated once in init; the app and device threads were joined before this object goes.
     deinit { memory.deallocate() }
 
     @inline(__always) func address(_ id: UInt16) -> UnsafeMutableRawPointer { memory + Int(id) * Self.bufferBytes }
