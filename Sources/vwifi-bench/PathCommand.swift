@@ -31,9 +31,9 @@ struct PathCommand: ParsableCommand {
     func run() throws {
         let config = try makeConfig()
         if let out { try ResultFiles.prepare(directory: out) }
-        let control = RunControl()
-        let interrupts = InterruptHandling.install { control.cancel() }
+        let interrupts = InterruptHandling.install()
         defer { interrupts.restore() }
+        let control = interrupts.control()
         let result: PathResult
         do {
             result = try PipelineExecutor().run(config, control: control)

@@ -62,7 +62,9 @@ struct RunCommand: ParsableCommand {
         do { plan = try RunPlan(suite: parsed, options: options) } catch { fail(error.description, code: 2) }
         // The results root is checked (created, and proven to take files) before anything runs.
         do { try ResultFiles.prepare(directory: out, field: "out") } catch { fail("\(error)", code: 2) }
-        let control = RunControl()
+        let interrupts = InterruptHandling.install()
+        defer { interrupts.restore() }
+        let control = interrupts.control()
         let executor = makeExecutor()
         let environment: any RunEnvironment = ReportingRunEnvironment { Suites.JSONValue.from(MachineReport.probe()) }
         let runner = SuiteRunner(suite: parsed, executor: executor, environment: environment, options: options,
@@ -72,8 +74,6 @@ struct RunCommand: ParsableCommand {
               + "(+\(plan.runs.count - measured) warm-ups), seed \(plan.seed)\(quick ? ", quick" : "")")
         print("estimated_seconds: \(Int(plan.estimatedSeconds.rounded()))")
 
-        let interrupts = InterruptHandling.install { control.cancel() }
-        defer { interrupts.restore() }
         let outcome: RunOutcome
         do { outcome = try runner.run() } catch let e as SuiteError { fail(e.description, code: 2) }
         catch { fail("could not write results: \(error)", code: 1) }

@@ -15,4 +15,5 @@
 #include "vw_crc.h"
 #include "vw_hostile.h"
 #include "vw_net.h"
+#include "vw_signals.h"
 #endif

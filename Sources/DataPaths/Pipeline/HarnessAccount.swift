@@ -1,13 +1,13 @@
 // The `harness` row of cpu.csv: the executor's supervising thread (progress polling, the stall
 // watchdog, stopping and joining the threads) and every other thread of the process outside
-// the pipeline (the CLI's signal handling runs on a Dispatch thread, which every signal sent
-// to any thread of the process wakes: the KVM vCPU's kicks wake it thousands of times a
-// second). With the process's CPU at the window's end, whatever the process spends while
-// measuring is in some row.
+// the pipeline (e.g. a runtime's helper thread; this row is how a Dispatch signal-source
+// thread, woken by every KVM vCPU kick, showed up at 14 % of a core before the CLI's signal
+// handling moved to a plain handler). With the process's CPU at the window's end, whatever the
+// process spends while measuring is in some row.
 import Measurement
 
 final class HarnessAccount {
-    // Sound without a lock: used only by the executor's own thread.
+    // Used only by the executor's own thread: no lock.
     private var start: ThreadUsage?
     private var end: ThreadUsage?
     private var pipelineThreads: Set<Int32> = []
