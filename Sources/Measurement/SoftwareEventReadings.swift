@@ -3,9 +3,8 @@
 // ends of the measured region, instead of from perf events. A perf event attached to a thread
 // makes every context switch of that thread pay to switch the event context; the data paths
 // switch several times per packet, and `vwifi-bench bench` measured passthrough ~18 % slower
-// with the four default software events opened as perf events (issue #6). Reading them at the
+// with the four default software events opened as perf events. Reading them at the
 // ends costs nothing per packet and counts the same things.
-import Measurement
 #if canImport(Glibc)
 import Glibc
 #endif

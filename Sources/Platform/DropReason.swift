@@ -8,7 +8,7 @@ public enum DropReason: UInt16, CaseIterable, Sendable {
     case rxUnmatchedDestination = 5
     case rejectedByHostDriver = 6
     case badDescriptor = 7
-    // What the device model and host driver refuse from a hostile or broken guest (issue #7).
+    // What the device model and host driver refuse from a hostile or broken guest.
     case descriptorBadLength = 8
     case descriptorOutsideGuestMemory = 9
     case ringIndexOutOfRange = 10

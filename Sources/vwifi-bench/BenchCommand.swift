@@ -1,5 +1,5 @@
 // `vwifi-bench bench`: the harness's own cost against the physical floor of each mechanism it
-// uses (issue #6). Prints a table and writes DIR/bench.csv.
+// uses. Prints a table and writes DIR/bench.csv.
 import ArgumentParser
 import Bench
 import DataPaths

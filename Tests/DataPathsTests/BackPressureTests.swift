@@ -2,7 +2,7 @@ import Testing
 @testable import DataPaths
 import Platform
 
-/// A full ring applies back-pressure and never deadlocks (issue #7): the smallest rings, an
+/// A full ring applies back-pressure and never deadlocks: the smallest rings, an
 /// unpaced producer and a consumer paced by the 802.11g air time (~2,000 frames/s), through a
 /// real pipeline run. Every packet arrives intact (the access point checks sequence numbers,
 /// headers and payload checksums and fails the run on any corruption or duplicate), the run

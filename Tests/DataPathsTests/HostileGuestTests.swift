@@ -6,7 +6,7 @@ import Measurement
 import Platform
 
 /// A guest controls every register write, descriptor, address, length and ring index it hands
-/// over (issue #7). Each test feeds the real device model, host driver or μCode one hostile
+/// over. Each test feeds the real device model, host driver or μCode one hostile
 /// input through the guest's own rings in guest RAM, then checks it was refused, counted under
 /// its reason, and that a legitimate packet after it still goes through intact.
 @Suite(.serialized) struct HostileGuestTests {

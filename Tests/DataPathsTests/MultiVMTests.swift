@@ -81,7 +81,7 @@ import Platform
 }
 
 /// VM 2 is hostile while VM 1 sends its packets through the same host driver and radio
-/// (issue #7). VM 2's guest thread is parked from the start (the executor's `beforeStart`
+///. VM 2's guest thread is parked from the start (the executor's `beforeStart`
 /// seam); the test then is VM 2's driver, writing into VM 2's own rings in VM 2's RAM and
 /// trapping through VM 2's own exit handler, exactly where a compromised guest kernel would.
 /// Afterwards VM 2's honest driver resumes and sends its packets too.

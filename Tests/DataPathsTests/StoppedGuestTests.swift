@@ -4,7 +4,7 @@ import Testing
 @testable import DataPaths
 import Platform
 
-/// A guest that stops consuming completions (issue #7). An honest guest owns fewer buffers than
+/// A guest that stops consuming completions. An honest guest owns fewer buffers than
 /// its completion ring has slots, so its ring never fills; only a broken or hostile guest fills
 /// it. The device model then leaves that guest's TX descriptors in its ring (back-pressure on
 /// that guest alone, counted) and drops RX frames for it (counted), instead of failing the whole

@@ -3,7 +3,7 @@ import Testing
 @testable import DataPaths
 import Platform
 
-/// A stalled pipeline fails with the stage that stopped (issue #7): each test parks one real
+/// A stalled pipeline fails with the stage that stopped: each test parks one real
 /// pipeline thread before it starts (`PipelineControl.hold`, via the executor's `beforeStart`
 /// seam) and checks the watchdog's message names that stage, not its neighbours, which
 /// back-pressure stops as well.

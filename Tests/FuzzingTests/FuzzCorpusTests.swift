@@ -5,7 +5,7 @@ import Testing
 import Platform
 @testable import Suites
 
-/// The fuzz targets in the ordinary test run (issue #7): every seed and every regression input
+/// The fuzz targets in the ordinary test run: every seed and every regression input
 /// in Tests/FuzzCorpus replays in-process with no broken invariant; the seeds do what their
 /// names say (so a replay that passes means something); the checks themselves catch what they
 /// exist to catch; and a short deterministic mutation run exercises each target beyond its seeds.

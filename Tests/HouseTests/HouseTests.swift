@@ -38,6 +38,14 @@ import Testing
         #expect(fuzz.isEmpty, "fuzz code outside Sources/Fuzzing: \(fuzz.map(\.0))")
     }
 
+    /// Comments say why, never which issue asked for it (issue numbers mean nothing to a reader).
+    @Test func commentsCiteNoIssueNumbers() {
+        let citing = Self.files().filter { _, text in
+            text.split(separator: "\n").contains { $0.contains("//") && ($0.contains("issue #") || $0.contains("(issue ")) }
+        }.map(\.0)
+        #expect(citing.isEmpty, "comments citing issue numbers: \(citing)")
+    }
+
     /// Lower layers never import higher ones.
     @Test func layersImportOnlyLayersBelowThem() {
         let order = ["CVWiFiShim", "CPfm", "CNuma", "CReference", "Measurement", "Platform", "VMM", "SystemProbe",

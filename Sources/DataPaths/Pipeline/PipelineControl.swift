@@ -17,7 +17,7 @@ package final class PipelineControl: Sendable {
     private let heldAccount = Atomic<Int>(0)
     private let failure = Mutex<String?>(nil)
     // `progress` is bumped per completion: on the phase's line it would cost every other thread
-    // a cache miss per loop iteration (measured by `vwifi-bench bench`, issue #6).
+    // a cache miss per loop iteration (measured by `vwifi-bench bench`).
     private let phaseLineEnd = CacheLinePadding()
     /// Bumped by whichever thread makes progress; the watchdog only compares values.
     package let progress = Atomic<Int>(0)

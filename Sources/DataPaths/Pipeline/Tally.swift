@@ -6,7 +6,7 @@ package final class Tally: Sendable {
     package init() {}
     // Each per-packet counter on its own cache line: on the native path the application bumps
     // `sent` while the host driver bumps `txReclaimed`, and sharing a line made every packet a
-    // cross-core invalidation (false sharing, measured by `vwifi-bench bench`, issue #6).
+    // cross-core invalidation (false sharing, measured by `vwifi-bench bench`).
     private let leading = CacheLinePadding()
     /// Packets the sender handed to the path (app send() or guest driver enqueue).
     package let sent = Atomic<Int>(0)

@@ -191,7 +191,7 @@ struct ResultBuilder {
 
     private func drops() -> [String: Int] {
         var out = pipeline.device?.dropCounts ?? [:]
-        // Refusals are named by reason (hostile or broken guest input, issue #7), wherever made.
+        // Refusals are named by reason (hostile or broken guest input), wherever made.
         func merge(_ counts: [Int]) {
             for r in DropReason.allCases where r != .none && counts[Int(r.rawValue)] > 0 {
                 out[r.name, default: 0] += counts[Int(r.rawValue)]

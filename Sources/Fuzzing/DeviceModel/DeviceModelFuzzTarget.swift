@@ -1,4 +1,4 @@
-// Fuzz target for the device model's guest-facing interface (issue #7): runs one
+// Fuzz target for the device model's guest-facing interface: runs one
 // `DeviceModelFuzzProgram` against a real DeviceModel over real guest memory, rings and a real
 // socket to the host driver's side, without threads (the harness plays the guest, the exit
 // handler and the model thread's wake-ups), then checks what crossed to the host side:
