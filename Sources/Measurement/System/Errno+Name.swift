@@ -5,10 +5,18 @@ import Glibc
 
 extension Errno {
     /// The errno of a shim result: the shim's functions return a value >= 0 or -errno.
-    @inline(__always)
-    public init?<T: SignedInteger>(shimResult result: T) {
-        guard result < 0, let code = CInt(exactly: -result) else { return nil }
-        self.init(rawValue: code)
+    /// Inlinable (and concrete for the shim's two result types) because hot paths ask it on every
+    /// system call: a generic call across modules would cost more than the check itself.
+    @inlinable @inline(__always)
+    public init?(shimResult result: Int32) {
+        guard result < 0 else { return nil }
+        self.init(rawValue: 0 &- result)
+    }
+
+    @inlinable @inline(__always)
+    public init?(shimResult result: Int) {
+        guard result < 0, result >= Int(Int32.min) + 1 else { return nil }
+        self.init(rawValue: CInt(truncatingIfNeeded: 0 &- result))
     }
 
     /// The symbolic name, e.g. "ENOENT" ("errno 123" for a code without one here).

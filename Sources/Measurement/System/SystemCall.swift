@@ -5,11 +5,11 @@
 // `errno(of:)` instead: no throw, no allocation.
 public enum SystemCall {
     /// `result` when it is >= 0; else throws the typed errno, naming `call`.
-    @inline(__always) @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public static func check<T: SignedInteger>(_ call: @autoclosure () -> String, _ result: T,
                                                hint: @autoclosure () -> String = "") throws(SystemCallError) -> T {
-        guard let errno = Errno(shimResult: result) else { return result }
-        throw SystemCallError(call: call(), errno: errno, hint: hint())
+        guard result < 0 else { return result }
+        throw failure(call(), errno: Int32(truncatingIfNeeded: 0 - Int64(result)), hint: hint())
     }
 
     /// `check` for a layer that throws an error type of its own: `wrap` carries the failure
@@ -21,9 +21,13 @@ public enum SystemCall {
         do { return try check(call(), result, hint: hint()) } catch { throw wrap(error) }
     }
 
-    /// The errno of a negative shim result, nil for a success.
-    @inline(__always)
-    public static func errno<T: SignedInteger>(of result: T) -> Errno? { Errno(shimResult: result) }
+    /// The errno of a negative shim result, nil for a success. Concrete and inlinable: hot
+    /// paths ask it on every system call.
+    @inlinable @inline(__always)
+    public static func errno(of result: Int32) -> Errno? { Errno(shimResult: result) }
+
+    @inlinable @inline(__always)
+    public static func errno(of result: Int) -> Errno? { Errno(shimResult: result) }
 
     /// The error for an errno a C call reported some other way (a NULL return with `*err`).
     public static func failure(_ call: String, errno code: Int32, hint: String = "") -> SystemCallError {
