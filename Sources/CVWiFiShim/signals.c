@@ -4,8 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t first_signal = 0;
-static volatile sig_atomic_t signals_seen = 0;
+// Lock-free atomics: async-signal-safe, and ordered for the threads that poll them.
+static int first_signal = 0;
+static int signals_seen = 0;
 
 static void say(const char *text) {
     size_t left = strlen(text);
@@ -19,14 +20,16 @@ static void say(const char *text) {
 
 // Only async-signal-safe calls: write(2) and _exit(2).
 static void on_termination(int sig) {
-    if (signals_seen++ > 0) {
+    int saved_errno = errno;  // the interrupted code may be about to read it
+    if (__atomic_fetch_add(&signals_seen, 1, __ATOMIC_SEQ_CST) > 0) {
         say("second signal: exiting now\n");
         _exit(128 + sig);
     }
-    first_signal = sig;
+    __atomic_store_n(&first_signal, sig, __ATOMIC_SEQ_CST);
     say(sig == SIGINT
         ? "\nSIGINT: stopping the current run now; finished results are kept (again to exit at once)\n"
         : "\nSIGTERM: stopping the current run now; finished results are kept (again to exit at once)\n");
+    errno = saved_errno;
 }
 
 int vw_install_termination_handlers(void) {
@@ -40,7 +43,7 @@ int vw_install_termination_handlers(void) {
     return 0;
 }
 
-int vw_termination_signal(void) { return first_signal; }
+int vw_termination_signal(void) { return __atomic_load_n(&first_signal, __ATOMIC_ACQUIRE); }
 
 int vw_restore_termination_handlers(void) {
     if (signal(SIGINT, SIG_DFL) == SIG_ERR) return -errno;
