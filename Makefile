@@ -68,7 +68,7 @@ sanitizers: tsan asan
 clean:
 	rm -rf .build .build-tsan .build-asan $(FUZZ_BUILD_PATH)
 
-# Fuzzing (issue #7; README: Fuzzing): libFuzzer targets of Sources/Fuzzing, built with
+# Fuzzing (README: Fuzzing): libFuzzer targets of Sources/Fuzzing, built with
 # AddressSanitizer into $(FUZZ_BUILD_PATH); seeds in Tests/FuzzCorpus/<target>. A found input is
 # copied to $(FUZZ_CRASHES)/<target>/ and the run fails with the command that reproduces it.
 FUZZ_BUILD_PATH ?= .build-fuzz
