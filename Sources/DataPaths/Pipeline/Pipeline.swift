@@ -19,24 +19,11 @@ final class Pipeline: @unchecked Sendable {
     var notifiers: [Notifier] = []
     private var threads: [OSThread] = []
 
-    // Components the result is read from (whichever the path has).
-    var device: PhysicalDevice?
-    var guest: ThreadGuest?
-    var app: NativeApp?
-    var exitHandler: ExitHandler?
-    var forwarder: InterruptForwarder?
-    var deviceModel: DeviceModel?
-    var augmentedDriver: AugmentedHostDriver?
-    var nativeDriver: NativeHostDriver?
-    var translator: SoftwareTranslator?
-    var iommu: IOMMU?
-    var guestLine: ThreadInterruptLine?
-    var kvmGuest: KVMGuest?
+    /// The path's own components, which report to the result (set by the path's assembly).
+    var parts: (any PathParts)?
     var trapBackendName = "none"
     var trapReason = ""
     var interruptMechanism = "none"
-    /// Every VM of a vwifi pipeline, VM 1 first (the single-VM fields above are VM 1's).
-    var machines: [VirtualMachine] = []
     /// The stages the watchdog watches, in TX pipeline order (see StallWatch).
     var watched: [WatchedStage] = []
 
@@ -96,6 +83,14 @@ final class Pipeline: @unchecked Sendable {
         let guest: ThreadGuest?
         let trap: ThreadTrap?
         let exitHandler: ExitHandler?
+        /// The KVM vCPU running this VM's guest (nil on the thread trap).
+        let kvmGuest: KVMGuest?
+
+        /// This VM's components that report to the result.
+        var contributors: [any ResultContributor] {
+            let all: [(any ResultContributor)?] = [guest, exitHandler, kvmGuest, model, translator]
+            return all.compactMap { $0 }
+        }
     }
 
     /// Frames the path will carry, for sizing sequence bitmaps.
