@@ -1,5 +1,5 @@
 // One assembled data path: its threads (not yet started), the objects to close to stop them,
-// and what to read from its components once they were joined.
+// and its parts (each path's own components), which report to the result once they were joined.
 import CVWiFiShim
 import Measurement
 import Platform
@@ -70,27 +70,6 @@ final class Pipeline: @unchecked Sendable {
 
     deinit {
         for s in sockets { _ = vw_close(s) }
-    }
-
-    /// One VM of a vwifi pipeline: what it owns (several VMs share the host driver and μCode).
-    struct VirtualMachine {
-        let vmID: UInt8
-        let memory: GuestMemory
-        let rings: GuestRings
-        let model: DeviceModel
-        let translator: SoftwareTranslator?
-        /// The thread-trap guest, its trap and exit handler (nil on the KVM backend).
-        let guest: ThreadGuest?
-        let trap: ThreadTrap?
-        let exitHandler: ExitHandler?
-        /// The KVM vCPU running this VM's guest (nil on the thread trap).
-        let kvmGuest: KVMGuest?
-
-        /// This VM's components that report to the result.
-        var contributors: [any ResultContributor] {
-            let all: [(any ResultContributor)?] = [guest, exitHandler, kvmGuest, model, translator]
-            return all.compactMap { $0 }
-        }
     }
 
     /// Frames the path will carry, for sizing sequence bitmaps.
