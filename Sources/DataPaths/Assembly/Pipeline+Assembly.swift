@@ -29,15 +29,15 @@ extension Pipeline {
         return (fds[0], fds[1])
     }
 
-    func addDevice(wiring: DeviceWiring, vms: VMTable, stationVMID: UInt8, senders: Int = 1) {
+    func addDevice(wiring: DeviceWiring, vms: VMTable, stationVMID: UInt8, senders: Int = 1) -> PhysicalDevice {
         let ucode = PhysicalDevice(context: context(.device, "vw-ucode"),
                               wiring: wiring, vms: vms, station: Stations.station(vmID: stationVMID),
                               bssid: Stations.bssid, stationVMID: stationVMID, expectedFrames: expectedFrames,
                               senders: senders, seqStride: UInt32(expectedFrames))
-        device = ucode
         notifiers.append(wiring.doorbell)
         add("vw-ucode") { ucode.run() }
         closers.append { wiring.doorbell.close() }
+        return ucode
     }
 
     /// The guest thread and the hypervisor's exit handler (which also owns the VM's timer).
@@ -47,7 +47,6 @@ extension Pipeline {
                           vmIndex: Int = 0) throws -> (ThreadGuest, ExitHandler, ThreadTrap) {
         let line = existingLine ?? ThreadInterruptLine()
         let suffix = vmIndex == 0 ? "" : "\(vmIndex + 1)"
-        if vmIndex == 0 { guestLine = line }
         let trap = existing ?? ThreadTrap(control: control)
         let timer = VMTimer()
         try bus.insert(timer, base: VMTimer.base, length: VMTimer.length)
@@ -59,22 +58,12 @@ extension Pipeline {
         let handler = ExitHandler(context: context(.hypervisor, "vw-hv-exit" + suffix), trap: trap,
                                   bus: bus, timer: timer, line: line,
                                   expectedExits: min(1 << 20, expectedFrames * 2 + 100_000))
-        if vmIndex == 0 {
-            self.guest = guest
-            exitHandler = handler
-        }
         notifiers += [trap.request, trap.resume, line.notifier]
         trapBackendName = "thread"
         add("vw-guest" + suffix) { guest.run() }
         add("vw-hv-exit" + suffix) { handler.run() }
         closers.append { trap.close(); line.close() }
         return (guest, handler, trap)
-    }
-
-    /// The first VM's thread-trap guest and exit handler (passthrough and vwifi).
-    var machineGuest: (ThreadGuest, ExitHandler)? {
-        guard let g = guest, let h = exitHandler else { return nil }
-        return (g, h)
     }
 
     /// The watchdog's view of a thread-trap guest and its exit handler.
@@ -93,8 +82,7 @@ extension Pipeline {
         ]
     }
 
-    func watchedDevice(from upstream: String) -> WatchedStage {
-        let ucode = device!
+    func watchedDevice(_ ucode: PhysicalDevice, from upstream: String) -> WatchedStage {
         return WatchedStage(label: "μCode", account: ucode.account) {
             let n = ucode.descriptorsWaiting
             return n > 0 ? "\(upstream) has \(n) descriptors queued for it" : nil

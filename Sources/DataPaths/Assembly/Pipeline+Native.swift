@@ -19,7 +19,7 @@ extension Pipeline {
         queues.postAllReceiveBuffers()
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 0))
-        p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
+        let device = p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
         let pool = TXBufferPool(count: config.ringSize)
         let transmitter = NativeTransmitRoutine(tun: network.tun, device: queues, pool: pool,
                                                 station: Stations.station(vmID: 0), peer: Stations.peer,
@@ -28,8 +28,7 @@ extension Pipeline {
                                       tun: network.tun, transmitter: transmitter)
         let app = NativeApp(context: p.context(.app, "vw-app"), socket: network.socket,
                             transmitter: transmitter, expectedFrames: p.expectedFrames)
-        p.nativeDriver = driver
-        p.app = app
+        p.parts = NativeParts(device: device, driver: driver, app: app)
         p.notifiers.append(pool.room)
         p.add("vw-hostdrv") { driver.run() }
         p.add("vw-app") { app.run() }
@@ -43,7 +42,7 @@ extension Pipeline {
                 let n = driver.completionsWaiting
                 return n > 0 ? "the μCode has \(n) completions queued for it" : nil
             },
-            p.watchedDevice(from: "the app (the host driver's transmit routine)"),
+            p.watchedDevice(device, from: "the app (the host driver's transmit routine)"),
         ]
         return p
     }

@@ -12,22 +12,22 @@ extension Pipeline {
         let rings = try GuestRings(memory: memory, ringSize: config.ringSize, rxBuffers: config.ringSize)
         let iommu = IOMMU()
         iommu.attach(memory: memory)
-        p.iommu = iommu
         let wiring = DeviceWiring(txRing: rings.tx, doorbell: Notifier(), completions: rings.completions,
                                   rxFree: rings.rxFree, irq: try PhysicalInterrupt(), iommu: iommu, owner: .guest(vmID: vmID))
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: vmID))
-        p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
-        try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell), bus: MMIOBus(),
+        let device = p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
+        let (guest, handler, _) = try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell), bus: MMIOBus(),
                        vmID: vmID)
         let forwarder = InterruptForwarder(context: p.context(.hypervisor, "vw-hv-irq"),
-                                           irq: wiring.irq, line: p.guestLine!)
-        p.forwarder = forwarder
+                                           irq: wiring.irq, line: guest.line)
+        p.parts = PassthroughParts(device: device, threadGuest: guest, exitHandler: handler, forwarder: forwarder,
+                                   iommu: iommu)
         p.add("vw-hv-irq") { forwarder.run() }
         p.closers.append { wiring.irq.channel.signal(1) }
         p.interruptMechanism = "eventfd to hypervisor, injected into the guest's interrupt line"
-        p.watched = p.watchedGuest(p.machineGuest!, label: "guest", completionsFrom: "the device")
-            + [p.watchedDevice(from: "the guest")]
+        p.watched = p.watchedGuest((guest, handler), label: "guest", completionsFrom: "the device")
+            + [p.watchedDevice(device, from: "the guest")]
         return p
     }
 }

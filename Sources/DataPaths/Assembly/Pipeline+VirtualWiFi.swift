@@ -11,32 +11,33 @@ extension Pipeline {
         let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
         // One IOMMU for the device: every VM's memory attached under its own VM-ID window.
         let iommu: IOMMU? = config.translation == .iommu ? IOMMU() : nil
-        p.iommu = iommu
         let vms = VMTable()
         for index in 0..<count { try vms.register(Stations.deviceState(vmID: UInt8(index + 1))) }
-        p.addDevice(wiring: queues.wiring(iommu: iommu), vms: vms, stationVMID: 1, senders: count)
+        let device = p.addDevice(wiring: queues.wiring(iommu: iommu), vms: vms, stationVMID: 1, senders: count)
         var attached: [AttachedVM] = []
+        var machines: [VirtualMachine] = []
         for index in 0..<count {
             let vmID = UInt8(index + 1)
-            let driverSide = try p.addVirtualMachine(vmID: vmID, index: index, kvm: kvm, iommu: iommu)
+            let (machine, driverSide) = try p.addVirtualMachine(vmID: vmID, index: index, kvm: kvm, iommu: iommu)
+            machines.append(machine)
             attached.append(AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID)))
         }
         let driver = AugmentedHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, vms: attached)
-        p.augmentedDriver = driver
+        p.parts = VirtualWiFiParts(device: device, machines: machines, iommu: iommu, driver: driver)
         p.add("vw-hostdrv") { driver.run() }
         p.closers.append { queues.irq.channel.signal(1) }
         p.interruptMechanism = "eventfd to host driver; device model injects into the guest's interrupt line"
-        if let guest = p.kvmGuest {
+        if let guest = machines.first?.kvmGuest {
             p.interruptMechanism = "eventfd to host driver; device model raises the KVM vCPU's line (\(guest.line.mechanism.rawValue))"
         }
         // The watchdog's order: each VM's guest, exit handler and device model, then the shared
         // host driver and μCode.
-        for machine in p.machines {
+        for machine in machines {
             let vm = count > 1 ? " (VM \(machine.vmID))" : ""
             if let guest = machine.guest, let handler = machine.exitHandler {
                 p.watched += p.watchedGuest((guest, handler), label: "guest" + vm,
                                             completionsFrom: "device model" + vm)
-            } else if let guest = p.kvmGuest {
+            } else if let guest = machine.kvmGuest {
                 p.watched.append(WatchedStage(label: "guest", account: guest.account) { nil })
             }
             let model = machine.model
@@ -51,13 +52,13 @@ extension Pipeline {
             if n > 0 { return "the μCode has \(n) completions queued for it" }
             return driver.commandsWaitingFrom.map { "device model\(count > 1 ? " (VM \($0))" : "") has commands waiting on its socket" }
         })
-        p.watched.append(p.watchedDevice(from: "the host driver"))
+        p.watched.append(p.watchedDevice(device, from: "the host driver"))
         return p
     }
 
     /// One VM of the vwifi path: its memory, rings, translation, device model and guest (with
-    /// its exit handler, or a KVM vCPU). Returns the host driver's end of its socket.
-    func addVirtualMachine(vmID: UInt8, index: Int, kvm: Bool, iommu: IOMMU?) throws -> Int32 {
+    /// its exit handler, or a KVM vCPU). Returns it and the host driver's end of its socket.
+    func addVirtualMachine(vmID: UInt8, index: Int, kvm: Bool, iommu: IOMMU?) throws -> (VirtualMachine, Int32) {
         let suffix = index == 0 ? "" : "\(index + 1)"
         let memory = try GuestMemory(size: Pipeline.guestMemoryBytes, vmID: vmID)
         if kvm {
@@ -74,10 +75,10 @@ extension Pipeline {
             translator = try SoftwareTranslator(memory: memory, pageTable: GuestPageTable(memory: memory),
                                                 pagemap: config.pagemap)
         }
-        if index == 0 { self.translator = translator }
         let (modelSide, driverSide) = try socketPair()
         let model: DeviceModel
         var parts: (ThreadGuest, ExitHandler, ThreadTrap)? = nil
+        var kvmGuest: KVMGuest? = nil
         if kvm {
             let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
             let sink = KVMInterruptSink()
@@ -115,12 +116,10 @@ extension Pipeline {
                                  bus: bus, vmID: vmID, line: line, vmIndex: index)
             if ioeventfd { trapReason = "doorbell ioeventfd on the thread trap: the guest thread signals the device model's eventfd directly (no exit handler)" }
         }
-        if index == 0 { deviceModel = model }
-        machines.append(VirtualMachine(vmID: vmID, memory: memory, rings: rings, model: model, translator: translator,
-                                       guest: parts?.0,
-                                       trap: parts?.2, exitHandler: parts?.1))
+        let machine = VirtualMachine(vmID: vmID, memory: memory, rings: rings, model: model, translator: translator,
+                                     guest: parts?.0, trap: parts?.2, exitHandler: parts?.1, kvmGuest: kvmGuest)
         add("vw-devmodel" + suffix) { model.run() }
         closers.append { model.kick.signal(1) }
-        return driverSide
+        return (machine, driverSide)
     }
 }

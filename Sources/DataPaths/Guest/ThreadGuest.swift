@@ -8,7 +8,7 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
     // SAFETY: all mutable state is touched only by the guest thread; the executor reads it after join.
     package let context: ComponentContext
     private let rings: GuestRings
-    private let line: ThreadInterruptLine
+    let line: ThreadInterruptLine
     private let doorbell: GuestDoorbell
     private let station: MACAddress
     private let peer: MACAddress

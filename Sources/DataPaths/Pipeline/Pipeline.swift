@@ -1,5 +1,5 @@
 // One assembled data path: its threads (not yet started), the objects to close to stop them,
-// and what to read from its components once they were joined.
+// and its parts (each path's own components), which report to the result once they were joined.
 import CVWiFiShim
 import Measurement
 import Platform
@@ -19,24 +19,11 @@ final class Pipeline: @unchecked Sendable {
     var notifiers: [Notifier] = []
     private var threads: [OSThread] = []
 
-    // Components the result is read from (whichever the path has).
-    var device: PhysicalDevice?
-    var guest: ThreadGuest?
-    var app: NativeApp?
-    var exitHandler: ExitHandler?
-    var forwarder: InterruptForwarder?
-    var deviceModel: DeviceModel?
-    var augmentedDriver: AugmentedHostDriver?
-    var nativeDriver: NativeHostDriver?
-    var translator: SoftwareTranslator?
-    var iommu: IOMMU?
-    var guestLine: ThreadInterruptLine?
-    var kvmGuest: KVMGuest?
+    /// The path's own components, which report to the result (set by the path's assembly).
+    var parts: (any PathParts)?
     var trapBackendName = "none"
     var trapReason = ""
     var interruptMechanism = "none"
-    /// Every VM of a vwifi pipeline, VM 1 first (the single-VM fields above are VM 1's).
-    var machines: [VirtualMachine] = []
     /// The stages the watchdog watches, in TX pipeline order (see StallWatch).
     var watched: [WatchedStage] = []
 
@@ -83,19 +70,6 @@ final class Pipeline: @unchecked Sendable {
 
     deinit {
         for s in sockets { _ = vw_close(s) }
-    }
-
-    /// One VM of a vwifi pipeline: what it owns (several VMs share the host driver and μCode).
-    struct VirtualMachine {
-        let vmID: UInt8
-        let memory: GuestMemory
-        let rings: GuestRings
-        let model: DeviceModel
-        let translator: SoftwareTranslator?
-        /// The thread-trap guest, its trap and exit handler (nil on the KVM backend).
-        let guest: ThreadGuest?
-        let trap: ThreadTrap?
-        let exitHandler: ExitHandler?
     }
 
     /// Frames the path will carry, for sizing sequence bitmaps.

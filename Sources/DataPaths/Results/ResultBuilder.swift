@@ -25,20 +25,18 @@ struct ResultBuilder {
         summary.trapBackend = p.trapBackendName
         summary.interruptMechanism = p.interruptMechanism
 
+        let readings = p.parts?.readings(config: config) ?? ResultReadings()
+
         // Delivered and goodput, at the receiving end, over the measured (post-warm-up) packets.
-        var count = 0, bytes = 0, spanNs: Int64 = 0
+        var delivery = readings.transmitted
         if config.workload == .udp && config.direction == .rx {
             summary.packetsSent = config.packets
-            if let g = p.guest {
-                summary.packetsDelivered = g.rxDelivered
-                count = g.measuredRxCount; bytes = g.measuredRxBytes; spanNs = g.measuredRxSpanNs
-            } else if let a = p.app {
-                summary.packetsDelivered = a.received
-                count = a.measuredCount; bytes = a.measuredBytes; spanNs = a.lastMeasuredNs - a.firstMeasuredNs
-            }
-        } else if let d = p.device {
-            summary.packetsDelivered = d.delivered
-            count = d.measuredDelivered; bytes = d.measuredBytes; spanNs = d.measuredSpanNs
+            delivery = readings.received
+        }
+        var count = 0, bytes = 0, spanNs: Int64 = 0
+        if let delivery {
+            summary.packetsDelivered = delivery.delivered
+            count = delivery.count; bytes = delivery.bytes; spanNs = delivery.spanNs
         }
         if count > 1 && spanNs > 0 {
             // n deliveries span n-1 inter-arrival gaps.
@@ -47,24 +45,16 @@ struct ResultBuilder {
             summary.goodputMbps = summary.framesPerSecond * perFrame * 8 / 1e6
         }
 
-        summary.interruptsPhysical = p.device?.interruptsRaised ?? 0
-        summary.interruptsVirtual = p.deviceModel?.injections ?? p.forwarder?.injected ?? 0
-        if p.machines.count > 1 { summary.interruptsVirtual = p.machines.reduce(0) { $0 + $1.model.injections } }
-        if config.workload == .idle, let line = p.guestLine { summary.interruptsVirtual = line.injected }
-        let kvmExits = p.kvmGuest?.exitStatistics() ?? []
-        summary.exits = p.exitHandler?.exits ?? kvmExits.reduce(0) { $0 + $1.count }
-        summary.translations = p.translator?.translations ?? 0
-        if p.machines.count > 1 {
-            summary.exits = p.machines.reduce(0) { $0 + ($1.exitHandler?.exits ?? 0) }
-            summary.translations = p.machines.reduce(0) { $0 + ($1.translator?.translations ?? 0) }
-        }
+        summary.interruptsPhysical = readings.interruptsPhysical
+        summary.interruptsVirtual = readings.interruptsVirtual
+        if config.workload == .idle, let line = readings.idleInterruptsVirtual { summary.interruptsVirtual = line }
+        summary.exits = readings.exits
+        summary.translations = readings.translations
         summary.vms = config.vms
-        let guests = p.machines.isEmpty ? [p.guest].compactMap { $0 } : p.machines.compactMap(\.guest)
-        summary.ringFullWaits = guests.reduce(0) { $0 + $1.txRingFullWaits }
-            + (p.augmentedDriver?.deviceQueueFullWaits ?? 0) + (p.nativeDriver?.deviceQueueFullWaits ?? 0)
-        summary.iotlbHits = p.iommu?.hits ?? 0
-        summary.iotlbMisses = p.iommu?.misses ?? 0
-        summary.iommuFaults = p.iommu?.faults ?? 0
+        summary.ringFullWaits = readings.ringFullWaits
+        summary.iotlbHits = readings.iotlbHits
+        summary.iotlbMisses = readings.iotlbMisses
+        summary.iommuFaults = readings.iommuFaults
         summary.wakeups = wakeSyscalls()
 
         var result = PathResult(config: config, summary: summary)
@@ -79,30 +69,18 @@ struct ResultBuilder {
         result.processCPUSeconds = processCPUSeconds()
         result.counters = counters()
         result.categories = categories()
-        result.exits = p.kvmGuest == nil ? exits() : kvmExits
-        let rtt = p.guest?.rttCycles ?? p.app?.rttCycles ?? []
-        result.rttMs = rtt.map { clock.seconds(cycles: Double($0)) * 1e3 }
-        result.drops = drops()
-        if let d = p.device, config.path == .vwifi {
-            for m in p.machines {
-                let v = Int(m.vmID)
-                result.deliveredByVM["vm\(m.vmID)"] = d.deliveredBySender[v]
-                // As the total: n measured frames span n-1 gaps, over this VM's own span.
-                let n = d.measuredBySender[v]
-                let span = d.lastMeasuredNsBySender[v] - d.firstMeasuredNsBySender[v]
-                if n > 1 && span > 0 {
-                    let perFrame = Double(d.measuredBytesBySender[v]) / Double(n)
-                    result.goodputByVMMbps["vm\(m.vmID)"] = Double(n - 1) / (Double(span) / 1e9) * perFrame * 8 / 1e6
-                }
-            }
-        }
-        result.trapReason = [p.trapReason, p.kvmGuest?.notes ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
+        result.exits = readings.kvmExits ?? exits(readings)
+        result.rttMs = (readings.rttCycles ?? []).map { clock.seconds(cycles: Double($0)) * 1e3 }
+        result.drops = readings.drops
+        result.deliveredByVM = readings.deliveredByVM
+        result.goodputByVMMbps = readings.goodputByVMMbps
+        result.trapReason = ([p.trapReason] + readings.notes).filter { !$0.isEmpty }.joined(separator: "; ")
         if vw_allocation_counting_active() != 0 {
             // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread
             // as its user-time account: list the thread once.
             for a in p.accounts where a.cpuShare != .hostMode { result.allocations[a.name] = Int(a.measuredAllocations) }
         }
-        result.warnings = warnings(result)
+        result.warnings = warnings(result, from: readings)
         return result
     }
 
@@ -174,61 +152,26 @@ struct ResultBuilder {
         return rows
     }
 
-    private func exits() -> [ExitStatistic] {
-        let handlers = pipeline.machines.count > 1 ? pipeline.machines.compactMap(\.exitHandler)
-            : [pipeline.exitHandler].compactMap { $0 }
-        let cycles = handlers.flatMap { $0.exitCycles.map { Double($0) } }
-        guard !cycles.isEmpty else { return [] }
-        let d = Statistics.summarize(cycles)
-        var rows = [ExitStatistic(reason: "mmio_write (thread trap)", count: handlers.reduce(0) { $0 + $1.exits },
+    /// The thread trap's exit rows (a KVM vCPU gives its own).
+    private func exits(_ readings: ResultReadings) -> [ExitStatistic] {
+        guard !readings.exitCycles.isEmpty else { return [] }
+        let d = Statistics.summarize(readings.exitCycles)
+        var rows = [ExitStatistic(reason: "mmio_write (thread trap)", count: readings.exits,
                                   cyclesMin: d.min, cyclesMedian: d.median, cyclesP99: d.p99)]
-        let unrouted = handlers.reduce(0) { $0 + $1.unroutedExits }
-        if unrouted > 0 {
-            rows.append(ExitStatistic(reason: "unrouted", count: unrouted, cyclesMin: 0, cyclesMedian: 0, cyclesP99: 0))
+        if readings.unroutedExits > 0 {
+            rows.append(ExitStatistic(reason: "unrouted", count: readings.unroutedExits,
+                                      cyclesMin: 0, cyclesMedian: 0, cyclesP99: 0))
         }
         return rows
     }
 
-    private func drops() -> [String: Int] {
-        var out = pipeline.device?.dropCounts ?? [:]
-        // Refusals are named by reason (hostile or broken guest input), wherever made.
-        func merge(_ counts: [Int]) {
-            for r in DropReason.allCases where r != .none && counts[Int(r.rawValue)] > 0 {
-                out[r.name, default: 0] += counts[Int(r.rawValue)]
-            }
-        }
-        let models = pipeline.machines.count > 1 ? pipeline.machines.map(\.model) : [pipeline.deviceModel].compactMap { $0 }
-        for m in models {
-            merge(m.rejections)
-            if m.rxDropped > 0 { out["rx_no_guest_buffer", default: 0] += m.rxDropped }
-            // Not packets, but guest input refused all the same: reported beside the drops.
-            if m.ringIndicesOutOfRange > 0 { out[DropReason.ringIndexOutOfRange.name, default: 0] += m.ringIndicesOutOfRange }
-            if m.completionRingFullDeferrals > 0 {
-                out["tx_deferred_guest_completion_ring_full", default: 0] += m.completionRingFullDeferrals
-            }
-            if m.undefinedRegisterWrites > 0 { out["undefined_register_writes", default: 0] += m.undefinedRegisterWrites }
-            if m.undefinedRegisterReads > 0 { out["undefined_register_reads", default: 0] += m.undefinedRegisterReads }
-        }
-        if let h = pipeline.augmentedDriver { merge(h.rejections) }
-        // The native path's kernel drops a datagram when the app's socket receive queue is full.
-        if let a = pipeline.app, a.socketDrops > 0 { out["rx_socket_queue_full", default: 0] += a.socketDrops }
-        return out
-    }
-
-    private func warnings(_ r: PathResult) -> [String] {
+    private func warnings(_ r: PathResult, from readings: ResultReadings) -> [String] {
         var w: [String] = []
         let overflowed = pipeline.accounts.reduce(0) { $0 + $1.stamps.overflowed }
         if overflowed > 0 {
             w.append("\(overflowed) stage stamps did not fit the preallocated logs; stage statistics cover the first part of the run only")
         }
-        if let guest = pipeline.kvmGuest, let report = guest.report {
-            if report.unknownMMIOAccesses > 0 {
-                w.append("the KVM guest made \(report.unknownMMIOAccesses) MMIO accesses no device covers")
-            }
-            if report.packetsSent != report.packetsReclaimed && !report.stopped {
-                w.append("the KVM guest finished with \(report.packetsSent - report.packetsReclaimed) packets unreclaimed")
-            }
-        }
+        w += readings.warnings
         if let process = r.processCPUSeconds, let rows = r.componentCPUSeconds,
            let miss = CPUBalance.miss(components: rows, process: process) {
             w.append(miss)

@@ -1,0 +1,9 @@
+// The native path's components: the app, the host driver (its transmit routine on the app's
+// thread) and the device.
+struct NativeParts: PathParts {
+    let device: PhysicalDevice
+    let driver: NativeHostDriver
+    let app: NativeApp
+
+    var contributors: [any ResultContributor] { [device, driver, app] }
+}

@@ -1,0 +1,24 @@
+// The device reports what reached the far side of the air, its interrupts and its drops.
+extension PhysicalDevice: ResultContributor {
+    func contribute(to readings: inout ResultReadings, config: PathConfig) {
+        readings.interruptsPhysical += interruptsRaised
+        readings.transmitted = .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes,
+                                     spanNs: measuredSpanNs)
+        for (name, count) in dropCounts { readings.drop(name, count) }
+    }
+
+    /// What the access point received from each of `vmIDs`, and its goodput over that VM's own span.
+    func contributeBySender(_ vmIDs: [UInt8], to readings: inout ResultReadings) {
+        for vmID in vmIDs {
+            let v = Int(vmID)
+            readings.deliveredByVM["vm\(vmID)"] = deliveredBySender[v]
+            // As the total: n measured frames span n-1 gaps.
+            let n = measuredBySender[v]
+            let span = lastMeasuredNsBySender[v] - firstMeasuredNsBySender[v]
+            if n > 1 && span > 0 {
+                let perFrame = Double(measuredBytesBySender[v]) / Double(n)
+                readings.goodputByVMMbps["vm\(vmID)"] = Double(n - 1) / (Double(span) / 1e9) * perFrame * 8 / 1e6
+            }
+        }
+    }
+}

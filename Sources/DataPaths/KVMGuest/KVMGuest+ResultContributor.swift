@@ -1,0 +1,17 @@
+// The KVM vCPU reports its own exits (by reason), what the backend did, and what went wrong.
+extension KVMGuest: ResultContributor {
+    func contribute(to readings: inout ResultReadings, config: PathConfig) {
+        let rows = exitStatistics()
+        readings.exits += rows.reduce(0) { $0 + $1.count }
+        readings.kvmExits = rows
+        readings.notes.append(notes)
+        if let report {
+            if report.unknownMMIOAccesses > 0 {
+                readings.warnings.append("the KVM guest made \(report.unknownMMIOAccesses) MMIO accesses no device covers")
+            }
+            if report.packetsSent != report.packetsReclaimed && !report.stopped {
+                readings.warnings.append("the KVM guest finished with \(report.packetsSent - report.packetsReclaimed) packets unreclaimed")
+            }
+        }
+    }
+}
