@@ -73,12 +73,14 @@ struct KVMPathTests {
     }
 
     @Test func offeredRateIsPacedByTheGuestsOwnDeadlines() throws {
-        let r = try run { $0.rate = 2_000; $0.packets = 120 }
+        // 500 packets/s: a 240 ms schedule, long enough that even a loaded machine's vCPU thread
+        // is ahead of it (and waits on the port) at some point.
+        let r = try run { $0.rate = 500; $0.packets = 120 }
         expectIntact(r, 120)
         #expect(r.summary.framesPerSecond > 0)
-        // Unpaced, this path carries several times 2000 frames/s (air none); the margin only
+        // Unpaced, this path carries many times 500 frames/s (air none); the margin only
         // absorbs a late first delivery on a busy machine. VMMTests check no packet leaves early.
-        #expect(r.summary.framesPerSecond <= 2_000 * 1.5, "\(r.summary.framesPerSecond) frames/s at an offered 2000")
+        #expect(r.summary.framesPerSecond <= 500 * 1.5, "\(r.summary.framesPerSecond) frames/s at an offered 500")
         #expect(r.exits.contains { $0.reason == "pio_out" })   // the guest waits for its due times
     }
 
