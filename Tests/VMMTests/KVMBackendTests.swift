@@ -188,6 +188,18 @@ struct GuestDriverRunnerTests {
         #expect { _ = try runner.run() } throws: { ($0 as? VMMError)?.message.contains("txRingCapacity is not a power of two") == true }
     }
 
+    /// The guest writes its mailbox counters itself: a hostile value must neither trap the host
+    /// (an Int conversion of a value past Int.max) nor become a count the host loops over.
+    @Test func hostileMailboxCountersAreClampedForTheHost() throws {
+        let memory = try TestRAM()
+        let out = try send(4, mode: .exit, memory: memory)
+        #expect(out.runner.guestCount(GuestMailbox.sent) == 4)
+        for value: UInt64 in [.max, 1 << 63, UInt64(Int32.max) + 1] {
+            memory.ram.storeU64(out.runner.layout.mailbox + GuestMailbox.sent, value)
+            #expect(out.runner.guestCount(GuestMailbox.sent) == Int(Int32.max))
+        }
+    }
+
     @Test func anOfferedRateSendsNoPacketBeforeItsDueTime() throws {
         let memory = try TestRAM()
         let layout = GuestLayout(memorySize: memory.ram.size)
