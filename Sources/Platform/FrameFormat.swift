@@ -134,7 +134,7 @@ public enum FrameFormat {
         // SAFETY: bounds: as above.
         p.storeBytes(of: UInt16(truncatingIfNeeded: (seq & 0xFFF) << 4).littleEndian, toByteOffset: 22, as: UInt16.self)
         // LLC/SNAP: AA AA 03 00 00 00, EtherType 0x0800.
-        p.storeBytes(of: UInt64(0x0008_0000_0003_AAAA).littleEndian, toByteOffset: 24, as: UInt64.self)
+        p.storeBytes(of: llcSnapIPv4.littleEndian, toByteOffset: 24, as: UInt64.self)
         return ipv4Offset
     }
 
@@ -149,6 +149,24 @@ public enum FrameFormat {
         return length + fcsBytes
     }
 
+    /// LLC/SNAP header for IPv4 (AA AA 03 00 00 00, EtherType 0x0800), as one little-endian word.
+    static let llcSnapIPv4: UInt64 = 0x0008_0000_0003_AAAA
+
+    /// A data frame carrying IPv4 over LLC/SNAP. The caller guarantees the 32 header bytes.
+    @inline(__always)
+    public static func isIPv4DataFrame(_ frame: UnsafeRawPointer) -> Bool {
+        // SAFETY: bounds: bytes 0 and 24..<32 of the 32 header bytes the caller guarantees.
+        frame.load(fromByteOffset: 0, as: UInt8.self) == 0x08
+            && UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: macHeaderBytes, as: UInt64.self)) == llcSnapIPv4
+    }
+
+    /// An IPv4 header without options carrying UDP. The caller guarantees its 20 bytes.
+    @inline(__always)
+    public static func isUDPv4(_ ip: UnsafeRawPointer) -> Bool {
+        // SAFETY: bounds: bytes 0 and 9 of the 20-byte header the caller guarantees.
+        ip.load(as: UInt8.self) == 0x45 && ip.load(fromByteOffset: 9, as: UInt8.self) == 17
+    }
+
     /// Checks an MPDU end to end: FCS, header fields, lengths, IPv4 checksum, payload CRC.
     public static func verify(frame: UnsafeRawPointer, length: Int) -> FrameCheck {
         guard length >= overheadBytes + minimumPayload else { return .corrupt(reason: "frame shorter than headers plus stamp") }
@@ -156,16 +174,15 @@ public enum FrameFormat {
         // here lies inside the frame.
         let fcs = UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: length - fcsBytes, as: UInt32.self))
         guard CRC32.checksum(frame, length: length - fcsBytes) == fcs else { return .corrupt(reason: "bad FCS") }
-        guard frame.load(fromByteOffset: 0, as: UInt8.self) == 0x08 else { return .corrupt(reason: "not a data frame") }
-        guard UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: 24, as: UInt64.self)) == 0x0008_0000_0003_AAAA else {
-            return .corrupt(reason: "bad LLC/SNAP header")
+        guard isIPv4DataFrame(frame) else {
+            // SAFETY: bounds: byte 0 of the frame, inside the length checked above.
+            let data = frame.load(fromByteOffset: 0, as: UInt8.self) == 0x08
+            return .corrupt(reason: data ? "bad LLC/SNAP header" : "not a data frame")
         }
         let ip = frame + 32
-        // SAFETY: bounds: as above.
-        guard ip.load(as: UInt8.self) == 0x45, ip.load(fromByteOffset: 9, as: UInt8.self) == 17 else {
-            return .corrupt(reason: "not IPv4/UDP")
-        }
+        guard isUDPv4(ip) else { return .corrupt(reason: "not IPv4/UDP") }
         let payloadLength = length - overheadBytes
+        // SAFETY: bounds: the IPv4 and UDP headers lie inside the length checked above.
         let ipTotal = Int(UInt16(bigEndian: ip.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
         guard ipTotal == 28 + payloadLength else { return .corrupt(reason: "IPv4 length mismatch") }
         guard ipv4Checksum(ip) == 0 else { return .corrupt(reason: "bad IPv4 header checksum") }

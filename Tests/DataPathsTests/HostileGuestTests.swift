@@ -14,7 +14,7 @@ import Platform
 
     /// The vwifi device model of VM 1 over real guest memory (two 4 MiB memslots), real rings
     /// and a real socket to the host driver's side; its thread is not started: the test plays
-    /// the exit handler (`trappedWrite`) and calls the model's TX drain itself.
+    /// the MMIO bus (a store to the model's register file) and calls the model's TX drain itself.
     final class Fixture: @unchecked Sendable {
         let memory: GuestMemory
         let rings: GuestRings

@@ -94,14 +94,8 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
     /// One send(): the kernel's UDP/IP stack runs inside it (network_stack, the crossing
     /// included), then the driver's transmit routine takes the packet. False when stopping.
     private func send(_ length: Int) -> Bool {
-        while true {
-            let start = TSC.now()
-            let n = vw_send(socket, buffer, length, 1)
-            account.charge(.networkStack, since: start)
-            if n == length { return transmitter.transmit(account: account, control: control) }
-            if n != -Int(EAGAIN) || control.isStopping { return false }
-            _ = vw_poll_writable(socket, 100)
-        }
+        let n = SocketCalls.send(socket, buffer, length, account: account, control: control, charging: .networkStack)
+        return n == length && transmitter.transmit(account: account, control: control)
     }
 
     /// Receives one datagram, waiting (uncharged) while the socket is empty; on the way it counts
@@ -111,7 +105,7 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
             let start = TSC.now()
             let n = vw_recv(socket, buffer, 8192, 1)
             account.charge(.systemCalls, since: start)
-            if n != -Int(EAGAIN) || control.isStopping { return n }
+            if !SocketCalls.wouldBlock(n) || control.isStopping { return n }
             let drops = vw_socket_drops(socket)
             if drops > socketDrops {
                 tally.add(tally.dropped, drops - socketDrops)

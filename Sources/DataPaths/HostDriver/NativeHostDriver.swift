@@ -68,11 +68,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     private func receive(_ d: Descriptor, since mark: inout UInt64) -> Bool {
         let frame = device.rxFrame(d)
         let length = Int(d.length)
-        guard length >= FrameFormat.overheadBytes + FrameFormat.minimumPayload,
-              // SAFETY: bounds: the length check on the line above covers the MAC and LLC/SNAP headers read here; the frame lies in a 4 KiB RX buffer of the pool.
-              frame.load(as: UInt8.self) == 0x08,
-              UInt64(littleEndian: frame.loadUnaligned(fromByteOffset: FrameFormat.macHeaderBytes, as: UInt64.self))
-                == 0x0008_0000_0003_AAAA else {
+        guard length >= FrameFormat.overheadBytes + FrameFormat.minimumPayload, FrameFormat.isIPv4DataFrame(frame) else {
             control.fail("native host driver received a frame that is not IPv4 over LLC/SNAP (seq \(d.seq))")
             return false
         }
@@ -82,7 +78,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
         let n = vw_write(tun, ip, length - FrameFormat.ipv4Offset - FrameFormat.fcsBytes)
         mark = account.charge(.networkStack, since: mark)
         guard n > 0 else {
-            control.fail("native host driver: write to the TUN interface failed: errno \(-n)")
+            control.fail("native host driver: write to the TUN interface failed: \(SystemCall.errno(of: n)?.named ?? "nothing written")")
             return false
         }
         device.repost(bufferID: d.bufferID)

@@ -58,7 +58,7 @@ final class NativeTransmitRoutine: @unchecked Sendable {
             let start = TSC.now()
             let n = vw_read(tun, ip, capacity)
             let received = account.charge(.systemCalls, since: start)
-            if n == -Int(EAGAIN) {
+            if SocketCalls.wouldBlock(n) {
                 // Not yet on the queue (cannot happen with one sender); wait rather than leave it.
                 if control.isStopping { pool.keep(buffer); return false }
                 _ = vw_poll_readable(tun, 100)
@@ -66,7 +66,7 @@ final class NativeTransmitRoutine: @unchecked Sendable {
             }
             guard n > 0 else {
                 pool.keep(buffer)
-                control.fail("native transmit routine: read from the TUN interface failed: errno \(-n)")
+                control.fail("native transmit routine: read from the TUN interface failed: \(SystemCall.errno(of: n)?.named ?? "end of file")")
                 return false
             }
             guard Self.isUDPv4(ip, length: n) else {
@@ -91,8 +91,7 @@ final class NativeTransmitRoutine: @unchecked Sendable {
 
     /// An IPv4/UDP packet long enough to carry a payload stamp.
     @inline(__always) static func isUDPv4(_ ip: UnsafeRawPointer, length: Int) -> Bool {
-        // SAFETY: bounds: the length test before && guarantees the 20-byte IPv4 header (bytes 0 and 9 read here).
         length >= FrameFormat.ipv4HeaderBytes + FrameFormat.udpHeaderBytes + FrameFormat.minimumPayload
-            && ip.load(as: UInt8.self) == 0x45 && ip.load(fromByteOffset: 9, as: UInt8.self) == 17
+            && FrameFormat.isUDPv4(ip)
     }
 }

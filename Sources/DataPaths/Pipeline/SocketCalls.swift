@@ -9,14 +9,16 @@ import Glibc
 
 enum SocketCalls {
     /// Sends one message (two pieces, the second may be empty), waiting while the socket is
-    /// full. Returns bytes sent, or a negative errno / 0 when the socket was shut down.
+    /// full. Returns bytes sent, or a negative errno / 0 when the socket was shut down. The call
+    /// is charged to `category`: `network_stack` where the kernel's UDP/IP stack runs inside it.
     @inline(__always)
     static func send(_ fd: Int32, _ a: UnsafeRawPointer?, _ alen: Int, _ b: UnsafeRawPointer? = nil, _ blen: Int = 0,
-                     account: ThreadAccount, control: PipelineControl) -> Int {
+                     account: ThreadAccount, control: PipelineControl,
+                     charging category: TimeCategory = .systemCalls) -> Int {
         while true {
             let start = TSC.now()
             let n = blen > 0 ? vw_send2(fd, a, alen, b, blen, 1) : vw_send(fd, a, alen, 1)
-            account.charge(.systemCalls, since: start)
+            account.charge(category, since: start)
             if !wouldBlock(n) || control.isStopping { return n }
             _ = vw_poll_writable(fd, 100)
         }
@@ -38,7 +40,7 @@ enum SocketCalls {
 
     /// The non-blocking call found the socket full (send) or empty (receive): EAGAIN.
     @inline(__always)
-    private static func wouldBlock(_ result: Int) -> Bool {
+    static func wouldBlock(_ result: Int) -> Bool {
         SystemCall.errno(of: result) == .resourceTemporarilyUnavailable
     }
 }
