@@ -38,7 +38,7 @@ struct KernelNetwork {
             }
             thread.join()
         } catch {
-            throw PipelineError.setup("\(error)")
+            throw PipelineError.system(error)
         }
         switch outcome.result {
         case .success(let network): return network
@@ -55,7 +55,7 @@ struct KernelNetwork {
         try SystemCall.check("unshare(CLONE_NEWNET)", vw_unshare_net(), hint: "the native path needs root")
         // A new interface would otherwise queue IPv6 router solicitations beside the run's packets.
         let v6 = vw_disable_ipv6_default()
-        if v6 != -ENOENT { try SystemCall.check("disable_ipv6 in the run's namespace", v6) }
+        if SystemCall.errno(of: v6) != .noSuchFileOrDirectory { try SystemCall.check("disable_ipv6 in the run's namespace", v6) }
         var name = [CChar](repeating: 0, count: 16)
         let tun = try SystemCall.check("open /dev/net/tun, TUNSETIFF IFF_TUN|IFF_NO_PI",
                                        vw_tun_open(&name, name.count), hint: "needs /dev/net/tun")
