@@ -77,6 +77,9 @@ public struct Metadata: Sendable {
             }
         }
         fields["data_paths"] = .object(paths)
+        fields["trap_backends_by_figure"] = .object(Dictionary(uniqueKeysWithValues: FigureBackends.byFigure(records).map {
+            ($0.figure, JSONValue.array($0.backends.map { .string($0) }))
+        }))
         fields["counters_in_runs"] = .object(counters)
     }
 

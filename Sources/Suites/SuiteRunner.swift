@@ -102,7 +102,7 @@ public struct SuiteRunner: Sendable {
 
         try writeTables(FigureTables.all(records), to: dir)
         let failures = failed.sorted { $0.key < $1.key }.map { "\(plan.points[$0.key].displayName): \($0.value)" }
-        let warnings = RunWarnings.compute(records, repetitions: plan.repetitions) + executorWarnings
+        let warnings = RunWarnings.compute(records, repetitions: plan.repetitions) + FigureBackends.warnings(records) + executorWarnings
         meta.finish(records: records, interrupted: interrupted, failures: failures, warnings: warnings, ended: Date())
         try meta.write(to: dir)
         let results = ResultsDirectory(path: dir)

@@ -24,6 +24,7 @@ public enum SummaryReport {
         out += "Measured values are medians over repetitions with 95 % confidence intervals. The machine is not "
             + "the paper's laptop and the radio is a model: absolute numbers differ; the findings are about ratios "
             + "and orderings. \"agrees\"/\"disagrees\" is computed from the numbers below, nothing else.\n\n"
+        out += FigureBackends.summaryLine(dir) ?? ""
         let findings = [throughput(dir), latency(dir), extraPath(dir), translationShare(dir), cpuOrdering(dir)]
             + optimizations(dir) + [interruptRate(dir), table1(dir)]
         for f in findings {

@@ -18,9 +18,13 @@ final class FakeExecutor: PathExecutor {
     let pathCPUScale: [PathKind: Double]
     /// Relative jitter of goodput (a noisy machine).
     let goodputJitter: Double
+    /// The trap backend vwifi runs report (passthrough always reports `thread`): `kvm` makes the
+    /// figures mix backends.
+    let vwifiBackend: String
 
     init(cancelAfter: Int? = nil, cpuScale: Double = 1, pathCPUScale: [PathKind: Double] = [:],
-         goodputJitter: Double = 0.02, failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
+         goodputJitter: Double = 0.02, vwifiBackend: String = "thread", failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
+        self.vwifiBackend = vwifiBackend
         self.goodputJitter = goodputJitter
         self.cancelAfter = cancelAfter
         self.cpuScale = cpuScale
@@ -107,7 +111,7 @@ final class FakeExecutor: PathExecutor {
         r.counters = [CounterReading(component: .app, event: "cycles", value: nil, available: false,
                                      reason: "no hardware PMU in this VM"),
                       CounterReading(component: .app, event: "perf::TASK-CLOCK", value: 1, available: true, reason: "")]
-        s.trapBackend = vm ? "thread" : ""
+        s.trapBackend = vm ? (config.path == .vwifi ? vwifiBackend : "thread") : ""
         r.trapReason = vm ? "fake executor" : ""
         r.summary = s
         return r

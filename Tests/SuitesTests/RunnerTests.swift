@@ -212,4 +212,20 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(meta["noise"]?["runs_with_steal_over_5_percent"] == .number(6))
         #expect(meta["git"] == .null)
     }
+
+    @Test func aFigureWhoseVMRunsMixTrapBackendsIsFlagged() throws {
+        let mixed = try runSuite("paper.yaml", executor: FakeExecutor(vwifiBackend: "kvm"), only: ["fig7"])
+        defer { cleanup(mixed) }
+        #expect(mixed.warnings.contains { $0.hasPrefix("fig7: its VM runs used different trap backends (kvm, thread)") })
+        let summary = try String(contentsOfFile: mixed.directory + "/SUMMARY.md", encoding: .utf8)
+        #expect(summary.contains("fig7 kvm + thread (**mixed**)"))
+        let meta = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: mixed.directory + "/metadata.json")))
+        #expect(meta["trap_backends_by_figure"]?["fig7"] == .array([.string("kvm"), .string("thread")]))
+
+        let one = try runSuite("paper.yaml", only: ["fig7"])
+        defer { cleanup(one) }
+        #expect(!one.warnings.contains { $0.contains("different trap backends") })
+        let s2 = try String(contentsOfFile: one.directory + "/SUMMARY.md", encoding: .utf8)
+        #expect(s2.contains("Trap backend of the VM runs, per figure: fig7 thread."))
+    }
 }
