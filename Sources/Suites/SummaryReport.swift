@@ -78,7 +78,7 @@ public enum SummaryReport {
         let native = med["native"]
         let desc = measuredOrder.map { s in
             "\(s) \(f(med[s], 3)) ms" + (native.map { n in n > 0 && s != "native" ? " (\(pct(med[s]! / n - 1)) vs native)" : "" } ?? "")
-        }.joined(separator: " < ")
+        }.joined(separator: " < ") + causes(inversions(paperOrder: paperOrder, measured: med)) { latencyCause(dir, $0, $1) }
         return Finding(title: "Latency ordering",
                        paper: "native 5.74 < passthrough 6.17 (+7%) < vwifi with VT-d 6.63 (+15%) < vwifi 7.87 ms (+37%)",
                        measured: desc, agrees: measuredOrder == paperOrder)
@@ -149,6 +149,7 @@ public enum SummaryReport {
         var m = measured.map { "\($0) \(f(totals[$0], 1))%" }.joined(separator: " < ")
         if let v = totals["vwifi"], let n = totals["native"], n > 0 { m += "; vwifi/native \(f(v / n, 2))x (paper 2.61x)" }
         m += " (host CPU, percent of one core; device rows excluded)"
+        m += causes(inversions(paperOrder: order, measured: totals)) { cpuCause(dir, $0, $1) }
         if let idle = totals["system-idle"], let busy = order.filter({ $0 != "system-idle" }).compactMap({ totals[$0] }).min(), idle > busy {
             m += ". system-idle is machine-wide busy CPU, other users' work included: \(f(idle, 1))% says this machine was not idle during the run"
         }

@@ -1,0 +1,51 @@
+// SUMMARY's "where it differs" sentences come from the run's own stage and CPU tables.
+import Foundation
+import Testing
+@testable import Suites
+
+@Suite struct SummaryCauseTests {
+    func directory(_ files: [String: String]) throws -> ResultsDirectory {
+        let path = NSTemporaryDirectory() + "vw-cause-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+        return ResultsDirectory(path: path)
+    }
+
+    @Test func aLatencyInversionNamesTheStageWithTheLargestExcess() throws {
+        let dir = try directory([
+            ResultLayout.rawStages: """
+            experiment,figure,point,row,repetition,seed,stage,chain,count,cycles_median
+            ping-native,fig5_latency,default,native,0,1,host_driver_receipt,tx_extra_path,150,40000
+            ping-native,fig5_latency,default,native,1,1,host_driver_receipt,tx_extra_path,150,60000
+            ping-native,fig5_latency,default,native,0,1,air,completion_path,150,800000
+            ping-passthrough,fig5_latency,default,passthrough,0,1,air,completion_path,150,810000
+            ping-passthrough,fig5_latency,default,passthrough,0,1,rx_dma,rx_path,150,2000
+            fig5-native,fig5_throughput,default,native,0,1,host_driver_receipt,tx_extra_path,150,9000000
+            """,
+            ResultLayout.rawSamples: "row,tsc_hz\nnative,2000000000\npassthrough,2000000000\n",
+            ResultLayout.fig5Latency: "scenario,rtt_ms_median\nnative,0.9\npassthrough,0.8\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: dir.path) }
+        let finding = SummaryReport.latency(dir)
+        #expect(finding.agrees == false)
+        // 50,000 cycles (the median of 40k and 60k; the throughput row is another figure) at 2 GHz.
+        #expect(finding.measured.contains("Where it differs: native > passthrough: native's `host_driver_receipt` stage takes 25 us more (median 25 against 0 us)"))
+        #expect(SummaryReport.inversions(paperOrder: ["native", "passthrough"], measured: ["native": 0.7, "passthrough": 0.8]).isEmpty)
+    }
+
+    @Test func aCPUInversionNamesTheComponentWithTheLargestExcess() throws {
+        let dir = try directory([ResultLayout.fig7: """
+            scenario,component,cpu_percent,counted_as_host
+            native,app,3,true
+            native,host_driver,6,true
+            native,device,40,false
+            passthrough,guest,4,true
+            passthrough,hypervisor,2,true
+            passthrough,device,60,false
+            """])
+        defer { try? FileManager.default.removeItem(atPath: dir.path) }
+        let finding = SummaryReport.cpuOrdering(dir)
+        #expect(finding.agrees == false)
+        #expect(finding.measured.contains("Where it differs: native > passthrough: native's `host_driver` takes 6% against 0%"))
+    }
+}
