@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "SystemProbeTests", dependencies: ["SystemProbe", "Measurement"]),
         .testTarget(name: "DataPathsTests", dependencies: ["DataPaths", "Platform", "Measurement", "VMM"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "CReference", "DataPaths", "Measurement"]),
-        .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement"]),
+        .testTarget(name: "SuitesTests", dependencies: ["Suites", "DataPaths", "Measurement", "Platform"]),
         // Runs the built vwifi-bench binary as a subprocess (bad input, interruption); no module deps.
         .testTarget(name: "CLITests"),
         // Reads Sources/ as text: the layout rules of the README's Layout section.

@@ -64,6 +64,17 @@ public struct AirTimeModel: Sendable, Codable, Equatable {
         return lowest < Double.infinity ? lowest : dataRateMbps
     }
 
+    /// The lowest basic rate (beacons and other group-addressed management frames use it).
+    public var lowestBasicRateMbps: Double {
+        var lowest = Double.infinity
+        var i = 0
+        while i < basicRatesMbps.count {
+            lowest = min(lowest, basicRatesMbps[i])
+            i += 1
+        }
+        return lowest < Double.infinity ? lowest : dataRateMbps
+    }
+
     public func ackNs() -> Int64 {
         frameNs(bytes: ackBytes, rateMbps: ackRateMbps)
     }
@@ -89,6 +100,16 @@ public struct AirTimeModel: Sendable, Codable, Equatable {
             "total_us": Double(exchangeNs(mpduBytes: mpduBytes)) / 1_000,
             "data_symbols": Double(symbols(bytes: mpduBytes, rateMbps: dataRateMbps)),
         ]
+    }
+
+    /// The expected single-station saturation goodput under DCF with beacons: exchanges of
+    /// DIFS + mean backoff (CWmin / 2 slots) + data + SIFS + ACK, with the beacons' air time
+    /// (each: PIFS instead of the DIFS it displaces is ignored; beacon frame + DIFS) taken out.
+    public func expectedGoodputMbps(payloadBytes: Int, mpduBytes: Int, access: ChannelAccess) -> Double {
+        let base = goodputMbps(payloadBytes: payloadBytes, mpduBytes: mpduBytes)
+        guard let interval = access.beaconIntervalNs else { return base }
+        let beacon = frameNs(bytes: access.beaconBytes, rateMbps: lowestBasicRateMbps) + difsNs
+        return base * (1 - Double(beacon) / Double(interval))
     }
 
     /// Saturation goodput in Mbps for back-to-back exchanges carrying `payloadBytes` each.

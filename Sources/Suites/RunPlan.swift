@@ -1,4 +1,5 @@
 import DataPaths
+import Platform
 
 /// What `vwifi-bench run` was asked for, beyond the suite file.
 public struct RunOptions: Sendable {
@@ -119,30 +120,6 @@ public struct RunPlan: Sendable {
         case .idle:
             return (c.duration ?? 1) + setup
         }
-    }
-}
-
-/// SplitMix64: a tiny, well-mixed generator whose sequence is fixed by its seed on every platform
-/// and Swift version (the standard library's shuffle algorithm is not guaranteed stable).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    /// Fisher-Yates over 0..<n.
-    mutating func shuffledIndices(_ n: Int) -> [Int] {
-        var a = Array(0..<n)
-        guard n > 1 else { return a }
-        for i in stride(from: n - 1, to: 0, by: -1) {
-            let j = Int(next() % UInt64(i + 1))
-            a.swapAt(i, j)
-        }
-        return a
     }
 }
 

@@ -216,7 +216,7 @@ import Platform
     func mutatedSeedsKeepEveryInvariant(target: String) throws {
         let fuzz = FuzzTarget.named(target)!
         let seeds = try Self.inputs(target).map(\.1)
-        var rng = SplitMix(state: 0x5EED_F022)
+        var rng = SplitMix64(seed: 0x5EED_F022)
         var failures: [String] = []
         for _ in 0..<2_000 {
             var input = seeds[Int(rng.next() % UInt64(seeds.count))]
@@ -233,16 +233,5 @@ import Platform
             if !problems.isEmpty { failures.append("\(input): \(problems)") }
         }
         #expect(failures == [])
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

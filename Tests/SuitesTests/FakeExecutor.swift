@@ -2,6 +2,7 @@
 // the real pipeline's (the numbers echo the paper's magnitudes with seed-driven jitter). It
 // never runs anything, and production code never uses it.
 import DataPaths
+import Platform
 import Foundation
 import Synchronization
 @testable import Suites
