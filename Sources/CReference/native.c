@@ -78,6 +78,7 @@ static int transmit(pipe_ctx *c) {
         }
         if (n <= 0) { c->kept = b; c->failed = 1; return 0; }
         if (n < 28 + STAMP_BYTES || ip[0] != 0x45 || ip[9] != 17) continue;  // not the run's
+        c->kernel_packets++;
         uint32_t seq;
         memcpy(&seq, frame + PAYLOAD_OFFSET, 4);
         write_link_headers(frame, seq);

@@ -100,6 +100,7 @@ int vwr_pipeline_run(int path, long packets, long warmup, int payload, int ring_
         out->delivered = c->delivered;
         out->measured = c->measured;
         out->wall_s = (double)(stop - start) / 1e9;
+        out->kernel_packets = c->kernel_packets;
         int64_t span = c->last_ns - c->first_ns;
         out->frames_per_s = c->measured > 1 && span > 0 ? (double)(c->measured - 1) / ((double)span / 1e9) : 0;
     }

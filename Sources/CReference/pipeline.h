@@ -38,6 +38,7 @@ typedef struct {
     int tun, udp;
     _Alignas(128) uint8_t *host_pool;
     int kept;  // a buffer the transmit routine took and did not use (the app's thread only)
+    long kernel_packets;  // the app's thread only; read after the join
     ring tx_free;
     notifier room;
     // guest
