@@ -74,6 +74,7 @@ public enum PathOverhead {
         switch SystemCall.errno(of: rc) {
         case Errno.protocolError: "a frame failed verification"
         case Errno.timedOut: "stalled"
+        case Errno.notPermitted: "the native reference needs root (its own network namespace and TUN device)"
         default: ""
         }
     }
