@@ -3,7 +3,8 @@
 //
 // Layers, bottom to top (a lower layer never imports a higher one; Tests/HouseTests checks):
 //   CVWiFiShim, CPfm, CNuma   C shims and system libraries (rdtsc, perf_event_open, futex, eventfd, KVM ioctls)
-//   CReference                C reference implementations of the rings, hand-offs and paths (bench only)
+//   CReference                C reference implementations of the rings, hand-offs and paths (bench only);
+//                             it calls the shim's C (CRC-32C, the native path's network set-up)
 //   Measurement               clock, stamps, counters, CPU accounting, placement, noise, statistics; the
 //                             plumbing every layer shares: errno + syscall funnel, thread, CSV, files
 //   Platform, VMM             simulated platform (guest memory, rings, translation, IOMMU, interrupts, radio); KVM
@@ -28,7 +29,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CVWiFiShim", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "CReference", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CReference", dependencies: ["CVWiFiShim"], cSettings: [.unsafeFlags(["-O2"])]),
         .systemLibrary(name: "CPfm", providers: [.apt(["libpfm4-dev"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
         .target(name: "Measurement", dependencies: [

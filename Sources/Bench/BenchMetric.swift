@@ -10,6 +10,9 @@ public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
     case ratioAtLeast(Double)
     /// |ratio - 1| <= tolerance (two rates that must agree).
     case ratioWithin(Double)
+    /// lower <= ratio <= upper (a rate against a reference doing the same work: too fast is as
+    /// telling as too slow, it means the two do different work).
+    case ratioBetween(Double, Double)
     /// value == 0 (counted, e.g. allocations per packet).
     case valueZero
     /// Reported, no target (e.g. the suite's wall time).
@@ -20,6 +23,7 @@ public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
         case .ratioAtMost(let x): "ratio <= \(NumberFormat.compact(x))"
         case .ratioAtLeast(let x): "ratio >= \(NumberFormat.compact(x))"
         case .ratioWithin(let x): "|ratio - 1| <= \(NumberFormat.compact(x))"
+        case .ratioBetween(let lo, let hi): "\(NumberFormat.compact(lo)) <= ratio <= \(NumberFormat.compact(hi))"
         case .valueZero: "value = 0"
         case .none: "none (reported)"
         }
@@ -30,6 +34,7 @@ public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .ratioAtMost(let limit), .ratioAtLeast(let limit): abs(x - limit)
         case .ratioWithin(let tolerance): abs(abs(x - 1) - tolerance)
+        case .ratioBetween(let lo, let hi): min(abs(x - lo), abs(x - hi))
         case .valueZero: abs(x)
         case .none: .infinity
         }
@@ -41,6 +46,7 @@ public enum BenchTarget: Sendable, Equatable, CustomStringConvertible {
         case .ratioAtMost(let limit): x <= limit
         case .ratioAtLeast(let limit): x >= limit
         case .ratioWithin(let tolerance): abs(x - 1) <= tolerance
+        case .ratioBetween(let lo, let hi): x >= lo && x <= hi
         case .valueZero: x == 0
         case .none: true
         }
@@ -163,7 +169,7 @@ public struct BenchMetric: Sendable, Equatable {
         guard !refs.isEmpty, !samples.isEmpty else { return nil }
         let higherIsBetter: Bool
         switch target {
-        case .ratioAtLeast, .ratioWithin: higherIsBetter = true
+        case .ratioAtLeast, .ratioWithin, .ratioBetween: higherIsBetter = true
         default: higherIsBetter = false
         }
         let values = samples.map(\.value)

@@ -116,7 +116,7 @@ public enum BenchRunner {
             }
             let measured = o.path.packets - o.path.warmup
             metrics.append(.judge(metric: "path_overhead_\(path.rawValue)", values: samples.map(\.harnessFPS),
-                                  references: samples.map(\.referenceFPS), target: .ratioAtLeast(0.87),
+                                  references: samples.map(\.referenceFPS), target: PathOverhead.target,
                                   unit: "frames/s", stealPercent: steal, policy: o.policy,
                                   note: "harness (stamps + counters, thread trap) vs C pipeline, air none, \(measured) measured packets"))
             metrics.append(.judge(metric: "perturbation_\(path.rawValue)", values: samples.map(\.harnessFPS),

@@ -31,6 +31,11 @@ public struct PathSample: Sendable, Equatable {
 }
 
 public enum PathOverhead {
+    /// The harness's rate over the reference's: at least 0.87 (the harness costs at most ~13 %),
+    /// at most 1.15 (a harness clearly faster than the C doing the same work means the two do
+    /// different work).
+    public static let target = BenchTarget.ratioBetween(0.87, 1.15)
+
     /// The harness configuration compared with the reference. The thread trap backend is forced:
     /// the reference's trap is the same futex request/resume hand-off (KVM exits are another
     /// mechanism, measured by the VMM's own exit-cost meter).
@@ -69,6 +74,7 @@ public enum PathOverhead {
         switch SystemCall.errno(of: rc) {
         case Errno.protocolError: "a frame failed verification"
         case Errno.timedOut: "stalled"
+        case Errno.notPermitted: "the native reference needs root (its own network namespace and TUN device)"
         default: ""
         }
     }

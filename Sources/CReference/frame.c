@@ -1,5 +1,6 @@
 // The frame work frame.h does not define: CRC tables, payload pattern, IPv4 checksum.
 #include "frame.h"
+#include "vw_crc.h"
 
 uint32_t vwr_crc_table[8][256];
 pthread_once_t vwr_crc_once = PTHREAD_ONCE_INIT;
@@ -25,7 +26,7 @@ void vwr_write_payload(uint8_t *p, int length, uint32_t seq) {
         memcpy(p + i, &w, 8);
     }
     for (; i < length; i++) p[i] = (uint8_t)(pattern(seq, (uint64_t)i >> 3) >> ((i & 7) * 8));
-    uint32_t stamp[3] = {seq, (uint32_t)length, vwr_crc32(p + STAMP_BYTES, (size_t)(length - STAMP_BYTES))};
+    uint32_t stamp[3] = {seq, (uint32_t)length, vw_crc32c(0, p + STAMP_BYTES, (size_t)(length - STAMP_BYTES))};
     memcpy(p, stamp, 12);
 }
 

@@ -20,20 +20,25 @@ int vwr_pipeline_run(int path, long packets, long warmup, int payload, int ring_
     c->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     c->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     int fds[2] = {-1, -1};
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) rc = -errno;
+    if (path == VWR_VWIFI && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) rc = -errno;
     c->sock_a = fds[0];
     c->sock_b = fds[1];
+    c->tun = c->udp = -1;
+    c->kept = -1;
     if (!c->staging || !c->seen || c->irq_fd < 0 || c->kick_fd < 0) rc = -ENOMEM;
     if (!rc) rc = vwr_ring_init(&c->tx, ring_size);
     if (!rc) rc = vwr_ring_init(&c->completions, ring_size * 2);
     if (!rc && path == VWR_NATIVE) {
         c->host_pool = aligned_alloc(4096, (size_t)ring_size * BUFFER_BYTES);
-        c->host_free = calloc((size_t)ring_size, sizeof(uint16_t));
-        if (!c->host_pool || !c->host_free) rc = -ENOMEM;
-        else {
+        rc = c->host_pool ? vwr_ring_init(&c->tx_free, ring_size) : -ENOMEM;
+        if (!rc) {
             memset(c->host_pool, 0, (size_t)ring_size * BUFFER_BYTES);
-            for (int i = 0; i < ring_size; i++) c->host_free[i] = (uint16_t)(ring_size - 1 - i);
-            c->host_free_count = ring_size;
+            for (int i = 0; i < ring_size; i++) {
+                desc d = {.buffer_id = (uint16_t)i};
+                ring_try_push(&c->tx_free, &d);
+            }
+            ring_publish(&c->tx_free);
+            rc = vwr_native_network(c);
         }
     }
     if (!rc && path != VWR_NATIVE) {
@@ -84,6 +89,7 @@ int vwr_pipeline_run(int path, long packets, long warmup, int payload, int ring_
     notifier_close(&c->line);
     notifier_close(&c->trap_request);
     notifier_close(&c->trap_resume);
+    notifier_close(&c->room);
     if (c->sock_a >= 0) shutdown(c->sock_a, SHUT_RDWR);
     if (c->sock_b >= 0) shutdown(c->sock_b, SHUT_RDWR);
     if (c->irq_fd >= 0) event_signal(c->irq_fd);
@@ -94,6 +100,7 @@ int vwr_pipeline_run(int path, long packets, long warmup, int payload, int ring_
         out->delivered = c->delivered;
         out->measured = c->measured;
         out->wall_s = (double)(stop - start) / 1e9;
+        out->kernel_packets = c->kernel_packets;
         int64_t span = c->last_ns - c->first_ns;
         out->frames_per_s = c->measured > 1 && span > 0 ? (double)(c->measured - 1) / ((double)span / 1e9) : 0;
     }
@@ -101,14 +108,16 @@ int vwr_pipeline_run(int path, long packets, long warmup, int payload, int ring_
     if (c->sock_b >= 0) close(c->sock_b);
     if (c->irq_fd >= 0) close(c->irq_fd);
     if (c->kick_fd >= 0) close(c->kick_fd);
+    if (c->udp >= 0) close(c->udp);  // the namespace goes with the last of these two
+    if (c->tun >= 0) close(c->tun);
     ring_free(&c->tx);
     ring_free(&c->completions);
     ring_free(&c->gtx);
     ring_free(&c->gcompl);
+    ring_free(&c->tx_free);
     vwr_free_page_table(c);
     free(c->guest_ram);
     free(c->host_pool);
-    free(c->host_free);
     free(c->staging);
     free(c->seen);
     free(c);

@@ -30,12 +30,17 @@ typedef struct {
     uint8_t *seen;
     long delivered, measured;
     int64_t first_ns, last_ns;
-    // native / vwifi host driver
-    int sock_a, sock_b;  // app|devmodel side, host driver side
+    // vwifi: device model side, host driver side of their socket
+    int sock_a, sock_b;
     int ring_size;
+    // native: the run's TUN device and UDP socket; the host driver's TX buffers, whose IDs the
+    // interrupt handler hands back over an SPSC ring, and the sender's wait for one
+    int tun, udp;
     _Alignas(128) uint8_t *host_pool;
-    uint16_t *host_free;
-    int host_free_count;
+    int kept;  // a buffer the transmit routine took and did not use (the app's thread only)
+    long kernel_packets;  // the app's thread only; read after the join
+    ring tx_free;
+    notifier room;
     // guest
     _Alignas(128) uint8_t *guest_ram;
     ring gtx, gcompl;
@@ -80,6 +85,10 @@ VWR_HIDDEN void *vwr_irq_forwarder_main(void *arg);      // guest.c: passthrough
 VWR_HIDDEN void *vwr_exit_handler_main(void *arg);       // vwifi.c
 VWR_HIDDEN void *vwr_device_model_main(void *arg);       // vwifi.c
 VWR_HIDDEN void *vwr_augmented_host_driver(void *arg);   // vwifi.c
+
+/// The native path's network namespace, TUN device and UDP socket (native.c), made on a
+/// short-lived thread; 0 or -errno. pipeline.c closes c->tun and c->udp.
+VWR_HIDDEN int vwr_native_network(pipe_ctx *c);
 
 /// vwifi's page table over the guest RAM (vwifi.c); 0 or -ENOMEM. Free with vwr_free_page_table.
 VWR_HIDDEN int vwr_build_page_table(pipe_ctx *c);

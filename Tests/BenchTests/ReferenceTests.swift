@@ -16,6 +16,8 @@ import Testing
         #expect(out.delivered == 2_000)
         #expect(out.measured == 1_800)
         #expect(out.frames_per_s > 0)
+        // Native frames are the kernel's: each one came off the run's TUN queue after send().
+        #expect(out.kernel_packets == (path == Int32(VWR_NATIVE) ? 2_000 : 0))
     }
 
     @Test func referencePipelineRejectsBadArguments() {

@@ -49,6 +49,23 @@ import Testing
         #expect(slower.verdict == .missed)
     }
 
+    @Test func betweenTargetMissesAHarnessFasterThanItsReference() {
+        let inside = BenchMetric.judge(metric: "p", values: [105, 104, 106], references: [100, 100, 100],
+                                       target: .ratioBetween(0.87, 1.15), unit: "", stealPercent: 0)
+        let faster = BenchMetric.judge(metric: "p", values: [133, 132, 134], references: [100, 100, 100],
+                                       target: .ratioBetween(0.87, 1.15), unit: "", stealPercent: 0)
+        let slower = BenchMetric.judge(metric: "p", values: [80, 81, 79], references: [100, 100, 100],
+                                       target: .ratioBetween(0.87, 1.15), unit: "", stealPercent: 0)
+        #expect(inside.verdict == .met)
+        #expect(faster.verdict == .missed)
+        #expect(slower.verdict == .missed)
+        #expect(faster.target.description == "0.87 <= ratio <= 1.15")
+        // Ratios 1.00..1.30 around the upper bound, spread > 10 %: noise could flip it.
+        let noisy = BenchMetric.judge(metric: "p", values: [100, 116, 130], references: [100, 100, 100],
+                                      target: .ratioBetween(0.87, 1.15), unit: "", stealPercent: 0)
+        #expect(noisy.verdict == .noisy)
+    }
+
     @Test func zeroTargetJudgesTheValue() {
         let clean = BenchMetric.judge(metric: "alloc", values: [0, 0, 0], references: [], target: .valueZero,
                                       unit: "", stealPercent: 0)

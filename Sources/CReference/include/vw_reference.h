@@ -25,6 +25,7 @@ typedef struct {
     long measured;           // frames delivered after warm-up
     double frames_per_s;     // (measured - 1) / span between first and last measured delivery
     double wall_s;           // thread start to join
+    long kernel_packets;     // native: IP packets the transmit routine took off the TUN queue
 } vwr_pipeline_result;
 
 /// Runs one path's TX pipeline with no air pacing for `packets` packets of `payload` UDP bytes,
