@@ -36,7 +36,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
 
     private func handleInterrupt() {
         let start = TSC.now()
-        _ = device.irq.channel.wait(timeoutMs: 0)
+        _ = device.irq.channel.drain()   // poll said readable: read, no second poll
         account.stamp(.physicalIRQ, device.irq.cause, tsc: start)
         interruptsHandled += 1
         var mark = account.charge(.interruptHandlingForwarding, since: start)
