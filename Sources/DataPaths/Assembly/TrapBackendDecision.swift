@@ -34,7 +34,7 @@ struct TrapBackendDecision: Equatable {
         return TrapBackendDecision(backend: .kvm, reason: "kvm: \(probeReason)")
     }
 
-    /// Runs the guest program (Guest/guest_driver.s) does not implement.
+    /// Runs the guest program (Guest/, C behind an assembly entry stub) does not implement.
     static func unsupported(_ config: PathConfig) -> String? {
         if config.path != .vwifi {
             return "the KVM guest program implements the vwifi UDP TX data path only (this run: \(config.path.rawValue))"

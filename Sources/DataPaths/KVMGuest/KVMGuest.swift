@@ -1,5 +1,5 @@
 // The `kvm` trap backend's guest: a real KVM vCPU running the guest driver program
-// (Guest/guest_driver.s) over the VM's guest memory, on the pipeline's `vw-guest` thread. Its
+// (Guest/, C behind an assembly entry stub) over the VM's guest memory, on the pipeline's `vw-guest` thread. Its
 // doorbell write is a real VM exit: KVM_RUN returns on this thread, the run loop decodes the
 // MMIO address through the bus and calls the device model here, in the same OS thread, as
 // QEMU's vCPU threads do. With `--doorbell ioeventfd` the kernel absorbs the write and signals
