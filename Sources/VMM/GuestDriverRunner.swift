@@ -43,6 +43,9 @@ public final class GuestDriverRunner {
     /// again; returning false ends the run (`GuestRunReport.stopped`). A hook for the embedding
     /// pipeline (measurement phases, progress, a time-bounded run lowering packetCount).
     public var exitObserver: ((ExitReason) -> Bool)?
+    /// Called on the vCPU thread right before it blocks at the guest's wait port (the guest has
+    /// nothing to do until an interrupt): a hook to publish what the guest counted so far.
+    public var beforeWait: (() -> Void)?
     var doorbellExits = 0
     var deferredInterrupts = 0
     var started = false
