@@ -47,6 +47,10 @@ public final class GuestDriverRunner {
     /// nothing to do until an interrupt): a hook to publish what the guest counted so far.
     public var beforeWait: (() -> Void)?
     var doorbellExits = 0
+    /// Idle: the TSC deadline the guest last wrote to its timer register (0: not armed), and
+    /// the ticks injected so far.
+    var timerDeadline: UInt64 = 0
+    public internal(set) var timerInterrupts = 0
     var deferredInterrupts = 0
     var started = false
     var raisedAtStart: UInt32 = 0
@@ -182,6 +186,8 @@ public final class GuestDriverRunner {
         hostDoorbellExitStamps.update(repeating: 0)
         hostDoorbellHandledStamps.update(repeating: 0)
         doorbellExits = 0
+        timerDeadline = 0
+        timerInterrupts = 0
         deferredInterrupts = 0
         lastExitTSC = 0
         started = false

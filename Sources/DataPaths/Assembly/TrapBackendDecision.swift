@@ -42,9 +42,6 @@ struct TrapBackendDecision: Equatable {
         if config.vms > 1 {
             return "the KVM backend runs one VM (this run: --vms \(config.vms))"
         }
-        if config.workload == .idle {
-            return "the KVM guest program has no idle driver yet (this run: idle)"
-        }
         return nil
     }
 

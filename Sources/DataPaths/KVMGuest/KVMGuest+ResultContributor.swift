@@ -7,6 +7,7 @@ extension KVMGuest: ResultContributor {
         readings.notes.append(notes)
         if readings.received == nil, let received = receivedDelivery { readings.received = received }
         if readings.rttCycles == nil, let rtts = guestRTTs { readings.rttCycles = rtts }
+        if mode == .idle, readings.idleInterruptsVirtual == nil, let runner { readings.idleInterruptsVirtual = runner.timerInterrupts }
         if let report {
             if report.unknownMMIOAccesses > 0 {
                 readings.warnings.append("the KVM guest made \(report.unknownMMIOAccesses) MMIO accesses no device covers")
