@@ -101,16 +101,17 @@ static inline __attribute__((always_inline)) void rx_frame(u64 d) {
         mbinc(MB_RX_CORRUPT);
     } else {
         u32 seq = *(volatile u32 *)payload;
+        u64 packet = (u32)(seq - (u32)mbget(MB_SEQ_BASE));     /* this VM's packet number */
         u64 now = rdtsc();
         if (seen_before(seq)) {
             mbinc(MB_RX_DUPLICATE);
         } else if (echo_reply) {
-            u64 sent = *at64(stamp_record(seq) + ST_FILL);
-            if (seq < mbget(MB_RTT_CAPACITY) && sent != 0) *at64(mbget(MB_RTT_AREA) + (u64)seq * 8) = now - sent;
+            u64 sent = *at64(stamp_record(packet) + ST_FILL);
+            if (packet < mbget(MB_RTT_CAPACITY) && sent != 0) *at64(mbget(MB_RTT_AREA) + packet * 8) = now - sent;
             mbinc(MB_RX_DELIVERED);
             mbinc(MB_ECHOES);
         } else {
-            *at64(stamp_record(seq) + ST_RECLAIMED) = now;
+            *at64(stamp_record(packet) + ST_RECLAIMED) = now;
             if (seq >= mbget(MB_WARMUP)) {
                 if (mbget(MB_RX_MEASURED) == 0) mbset(MB_RX_FIRST_TSC, now);
                 mbset(MB_RX_LAST_TSC, now);

@@ -40,6 +40,7 @@
 #define MB_RTT_CAPACITY 0xd8            /* entries of MB_RTT_AREA */
 #define MB_TIMER 0xe0                   /* idle: GPA of the trapping timer register (8-byte store of a TSC deadline) */
 #define MB_TIMER_PERIOD 0xe8            /* idle: TSC ticks between ticks */
+#define MB_SEQ_BASE 0xf0                /* this VM's first seq: frame seq = seqBase + packet number (one seq space per VM) */
 
 /* Driver state, written by the guest, read (clamped) by the host. */
 #define MB_SENT 0x100

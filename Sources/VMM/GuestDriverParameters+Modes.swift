@@ -75,6 +75,7 @@ extension GuestDriverParameters {
     /// Writes the mode's mailbox words and clears the rings, bitmap and RTTs it uses.
     func loadModeParameters(mailbox m: UInt64, ram: GuestRAM) {
         ram.storeU64(m + GuestMailbox.mode, mode.rawValue)
+        ram.storeU64(m + GuestMailbox.seqBase, UInt64(seqBase))
         ram.storeU64(m + GuestMailbox.warmup, UInt64(max(0, warmup)))
         if let r = receive {
             ram.storeU64(m + GuestMailbox.rxRing, r.rxRing)
