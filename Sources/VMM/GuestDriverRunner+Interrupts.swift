@@ -19,9 +19,10 @@ extension GuestDriverRunner {
         var deadline = vw_monotonic_ns() + timeoutNanoseconds
         var timed = false
         if guestDeadline != 0 && tscHz > 0 {
-            let ns = Int64(Double(guestDeadline &- start) / tscHz * 1e9)
-            if ns < timeoutNanoseconds {
-                deadline = vw_monotonic_ns() + ns
+            // The deadline is guest input: compared as a Double, so one far away cannot overflow.
+            let ns = Double(guestDeadline &- start) / tscHz * 1e9
+            if ns < Double(timeoutNanoseconds) {
+                deadline = vw_monotonic_ns() + Int64(ns)
                 timed = true
             }
         }
