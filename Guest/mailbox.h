@@ -67,6 +67,9 @@
 #define MB_ECHOES 0x1d0                 /* echo replies received */
 #define MB_TICKS 0x1d8                  /* idle: timer ticks taken */
 #define MB_RX_TX_STATUS 0x1e0           /* TX statuses found in the completion ring (a device that reports them there) */
+/* TX completion, two ways (both a physical device could use): with MB_COMPLETION_INDEX set, the
+   device sets each descriptor's status and then the index; with it 0, the device writes one
+   KIND_TX_STATUS descriptor per packet, in order, to the completion ring (FLAG_DROPPED: dropped). */
 
 /* Modes. */
 #define MODE_UDP_TX 0

@@ -147,7 +147,7 @@ public final class GuestDriverRunner {
         ram.storeU64(m + GuestMailbox.txBufferCount, UInt64(p.txBufferCount))
         ram.storeU64(m + GuestMailbox.txRing, p.txRing)
         ram.storeU64(m + GuestMailbox.txRingCapacity, UInt64(p.txRingCapacity))
-        ram.storeU64(m + GuestMailbox.completionIndex, p.completionIndex)
+        ram.storeU64(m + GuestMailbox.completionIndex, p.txCompletionsInRing ? 0 : p.completionIndex)
         ram.storeU64(m + GuestMailbox.doorbell, p.doorbellAddress)
         ram.storeU64(m + GuestMailbox.stampArea, layout.stampArea)
         ram.storeU64(m + GuestMailbox.stampCapacity, UInt64(layout.stampCapacity))
