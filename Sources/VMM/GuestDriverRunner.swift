@@ -4,7 +4,7 @@ import Measurement
 import Glibc
 #endif
 
-/// Runs the guest driver (Guest/guest_driver.s) on one vCPU of `vm`: loads it, writes its
+/// Runs the guest driver program (Guest/, built into GuestDriverImage) on one vCPU of `vm`: loads it, writes its
 /// mailbox, and runs it on the calling thread until it has sent and reclaimed every packet.
 /// Doorbell exits go through `bus` to the device model; the device model calls
 /// `interruptLine.raise()` from its own thread when it completes descriptors.
@@ -43,7 +43,14 @@ public final class GuestDriverRunner {
     /// again; returning false ends the run (`GuestRunReport.stopped`). A hook for the embedding
     /// pipeline (measurement phases, progress, a time-bounded run lowering packetCount).
     public var exitObserver: ((ExitReason) -> Bool)?
+    /// Called on the vCPU thread right before it blocks at the guest's wait port (the guest has
+    /// nothing to do until an interrupt): a hook to publish what the guest counted so far.
+    public var beforeWait: (() -> Void)?
     var doorbellExits = 0
+    /// Idle: the TSC deadline the guest last wrote to its timer register (0: not armed), and
+    /// the ticks injected so far.
+    var timerDeadline: UInt64 = 0
+    public internal(set) var timerInterrupts = 0
     var deferredInterrupts = 0
     var started = false
     var raisedAtStart: UInt32 = 0
@@ -117,6 +124,9 @@ public final class GuestDriverRunner {
 
     /// Copies the guest image to `layout.code`, clears the mailbox and the stamp area.
     static func loadImage(layout: GuestLayout, ram: GuestRAM) throws(VMMError) {
+        guard layout.code == GuestDriverImage.linkAddress else {
+            throw .config("GuestLayout.code", "0x\(String(layout.code, radix: 16)): the guest image is linked at 0x\(String(GuestDriverImage.linkAddress, radix: 16)) (Guest/guest.ld); load it there")
+        }
         guard let code = ram.pointer(layout.code, length: UInt64(GuestDriverImage.bytes.count)) else {
             throw .config("GuestLayout.code", "outside guest RAM")
         }
@@ -137,7 +147,7 @@ public final class GuestDriverRunner {
         ram.storeU64(m + GuestMailbox.txBufferCount, UInt64(p.txBufferCount))
         ram.storeU64(m + GuestMailbox.txRing, p.txRing)
         ram.storeU64(m + GuestMailbox.txRingCapacity, UInt64(p.txRingCapacity))
-        ram.storeU64(m + GuestMailbox.completionIndex, p.completionIndex)
+        ram.storeU64(m + GuestMailbox.completionIndex, p.txCompletionsInRing ? 0 : p.completionIndex)
         ram.storeU64(m + GuestMailbox.doorbell, p.doorbellAddress)
         ram.storeU64(m + GuestMailbox.stampArea, layout.stampArea)
         ram.storeU64(m + GuestMailbox.stampCapacity, UInt64(layout.stampCapacity))
@@ -145,6 +155,7 @@ public final class GuestDriverRunner {
         ram.storeU64(m + GuestMailbox.vmID, UInt64(p.vmID))
         ram.storeU64(m + GuestMailbox.payloadOffset, UInt64(p.payloadOffset))
         ram.storeU64(m + GuestMailbox.txInterval, p.txIntervalTicks)
+        p.loadModeParameters(mailbox: m, ram: ram)
         ram.zero(p.txRing, length: TXDescriptorLayout.ringBytes(capacity: p.txRingCapacity))
         ram.storeU32(p.completionIndex, 0)
     }
@@ -175,6 +186,8 @@ public final class GuestDriverRunner {
         hostDoorbellExitStamps.update(repeating: 0)
         hostDoorbellHandledStamps.update(repeating: 0)
         doorbellExits = 0
+        timerDeadline = 0
+        timerInterrupts = 0
         deferredInterrupts = 0
         lastExitTSC = 0
         started = false

@@ -34,16 +34,10 @@ struct TrapBackendDecision: Equatable {
         return TrapBackendDecision(backend: .kvm, reason: "kvm: \(probeReason)")
     }
 
-    /// Runs the guest program (Guest/guest_driver.s) does not implement.
+    /// Runs the guest program (Guest/, C behind an assembly entry stub) does not implement.
     static func unsupported(_ config: PathConfig) -> String? {
         if config.path != .vwifi {
-            return "the KVM guest program implements the vwifi UDP TX data path only (this run: \(config.path.rawValue))"
-        }
-        if config.vms > 1 {
-            return "the KVM backend runs one VM (this run: --vms \(config.vms))"
-        }
-        if config.workload != .udp || config.direction != .tx {
-            return "the KVM guest program implements the UDP TX data path only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
+            return "the KVM guest program implements the vwifi drivers only (this run: \(config.path.rawValue))"
         }
         return nil
     }

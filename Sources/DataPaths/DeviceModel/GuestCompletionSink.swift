@@ -1,6 +1,6 @@
 // Where the device model hands completions back to the guest driver. The device model code is
 // the same for both guests; only this last step differs: the thread-trap guest reads a
-// completion ring, the KVM guest program (Guest/guest_driver.s) reads the status word of its
+// completion ring, the KVM guest program (Guest/, C behind an assembly entry stub) reads the status word of its
 // own TX descriptors and a completion index, as many real NICs report TX completion.
 import CVWiFiShim
 import Platform

@@ -7,6 +7,8 @@ import VMM
 /// drops), then publishes a free-running u32 completion index: every descriptor below it is done.
 /// Completions may come back out of order (a descriptor the device model rejects completes at
 /// once); the index only passes a descriptor once it and all before it are done.
+/// Received frames go to the VM's completion ring as rxFrame descriptors (Guest/mailbox.h):
+/// the ring format a physical device's DMA engine writes too.
 package final class TXStatusSink: GuestCompletionSink {
     // SAFETY: used only by the device-model thread; the guest reads the status words after the
     // release store of the index that covers them.
@@ -17,18 +19,24 @@ package final class TXStatusSink: GuestCompletionSink {
     /// descriptors, so their status words cannot say which packet they belong to).
     private let done: UnsafeMutablePointer<UInt32>
     private var next: UInt32 = 0
+    private let rxCompletions: DescriptorRing?
+    /// The VM's first frame seq: descriptor seq - seqBase is the guest's packet number.
+    private let seqBase: UInt32
     /// Status written for a dropped frame: high bit set, the drop reason below.
     static package let droppedStatus: UInt16 = 0x8000
 
     /// `ring` is the guest's TX ring (Platform.DescriptorRing layout), `indexGPA` its u32
     /// completion index.
-    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64) throws {
+    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64, rxCompletions: DescriptorRing? = nil,
+                 seqBase: UInt32 = 0) throws {
         guard let index = memory.hostAddress(gpa: indexGPA, length: 4) else {
             throw PipelineError.setup("completion index GPA \(indexGPA) is outside guest memory")
         }
         slots = ring.slotAddress(0)
         mask = UInt32(ring.capacity - 1)
         self.index = index
+        self.rxCompletions = rxCompletions
+        self.seqBase = seqBase
         // SAFETY: host-private, one word per ring slot (indexed `& mask`); owned here, freed once in deinit.
         done = .allocate(capacity: ring.capacity)
         done.initialize(repeating: 0, count: ring.capacity)
@@ -37,8 +45,9 @@ package final class TXStatusSink: GuestCompletionSink {
     deinit { done.deallocate() }
 
     package func post(_ completion: Descriptor) -> Bool {
+        if completion.kind == DescriptorKind.rxFrame.rawValue { return rxCompletions?.push(completion) ?? false }
         guard completion.kind == DescriptorKind.txStatus.rawValue else { return false }
-        let seq = completion.seq
+        let seq = completion.seq &- seqBase
         let status = completion.flags & DescriptorFlag.dropped != 0
             ? Self.droppedStatus | completion.status : TXDescriptorLayout.statusDone
         // SAFETY: the slot index is masked into the ring; the guest does not reuse the slot before
@@ -54,8 +63,9 @@ package final class TXStatusSink: GuestCompletionSink {
         return true
     }
 
-    /// Completions land in the TX descriptors themselves: one slot per descriptor, never full.
-    package var freeSlots: Int { Int.max }
+    /// TX completions land in the TX descriptors themselves (one slot per descriptor, never
+    /// full); received frames need a free slot of the completion ring.
+    package var freeSlots: Int { rxCompletions?.freeSlots ?? Int.max }
 
     /// Packets whose completion the guest may reclaim.
     package var completed: UInt32 { next }

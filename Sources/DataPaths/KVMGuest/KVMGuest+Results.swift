@@ -34,11 +34,17 @@ extension KVMGuest {
 
     /// What the trap backend did, for PathResult.trapReason.
     var notes: String {
-        var parts = ["vCPU thread \(Self.threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]
+        var parts = ["vCPU thread \(threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]
         if doorbell == .ioeventfd {
             parts.append("doorbell absorbed in the kernel by ioeventfd: no user-space exit, so the trap_exit and decode stages are absent and doorbell -> device_model_receipt covers the in-kernel exit and the eventfd wake-up")
         } else {
             parts.append("doorbell = MMIO exit to user space, handled on the vCPU thread (trap_exit = guest publication to KVM_RUN returning)")
+        }
+        switch mode {
+        case .udpRX: parts.append("guest program: RX driver (buffers on the RX free ring, frames from the completion ring, verified in the guest ISR)")
+        case .ping: parts.append("guest program: ping (one echo outstanding, RTT by rdtsc in the guest)")
+        case .idle: parts.append("guest program: idle (one-shot timer armed by a trapping store; \(runner?.timerInterrupts ?? 0) ticks injected through the KVM line)")
+        case .udpTX: break
         }
         if let r = report {
             parts.append("interrupts \(r.interruptMechanism.rawValue): raised \(r.interruptsRaised), kicks \(r.interruptKicks), ISR entered by host \(r.isrEntriesByHost), polled by guest \(r.isrPolledByGuest), guest waits \(r.guestWaits)")
