@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_FLAGS ?= -c release
-APT_PACKAGES := libpfm4-dev libnuma-dev gnuplot-nox binutils
+APT_PACKAGES := libpfm4-dev libnuma-dev gnuplot-nox binutils gcc
 BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/vwifi-bench
 SUITE ?= Workloads/paper.yaml
 RUN_FLAGS ?=
