@@ -61,6 +61,20 @@ import Platform
         }
     }
 
+    @Test func theDeviceServesEveryVMsQueueInTurn() throws {
+        let queues = try HostDeviceQueues(ringSize: 8, rxBuffers: 1, txQueueCount: 3)
+        let device = DeviceTXQueues(queues.wiring(iommu: nil))
+        for (queue, seqs) in [(0, [1, 4]), (1, [2]), (2, [3, 5])] {
+            for seq in seqs { #expect(queues.txQueues[queue].push(Descriptor(seq: UInt32(seq)))) }
+        }
+        #expect(device.count == 5)
+        var order: [UInt32] = []
+        var d = Descriptor()
+        while device.pop(into: &d) { order.append(d.seq) }
+        #expect(order == [1, 2, 3, 4, 5], "one descriptor per non-empty queue per turn")
+        #expect(device.isEmpty)
+    }
+
     @Test func pingEchoesComeBackThroughTheInterruptContext() throws {
         let (r, _) = try Self.run(vms: 1, workload: .ping)
         #expect(r.rttMs.count == 40)
