@@ -1,6 +1,10 @@
 // vwifi: the exit handler decodes the trapped doorbell, the device model translates guest
-// descriptors and forwards them to the augmented host driver over a socket, and back.
+// descriptors and hands each to the augmented host driver by a write(2) on the driver's device
+// node (/dev/null stands for it), whose handling (validation, queueing, doorbell) runs right after
+// on the device model's thread; the driver's own thread is interrupt context: completions go back
+// to the device model over a socket, as in DataPaths.
 #include "pipeline.h"
+#include <fcntl.h>
 
 void *vwr_exit_handler_main(void *arg) {
     pipe_ctx *c = arg;
@@ -60,26 +64,55 @@ void vwr_free_page_table(pipe_ctx *c) {
     free(c->pml4);
 }
 
+// The augmented host driver's command handling, in the device model's system call: validate
+// the VM and its source MAC, queue, ring the device's doorbell. 0 when the device queue is full.
+static int host_driver_command(pipe_ctx *c, desc *d) {
+    const uint8_t *frame = (const uint8_t *)(uintptr_t)d->addr;
+    if (d->vmid != 1 || d->kind != KIND_TX || memcmp(frame + 10, STATION, 6) != 0) { c->failed = 1; return 1; }
+    if (ring_full(&c->tx)) return 0;
+    host_queue(c, d);
+    return 1;
+}
+
+// One command: the system call, then the driver's handling. 0 when held (device queue full).
+static int hand_over(pipe_ctx *c, int node, desc *command) {
+    if (write(node, command, sizeof *command) != (ssize_t)sizeof *command) { c->failed = 1; return 1; }
+    return host_driver_command(c, command);
+}
+
+// The guest's TX ring to the host driver; a held command goes first (it keeps the ring's order).
+static void drain_guest_tx(pipe_ctx *c, int node, desc *held, int *holding) {
+    if (*holding) {
+        if (!hand_over(c, node, held)) return;
+        *holding = 0;
+    }
+    desc d;
+    while (ring_pop(&c->gtx, &d)) {
+        desc command = d;
+        command.vmid = 1;
+        if (d.length == 0 || d.length > BUFFER_BYTES) { c->failed = 1; continue; }
+        uint8_t *h = translate(c, d.addr);
+        if (!h) { c->failed = 1; continue; }
+        command.addr = (uint64_t)(uintptr_t)h;
+        command.flags = FLAG_HOST;
+        if (!hand_over(c, node, &command)) { *held = command; *holding = 1; return; }
+    }
+}
+
 void *vwr_device_model_main(void *arg) {
     pipe_ctx *c = arg;
     uint8_t message[8192];
+    int node = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (node < 0) { c->failed = 1; return NULL; }
+    desc held;
+    int holding = 0;
     while (!stopping(c)) {
         int kicked = 0, host = 0;
         if (poll2(c->kick_fd, c->sock_a, 100, &kicked, &host) < 0) continue;
         if (kicked) {
             uint64_t v;
             if (read(c->kick_fd, &v, 8) == 8) {}
-            desc d;
-            while (ring_pop(&c->gtx, &d)) {
-                desc command = d;
-                command.vmid = 1;
-                if (d.length == 0 || d.length > BUFFER_BYTES) { c->failed = 1; continue; }
-                uint8_t *h = translate(c, d.addr);
-                if (!h) { c->failed = 1; continue; }
-                command.addr = (uint64_t)(uintptr_t)h;
-                command.flags = FLAG_HOST;
-                if (send_waiting(c->sock_a, &command, sizeof command, &c->stop) != sizeof command) break;
-            }
+            drain_guest_tx(c, node, &held, &holding);
         }
         if (host) {
             for (;;) {
@@ -91,31 +124,24 @@ void *vwr_device_model_main(void *arg) {
                 ring_push(&c->gcompl, &status);
                 line_inject(c, status.seq);
             }
+            if (holding) drain_guest_tx(c, node, &held, &holding);
         }
     }
+    close(node);
     return NULL;
 }
 
+// Interrupt context only: completions go back to the device model.
 void *vwr_augmented_host_driver(void *arg) {
     pipe_ctx *c = arg;
     while (!stopping(c)) {
-        int command = 0, irq = 0;
-        if (poll2(!ring_full(&c->tx) ? c->sock_b : -1, c->irq_fd, 100, &command, &irq) < 0) continue;
+        int irq = 0, unused = 0;
+        if (poll2(c->irq_fd, -1, 100, &irq, &unused) < 0) continue;
         if (irq) {
             uint64_t v;
             if (read(c->irq_fd, &v, 8) == 8) {}
             desc d;
             while (ring_pop(&c->completions, &d)) send_waiting(c->sock_b, &d, sizeof d, &c->stop);
-        }
-        if (command) {
-            while (!ring_full(&c->tx)) {
-                desc d;
-                ssize_t n = recv(c->sock_b, &d, sizeof d, MSG_DONTWAIT);
-                if (n != sizeof d) break;
-                const uint8_t *frame = (const uint8_t *)(uintptr_t)d.addr;
-                if (d.vmid != 1 || d.kind != KIND_TX || memcmp(frame + 10, STATION, 6) != 0) { c->failed = 1; continue; }
-                host_queue(c, &d);
-            }
         }
     }
     return NULL;

@@ -20,8 +20,11 @@ public final class Notifier: @unchecked Sendable {
     // [24] spins that saw the signal (waiter side), [32] wake syscalls by `close()` (the closing
     // thread is not the signaller: sharing word [0] would be a data race).
     private let counters: UnsafeMutablePointer<Int>
+    /// The notifier whose words a signaller view shares (nil: this one owns them).
+    private let owner: Notifier?
 
     public init() {
+        owner = nil
         // SAFETY: the shared line (16 UInt32 words) is owned by this notifier and freed once in deinit.
         let raw = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
@@ -32,9 +35,23 @@ public final class Notifier: @unchecked Sendable {
         counters = c.bindMemory(to: Int.self, capacity: 40)
     }
 
+    /// A second signaller of `waker`'s waiter, with counters of its own: several threads may each
+    /// signal one waiter through their own views and every count stays exact (a device with one
+    /// doorbell register per queue). Waiting and closing belong to `waker`.
+    public init(signallingWaiterOf waker: Notifier) {
+        owner = waker
+        shared = waker.shared
+        // SAFETY: this view's counters block (40 Ints) is its own, freed once in deinit; `shared`
+        // stays valid because the view retains `owner`, which frees it.
+        let c = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
+        c.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
+        counters = c.bindMemory(to: Int.self, capacity: 40)
+    }
+
     deinit {
-        // SAFETY: frees the two blocks from init, once; no thread can wait or signal on a deinitialized notifier.
-        UnsafeMutableRawPointer(shared).deallocate()
+        // SAFETY: frees the two blocks from init, once (a view frees only its counters: `owner` owns the
+        // shared words); no thread can wait or signal on a deinitialized notifier.
+        if owner == nil { UnsafeMutableRawPointer(shared).deallocate() }
         UnsafeMutableRawPointer(counters).deallocate()
     }
 

@@ -12,9 +12,10 @@ import Platform
 @Suite(.serialized) struct HostileGuestTests {
     static let vmID: UInt8 = 1
 
-    /// The vwifi device model of VM 1 over real guest memory (two 4 MiB memslots), real rings
-    /// and a real socket to the host driver's side; its thread is not started: the test plays
-    /// the MMIO bus (a store to the model's register file) and calls the model's TX drain itself.
+    /// The vwifi device model of VM 1 over real guest memory (two 4 MiB memslots), real rings,
+    /// a recording host-driver entry (what the model hands over in its system call) and a real
+    /// socket from the driver's interrupt side; its thread is not started: the test plays the
+    /// MMIO bus (a store to the model's register file) and calls the model's TX drain itself.
     final class Fixture: @unchecked Sendable {
         let memory: GuestMemory
         let rings: GuestRings
@@ -25,6 +26,7 @@ import Platform
                                     stampsEnabled: false, events: [])
         let modelSide: Int32
         let driverSide: Int32
+        let hostDriver = RecordingHostDriver()
         private(set) var produced: UInt32 = 0
 
         init(translation: TranslationMode = .software, doorbellCarriesTail: Bool = true) throws {
@@ -45,7 +47,8 @@ import Platform
                                                               tally: tally),
                                     vmID: HostileGuestTests.vmID, rings: rings,
                                     completions: CompletionRingSink(rings: rings), translator: translator,
-                                    socket: modelSide, line: CountingLine(), doorbellCarriesTail: doorbellCarriesTail)
+                                    socket: modelSide, hostDriver: hostDriver, line: CountingLine(),
+                                    doorbellCarriesTail: doorbellCarriesTail)
         }
 
         deinit {
@@ -81,9 +84,7 @@ import Platform
 
         /// The next command the model handed to the host driver, if any.
         func command() -> Descriptor? {
-            var d = Descriptor()
-            let n = withUnsafeMutableBytes(of: &d) { vw_recv(driverSide, $0.baseAddress, $0.count, 1) }
-            return n == MemoryLayout<Descriptor>.size ? d : nil
+            hostDriver.commands.isEmpty ? nil : hostDriver.commands.removeFirst()
         }
 
         /// The next completion the model wrote back into the guest's completion ring, if any.
@@ -121,6 +122,16 @@ import Platform
 
     final class CountingLine: VirtualInterruptSink, @unchecked Sendable {
         func inject(seq: UInt32) {}
+    }
+
+    /// The host driver's command entry for the fixture: keeps what the model hands over.
+    final class RecordingHostDriver: HostDriverEntry, @unchecked Sendable {
+        var commands: [Descriptor] = []
+        func submit(_ command: Descriptor) -> CommandOutcome {
+            commands.append(command)
+            return .queued
+        }
+        var kernelAccount: ThreadAccount? { nil }
     }
 
     // MARK: descriptors
@@ -315,41 +326,42 @@ import Platform
 
     final class TwoVMDriver: @unchecked Sendable {
         let queues: HostDeviceQueues
+        /// VM 1's and VM 2's command ports (each on its own device TX queue), as each VM's device
+        /// model calls them in its system call.
+        let ports: [CommandPort]
         let driver: AugmentedHostDriver
         let control = PipelineControl()
-        /// [vm][0] device-model side, [vm][1] host-driver side.
+        /// [vm][0] device-model side, [vm][1] host-driver side (the interrupt context's answers).
         var sockets: [[Int32]] = []
 
         init() throws {
-            queues = try HostDeviceQueues(ringSize: 16, rxBuffers: 4)
+            queues = try HostDeviceQueues(ringSize: 16, rxBuffers: 4, txQueueCount: 2)
+            var pairs: [[Int32]] = []
             for _ in 0..<2 {
                 var fds: [Int32] = [0, 0]
                 _ = fds.withUnsafeMutableBufferPointer { vw_seqpacket_pair($0.baseAddress) }
-                sockets.append(fds)
+                pairs.append(fds)
+            }
+            sockets = pairs
+            let account = { (name: String) in
+                ThreadAccount(component: .hostDriver, name: name, stampCapacity: 64, stampsEnabled: false, events: [])
+            }
+            let device = queues
+            ports = try (0..<2).map { i in
+                try CommandPort(vm: AttachedVM(vmID: UInt8(i + 1), socket: pairs[i][1], mac: Stations.station(vmID: UInt8(i + 1))),
+                                queueIndex: i, device: device, account: account("hostile-port\(i + 1)"))
             }
             driver = AugmentedHostDriver(
-                context: ComponentContext(config: PathConfig(path: .vwifi),
-                                          account: ThreadAccount(component: .hostDriver, name: "hostile-hd",
-                                                                 stampCapacity: 64, stampsEnabled: false, events: []),
+                context: ComponentContext(config: PathConfig(path: .vwifi), account: account("hostile-hd"),
                                           control: control, tally: Tally()),
-                device: queues,
-                vms: [AttachedVM(vmID: 1, socket: sockets[0][1], mac: Stations.station(vmID: 1)),
-                      AttachedVM(vmID: 2, socket: sockets[1][1], mac: Stations.station(vmID: 2))])
+                device: queues, ports: ports)
         }
 
         deinit { for pair in sockets { for fd in pair { _ = vw_close(fd) } } }
 
-        func send(_ d: Descriptor, fromVM index: Int) {
-            var d = d
-            _ = withUnsafeBytes(of: &d) { vw_send(sockets[index][0], $0.baseAddress, $0.count, 1) }
-        }
-
-        /// A dropped status the driver sent back to VM `index`'s device model, if any.
-        func status(toVM index: Int) -> Descriptor? {
-            var d = Descriptor()
-            let n = withUnsafeMutableBytes(of: &d) { vw_recv(sockets[index][0], $0.baseAddress, $0.count, 1) }
-            return n == MemoryLayout<Descriptor>.size ? d : nil
-        }
+        /// VM `index`'s device model hands the driver `d` (its system call); the call's answer.
+        @discardableResult
+        func send(_ d: Descriptor, fromVM index: Int) -> CommandOutcome { ports[index].submit(d) }
     }
 
     /// A frame in host memory (what the device model's software translation hands over).
@@ -371,32 +383,32 @@ import Platform
         forged.vmID = 2
         f.send(forged)
         #expect(f.command()?.vmID == HostileGuestTests.vmID)
-        // A command reaching the driver on VM 1's socket but naming VM 2 (a compromised device
-        // model) is refused and answered on VM 1's socket only.
+        // A command reaching the driver through VM 1's port but naming VM 2 (a compromised
+        // device model) is refused, answered to VM 1's call only.
         let (b1, hostile) = Self.frame(source: Stations.station(vmID: 2), seq: 10)
         defer { b1.deallocate() }
         var tagged2 = hostile
         tagged2.vmID = 2
-        h.send(tagged2, fromVM: 0)
-        // VM 2's own legitimate command on its own socket.
+        #expect(h.send(tagged2, fromVM: 0) == .refused(.commandVMIDNotSenders))
+        // VM 2's own legitimate command through its own port.
         let (b2, legit) = Self.frame(source: Stations.station(vmID: 2), seq: 20)
         defer { b2.deallocate() }
         var own = legit
         own.vmID = 2
-        h.send(own, fromVM: 1)
-        // And the same with IOMMU tags: VM 2's window tagged on VM 1's socket.
-        h.send(Descriptor(addr: IOMMU.tag(gpa: 0x1000, vmID: 2), length: 160, seq: 11,
-                          flags: DescriptorFlag.tagged, vmID: 1, kind: .tx), fromVM: 0)
-        h.driver.drainCommands(from: AttachedVM(vmID: 1, socket: h.sockets[0][1], mac: Stations.station(vmID: 1)))
-        h.driver.drainCommands(from: AttachedVM(vmID: 2, socket: h.sockets[1][1], mac: Stations.station(vmID: 2)))
+        #expect(h.send(own, fromVM: 1) == .queued)
+        // And the same with IOMMU tags: VM 2's window tagged through VM 1's port.
+        #expect(h.send(Descriptor(addr: IOMMU.tag(gpa: 0x1000, vmID: 2), length: 160, seq: 11,
+                                  flags: DescriptorFlag.tagged, vmID: 1, kind: .tx), fromVM: 0)
+                == .refused(.commandVMIDNotSenders))
         #expect(h.driver.rejections[Int(DropReason.commandVMIDNotSenders.rawValue)] == 2)
+        #expect(h.ports[0].rejected == 2 && h.ports[1].rejected == 0)
         #expect(h.driver.commandsQueued == 1)
-        let queued = h.queues.tx.tryPop()
+        #expect(h.queues.txQueues[0].tryPop() == nil, "VM 1's queue holds nothing of the forgeries")
+        let queued = h.queues.txQueues[1].tryPop()
         #expect(queued?.seq == 20 && queued?.vmID == 2)
-        let s1 = h.status(toVM: 0), s2 = h.status(toVM: 0)
-        #expect(s1?.seq == 10 && s1?.status == DropReason.commandVMIDNotSenders.rawValue)
-        #expect(s2?.seq == 11 && (s2?.flags ?? 0) & DescriptorFlag.dropped != 0)
-        #expect(h.status(toVM: 1) == nil, "VM 2 hears nothing of VM 1's forgery")
+        var message = Descriptor()
+        let n = withUnsafeMutableBytes(of: &message) { vw_recv(h.sockets[1][0], $0.baseAddress, $0.count, 1) }
+        #expect(n < 0, "VM 2 hears nothing of VM 1's forgery")
     }
 
     @Test func frameWithAnotherSourceMACIsRefusedByTheHostDriver() throws {
@@ -405,40 +417,38 @@ import Platform
         defer { b1.deallocate() }
         var fromVM1 = spoofed
         fromVM1.vmID = 1
-        h.send(fromVM1, fromVM: 0)
+        #expect(h.send(fromVM1, fromVM: 0) == .refused(.txSourceMACNotVMs))
         let (b2, honest) = Self.frame(source: Stations.station(vmID: 1), seq: 2)
         defer { b2.deallocate() }
         var honest1 = honest
         honest1.vmID = 1
-        h.send(honest1, fromVM: 0)
+        #expect(h.send(honest1, fromVM: 0) == .queued)
         let (b3, other) = Self.frame(source: Stations.station(vmID: 2), seq: 3)
         defer { b3.deallocate() }
         var vm2 = other
         vm2.vmID = 2
-        h.send(vm2, fromVM: 1)
-        h.driver.drainCommands(from: AttachedVM(vmID: 1, socket: h.sockets[0][1], mac: Stations.station(vmID: 1)))
-        h.driver.drainCommands(from: AttachedVM(vmID: 2, socket: h.sockets[1][1], mac: Stations.station(vmID: 2)))
+        #expect(h.send(vm2, fromVM: 1) == .queued)
         #expect(h.driver.rejections[Int(DropReason.txSourceMACNotVMs.rawValue)] == 1)
-        #expect(h.status(toVM: 0)?.status == DropReason.txSourceMACNotVMs.rawValue)
         #expect(h.driver.commandsQueued == 2)
-        #expect(h.queues.tx.tryPop()?.seq == 2)
-        #expect(h.queues.tx.tryPop()?.seq == 3)
+        #expect(h.queues.txQueues[0].tryPop()?.seq == 2)
+        #expect(h.queues.txQueues[1].tryPop()?.seq == 3)
     }
 
-    @Test func hostDriverThreadServesEveryAttachedVM() throws {
+    @Test func aFullDeviceQueueHoldsTheCommandAndOtherVMsQueuesStillTakeTheirs() throws {
         let h = try TwoVMDriver()
-        let thread = try OSThread.start(name: "vw-test-hostdrv") { _ in h.driver.run() }
-        let (b, d) = Self.frame(source: Stations.station(vmID: 2), seq: 5)
+        let (b, d) = Self.frame(source: Stations.station(vmID: 1), seq: 1)
         defer { b.deallocate() }
-        var vm2 = d
-        vm2.vmID = 2
-        h.send(vm2, fromVM: 1)  // only the second VM's socket is readable
-        var waited = 0
-        while h.queues.tx.isEmpty && waited < 10_000 { usleep(1000); waited += 1 }
-        h.control.stop()
-        h.queues.irq.channel.signal(1)
-        thread.join()
-        #expect(h.queues.tx.tryPop()?.seq == 5, "the driver polls VM 2's socket, not only the first VM's")
+        var c = d
+        c.vmID = 1
+        let capacity = h.queues.txQueues[0].capacity
+        for _ in 0..<capacity { #expect(h.send(c, fromVM: 0) == .queued) }
+        #expect(h.send(c, fromVM: 0) == .deviceQueueFull)
+        #expect(h.ports[0].deviceQueueFullWaits == 1)
+        let (b2, d2) = Self.frame(source: Stations.station(vmID: 2), seq: 2)
+        defer { b2.deallocate() }
+        var c2 = d2
+        c2.vmID = 2
+        #expect(h.send(c2, fromVM: 1) == .queued, "VM 1 filling its queue does not block VM 2's")
     }
 
     // MARK: IOMMU: DMA outside the VM's window

@@ -19,8 +19,9 @@ import Platform
 
     static let cases: [Case] = [
         Case(path: .vwifi, thread: "vw-devmodel", label: "device model", waiting: "guest has 8 descriptors queued for it"),
-        Case(path: .vwifi, thread: "vw-ucode", label: "μCode", waiting: "the host driver has 8 descriptors queued for it"),
-        Case(path: .vwifi, thread: "vw-hostdrv", label: "host driver", waiting: "device model has commands waiting on its socket"),
+        Case(path: .vwifi, thread: "vw-ucode", label: "μCode",
+             waiting: "the device model (the host driver's command handling in its system call) has 8 descriptors queued for it"),
+        Case(path: .vwifi, thread: "vw-hostdrv", label: "host driver (interrupt context)", waiting: "completions queued for it"),
         Case(path: .vwifi, thread: "vw-hv-exit", label: "exit handler", waiting: "guest has a trapped access waiting for it"),
         Case(path: .vwifi, thread: "vw-guest", label: "guest", waiting: "nothing is queued for any stage"),
         Case(path: .native, thread: "vw-hostdrv", label: "host driver", waiting: "completions queued for it"),

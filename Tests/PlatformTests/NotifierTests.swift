@@ -102,4 +102,35 @@ import Testing
         #expect(n.wait(spinIterations: 1_000, timeoutNs: -1) == .closed)
         #expect(n.isClosed)
     }
+
+    @Test func signallerViewsWakeTheOneWaiterAndKeepTheirOwnCounts() {
+        let device = Notifier()
+        let views = [Notifier(signallingWaiterOf: device), Notifier(signallingWaiterOf: device)]
+        let rounds = 300
+        let seen = Atomic<Int>(0)
+        let waiter = TestThread {
+            var token = device.prepare()
+            // Both views signal every round; the waiter needs only to see the sequence move.
+            while seen.load(ordering: .relaxed) < rounds {
+                if device.wait(after: token, spinIterations: 0, timeoutNs: 2_000_000_000) != .signalled { return }
+                token = device.prepare()
+                seen.add(1, ordering: .relaxed)
+            }
+        }
+        let signallers = views.map { view in
+            TestThread {
+                for _ in 0..<rounds {
+                    view.signal()
+                    usleep(50)
+                }
+            }
+        }
+        for t in signallers { #expect(t.join()) }
+        // Keep signalling until the waiter counted its rounds (views may merge signals).
+        #expect(eventually { views[0].signal(); return seen.load(ordering: .relaxed) >= rounds })
+        #expect(waiter.join())
+        #expect(views[1].signals == rounds, "each view counts exactly its own signals")
+        #expect(device.signals == 0, "the device's own counters are not written by the views")
+        #expect(views[0].wakeSyscalls + views[1].wakeSyscalls > 0, "the sleeping waiter was woken through the views")
+    }
 }

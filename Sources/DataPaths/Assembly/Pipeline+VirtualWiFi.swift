@@ -1,4 +1,6 @@
-// The vwifi path: guest -> trap -> device model -> (system call) -> augmented host driver -> μCode.
+// The vwifi path: guest -> trap -> device model -> system call, in which the augmented host
+// driver's command handling runs on the device model's thread -> the VM's device TX queue ->
+// μCode; completions and RX frames: μCode -> host driver (interrupt context) -> device model.
 import CVWiFiShim
 import Measurement
 import Platform
@@ -8,30 +10,33 @@ extension Pipeline {
     static func assembleVirtualWiFi(_ config: PathConfig, kvm: Bool) throws -> Pipeline {
         let p = Pipeline(config: config)
         let count = max(1, config.vms)
-        let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize)
+        // One device TX queue per VM: each device model's thread is its queue's only producer.
+        let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize, txQueueCount: count)
+        p.notifiers += queues.doorbells.dropFirst()
         // One IOMMU for the device: every VM's memory attached under its own VM-ID window.
         let iommu: IOMMU? = config.translation == .iommu ? IOMMU() : nil
         let vms = VMTable()
         for index in 0..<count { try vms.register(Stations.deviceState(vmID: UInt8(index + 1))) }
         let device = p.addDevice(wiring: queues.wiring(iommu: iommu), vms: vms, stationVMID: 1, senders: count)
-        var attached: [AttachedVM] = []
+        var ports: [CommandPort] = []
         var machines: [VirtualMachine] = []
         for index in 0..<count {
-            let vmID = UInt8(index + 1)
-            let (machine, driverSide) = try p.addVirtualMachine(vmID: vmID, index: index, kvm: kvm, iommu: iommu)
+            let (machine, port) = try p.addVirtualMachine(vmID: UInt8(index + 1), index: index, kvm: kvm, iommu: iommu,
+                                                          device: queues)
             machines.append(machine)
-            attached.append(AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID)))
+            ports.append(port)
         }
-        let driver = AugmentedHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, vms: attached)
+        let driver = AugmentedHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, ports: ports)
         p.parts = VirtualWiFiParts(device: device, machines: machines, iommu: iommu, driver: driver)
         p.add("vw-hostdrv") { driver.run() }
         p.closers.append { queues.irq.channel.signal(1) }
-        p.interruptMechanism = "eventfd to host driver; device model injects into the guest's interrupt line"
+        p.interruptMechanism = "eventfd to host driver (interrupt context); device model injects into the guest's interrupt line"
         if let guest = machines.first?.kvmGuest {
-            p.interruptMechanism = "eventfd to host driver; device model raises the KVM vCPU's line (\(guest.line.mechanism.rawValue))"
+            p.interruptMechanism = "eventfd to host driver (interrupt context); device model raises the KVM vCPU's line (\(guest.line.mechanism.rawValue))"
         }
-        // The watchdog's order: each VM's guest, exit handler and device model, then the shared
-        // host driver and μCode.
+        // The watchdog's order: each VM's guest, exit handler and device model (the host
+        // driver's command handling runs on the model's thread, in its system call), then the
+        // shared host driver's interrupt context and the μCode.
         for machine in machines {
             let vm = count > 1 ? " (VM \(machine.vmID))" : ""
             if let guest = machine.guest, let handler = machine.exitHandler {
@@ -44,21 +49,22 @@ extension Pipeline {
             p.watched.append(WatchedStage(label: "device model" + vm, account: model.account) {
                 let n = model.descriptorsWaiting
                 if n > 0 { return "guest\(vm) has \(n) descriptors queued for it" }
-                return model.hostMessagesWaiting ? "the host driver has completions waiting on its socket" : nil
+                return model.hostMessagesWaiting ? "the host driver's interrupt context has completions waiting on its socket" : nil
             })
         }
-        p.watched.append(WatchedStage(label: "host driver", account: driver.account) {
+        p.watched.append(WatchedStage(label: "host driver (interrupt context)", account: driver.account) {
             let n = driver.completionsWaiting
-            if n > 0 { return "the μCode has \(n) completions queued for it" }
-            return driver.commandsWaitingFrom.map { "device model\(count > 1 ? " (VM \($0))" : "") has commands waiting on its socket" }
+            return n > 0 ? "the μCode has \(n) completions queued for it" : nil
         })
-        p.watched.append(p.watchedDevice(device, from: "the host driver"))
+        p.watched.append(p.watchedDevice(device, from: "the device model\(count > 1 ? "s" : "") (the host driver's command handling in \(count > 1 ? "their" : "its") system call)"))
         return p
     }
 
     /// One VM of the vwifi path: its memory, rings, translation, device model and guest (with
-    /// its exit handler, or a KVM vCPU). Returns it and the host driver's end of its socket.
-    func addVirtualMachine(vmID: UInt8, index: Int, kvm: Bool, iommu: IOMMU?) throws -> (VirtualMachine, Int32) {
+    /// its exit handler, or a KVM vCPU), and its command port on the host driver (device TX
+    /// queue `index`). Returns the VM and the port.
+    func addVirtualMachine(vmID: UInt8, index: Int, kvm: Bool, iommu: IOMMU?,
+                           device: HostDeviceQueues) throws -> (VirtualMachine, CommandPort) {
         let suffix = index == 0 ? "" : "\(index + 1)"
         let memory = try GuestMemory(size: Pipeline.guestMemoryBytes, vmID: vmID)
         if kvm {
@@ -76,6 +82,17 @@ extension Pipeline {
                                                 pagemap: config.pagemap)
         }
         let (modelSide, driverSide) = try socketPair()
+        // The host driver's command handling on the model's thread: an account of its own,
+        // charged as kernel work in the caller's context and taken out of the model's CPU.
+        let modelContext = context(.deviceModel, "vw-devmodel" + suffix)
+        let portAccount = ThreadAccount(component: .hostDriver, name: modelContext.account.name + ":hostdrv",
+                                        stampCapacity: modelContext.account.stamps.capacity,
+                                        stampsEnabled: config.stamps, events: [])
+        portAccount.cpuShare = .callerContext
+        modelContext.account.hosting = portAccount
+        accounts.append(portAccount)
+        let port = try CommandPort(vm: AttachedVM(vmID: vmID, socket: driverSide, mac: Stations.station(vmID: vmID)),
+                                   queueIndex: index, device: device, account: portAccount)
         let model: DeviceModel
         var parts: (ThreadGuest, ExitHandler, ThreadTrap)? = nil
         var kvmGuest: KVMGuest? = nil
@@ -83,10 +100,10 @@ extension Pipeline {
             let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
             let sink = KVMInterruptSink()
             let seqBase = UInt32(index * expectedFrames)
-            model = try DeviceModel(context: context(.deviceModel, "vw-devmodel" + suffix), vmID: vmID, rings: rings,
+            model = try DeviceModel(context: modelContext, vmID: vmID, rings: rings,
                                     completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex,
                                                              rxCompletions: rings.completions, seqBase: seqBase),
-                                    translator: translator, socket: modelSide, line: sink,
+                                    translator: translator, socket: modelSide, hostDriver: port, line: sink,
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
             let threadName = KVMGuest.threadName + suffix
             let guestAccount = account(.guest, threadName)
@@ -111,9 +128,9 @@ extension Pipeline {
             // A thread-trap guest's ioeventfd doorbell: the write signals the device model's
             // eventfd straight from the guest thread, with no exit handler in between.
             let ioeventfd = config.doorbell == .ioeventfd
-            model = try DeviceModel(context: context(.deviceModel, "vw-devmodel" + suffix), vmID: vmID, rings: rings,
+            model = try DeviceModel(context: modelContext, vmID: vmID, rings: rings,
                                     completions: CompletionRingSink(rings: rings), translator: translator,
-                                    socket: modelSide, line: line, doorbellCarriesTail: !ioeventfd)
+                                    socket: modelSide, hostDriver: port, line: line, doorbellCarriesTail: !ioeventfd)
             let bus = MMIOBus()
             try bus.insert(model, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
             parts = try addGuest(rings: rings, doorbell: ioeventfd ? EventFDDoorbell(kick: model.kick) : nil,
@@ -124,6 +141,6 @@ extension Pipeline {
                                      guest: parts?.0, trap: parts?.2, exitHandler: parts?.1, kvmGuest: kvmGuest)
         add("vw-devmodel" + suffix) { model.run() }
         closers.append { model.kick.signal(1) }
-        return (machine, driverSide)
+        return (machine, port)
     }
 }

@@ -27,4 +27,7 @@ struct DeviceWiring {
     var iommu: IOMMU?
     /// Who writes `txRing` and `rxFree`.
     var owner: RingOwner
+    /// Further TX queues, served round robin with `txRing` (vwifi: one per VM, each written by
+    /// that VM's device-model thread, where the host driver's command handling runs).
+    var moreTXRings: [DescriptorRing] = []
 }

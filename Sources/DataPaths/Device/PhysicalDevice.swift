@@ -13,6 +13,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     // the counters after joining it.
     package let context: ComponentContext
     let wiring: DeviceWiring
+    let txQueues: DeviceTXQueues
     let vms: VMTable
     let pacer: AirPacer
     var policy: CoalescingPolicy
@@ -56,6 +57,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         self.context = context
         self.seqStride = max(1, seqStride)
         self.wiring = wiring
+        txQueues = DeviceTXQueues(wiring)
         self.vms = vms
         self.station = station
         self.bssid = bssid
@@ -87,7 +89,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         var d = Descriptor()
         runLoop {
             var worked = false
-            if wiring.txRing.tryPop(into: &d) {
+            if txQueues.pop(into: &d) {
                 transmit(d)
                 worked = true
             } else if replyHead != replyTail {
@@ -116,7 +118,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     func idle(now: Int64) {
         backToBack = false
         let token = wiring.doorbell.prepare()
-        if !wiring.txRing.isEmpty || control.isStopping { return }
+        if !txQueues.isEmpty || control.isStopping { return }
         var timeout: Int64 = 100_000_000
         if policy.pending > 0, let deadline = policy.deadlineNs { timeout = min(timeout, max(0, deadline - now)) }
         if rxRemaining > 0, let rate = config.rate {
@@ -134,7 +136,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     }
 
     /// TX descriptors queued for the device and not yet taken (the watchdog asks).
-    var descriptorsWaiting: Int { wiring.txRing.count }
+    var descriptorsWaiting: Int { txQueues.count }
 
     /// RX frames the access point still has to send (RX workload).
     var rxPending: Int { rxRemaining }

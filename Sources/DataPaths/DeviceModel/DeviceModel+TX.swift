@@ -1,4 +1,5 @@
-// The TX half of the device model: the guest's TX ring to the augmented host driver.
+// The TX half of the device model: the guest's TX ring to the augmented host driver, one system
+// call per command (the driver's handling runs in it, on this thread).
 import CVWiFiShim
 import Measurement
 import Platform
@@ -7,6 +8,9 @@ extension DeviceModel {
     // MARK: TX: guest ring -> host driver
 
     package func drainGuestTX() {
+        // A command the VM's full device queue could not take goes first (it holds the ring's order).
+        let retrying = holding
+        if holding && !handOver(heldGuest, heldCommand) { return }
         var d = Descriptor()
         let tail = doorbellTail.load(ordering: .acquiring)
         if doorbellCarriesTail && tail &- consumed > UInt32(rings.tx.capacity) {
@@ -17,7 +21,7 @@ extension DeviceModel {
         }
         let before = consumed
         var deferred = false
-        defer { if consumed == before && !deferred { spuriousDoorbells += 1 } }
+        defer { if consumed == before && !deferred && !retrying { spuriousDoorbells += 1 } }
         while !doorbellCarriesTail || consumed != tail {
             // Room for this descriptor's completion beyond the slots reserved for commands in flight.
             guard hasCompletionRoom() else {
@@ -58,17 +62,41 @@ extension DeviceModel {
             }
             let translated = account.charge(.addressTranslation, since: decoded)
             account.stamp(.translation, d.seq, tsc: translated)
-            // Stamped as the system call starts: the host driver may run before it returns.
-            account.stamp(.handoffToHostDriver, d.seq)
-            let sent = withUnsafeBytes(of: &command) {
-                SocketCalls.send(socket, $0.baseAddress, $0.count, account: account, control: control)
-            }
-            guard sent == MemoryLayout<Descriptor>.size else {
-                if !control.isStopping { control.fail("device model could not hand a command to the host driver (\(sent))") }
-                return
-            }
+            guard handOver(d, command) else { return }
+        }
+    }
+
+    /// Hands one command to the host driver: the system call, and the driver's handling in it.
+    /// False when the VM's device queue is full (the command is held for the next completion)
+    /// or the call failed (the run fails).
+    func handOver(_ d: Descriptor, _ command: Descriptor) -> Bool {
+        // Stamped as the system call starts.
+        account.stamp(.handoffToHostDriver, d.seq)
+        let outcome = hostDriver.submit(command)
+        // A held command kept its completion slot reserved while it waited.
+        if holding {
+            holding = false
+            inFlight -= 1
+        }
+        switch outcome {
+        case .queued:
             commands += 1
             inFlight += 1
+            return true
+        case .refused(let reason):
+            // The driver's answer is the call's result: the guest gets the drop at once.
+            commands += 1
+            complete(d.txStatus(reason))
+            return true
+        case .deviceQueueFull:
+            holding = true
+            inFlight += 1
+            heldGuest = d
+            heldCommand = command
+            return false
+        case .failed(let n):
+            if !control.isStopping { control.fail("device model could not hand a command to the host driver (\(n))") }
+            return false
         }
     }
 

@@ -2,8 +2,10 @@
 // physical card. On a doorbell it reads the guest's TX descriptors from guest RAM, tags them
 // with the VM-ID, translates the buffer address (software: GPA -> HPA through the memslots and
 // the VM's page table; IOMMU: only tags the GPA), and hands each command to the augmented host
-// driver across a real system-call boundary. Completions and RX frames come back the same way;
-// it writes them into the guest's rings and injects virtual interrupts, coalesced or not.
+// driver by a real system call, whose handling runs on this thread (HostDriverEntry).
+// Completions and RX frames come from the driver's interrupt context as messages on the model's
+// socket, which wake its poll; it writes them into the guest's rings and injects virtual
+// interrupts, coalesced or not.
 // The same model serves the thread-trap guest and the KVM guest: they differ only in how the
 // doorbell arrives (a store on the MMIO bus, dispatched by the exit handler or the vCPU thread,
 // or an ioeventfd signal), where completions go (GuestCompletionSink) and how interrupts are
@@ -39,7 +41,14 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
     /// write the harness's stamp logs).
     let stampsGuestPublication: Bool
     var consumed: UInt32 = 0
+    /// The model's end of its socket from the host driver's interrupt context (completions, RX).
     let socket: Int32
+    /// The augmented host driver's command entry for this VM (a system call, handled in it).
+    let hostDriver: HostDriverEntry
+    /// A translated command the VM's full device queue refused, kept for the next completion.
+    var holding = false
+    var heldGuest = Descriptor()
+    var heldCommand = Descriptor()
     let line: VirtualInterruptSink
     var policy: CoalescingPolicy
     let message: UnsafeMutableRawPointer
@@ -97,7 +106,7 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
 
     package init(context: ComponentContext, vmID: UInt8,
          rings: GuestRings, completions: GuestCompletionSink, translator: SoftwareTranslator?, socket: Int32,
-         line: VirtualInterruptSink, doorbellCarriesTail: Bool = true, stampsGuestPublication: Bool = false) throws {
+         hostDriver: HostDriverEntry, line: VirtualInterruptSink, doorbellCarriesTail: Bool = true, stampsGuestPublication: Bool = false) throws {
         let config = context.config
         self.context = context
         self.completions = completions
@@ -107,6 +116,7 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
         self.rings = rings
         self.translator = translator
         self.socket = socket
+        self.hostDriver = hostDriver
         self.line = line
         kick = try EventChannel()
         policy = CoalescingPolicy(threshold: config.coalesceDeviceModel,
@@ -120,7 +130,12 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
 
     package func run() {
         var kicked: Int32 = 0, fromHost: Int32 = 0
+        // The host driver's command handling runs on this thread and keeps its own account.
+        let kernel = hostDriver.kernelAccount
+        kernel?.attach()
+        defer { kernel?.finish() }
         runLoop {
+            kernel?.follow(control)
             var timeoutMs: Int32 = 100
             if policy.pending > 0, let deadline = policy.deadlineNs {
                 let left = deadline - vw_monotonic_ns()
@@ -134,7 +149,10 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
                 doorbells += 1
                 drainGuestTX()
             }
-            if fromHost != 0 { drainHost() }
+            if fromHost != 0 {
+                drainHost()
+                if holding { drainGuestTX() }
+            }
         }
     }
 }

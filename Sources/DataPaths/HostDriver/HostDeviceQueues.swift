@@ -1,13 +1,18 @@
-// The host driver's view of the physical device: its TX ring and doorbell, the completion ring
-// the device fills, the RX buffers the driver posts (host memory), and its interrupt.
+// The host driver's view of the physical device: its TX ring and doorbell (on vwifi one TX queue
+// and doorbell register per VM: multi-queue hardware), the completion ring the device fills, the
+// RX buffers the driver posts (host memory), and its interrupt.
 import Measurement
 import Platform
 
 final class HostDeviceQueues: @unchecked Sendable {
-    // SAFETY: each ring has one producer and one consumer thread after setup (on the native path the
-    // TX ring's producer is the sender's thread, where the driver's transmit routine runs).
+    // SAFETY: each ring has one producer and one consumer thread after setup (the TX queues'
+    // producers are the threads the driver's transmit or command routine runs on: the native
+    // sender's, or each VM's device model's), and each doorbell view one signaller.
     let tx: DescriptorRing
     let doorbell: Notifier
+    /// TX queue k and its doorbell register; queue 0 is `tx` and `doorbell`.
+    let txQueues: [DescriptorRing]
+    let doorbells: [Notifier]
     let completions: DescriptorRing
     let rxFree: DescriptorRing
     let irq: PhysicalInterrupt
@@ -15,9 +20,14 @@ final class HostDeviceQueues: @unchecked Sendable {
     let rxBufferBytes = 4096
     let rxBuffers: Int
 
-    init(ringSize: Int, rxBuffers: Int) throws {
+    init(ringSize: Int, rxBuffers: Int, txQueueCount: Int = 1) throws {
         tx = DescriptorRing(capacity: ringSize)
-        doorbell = Notifier()
+        let bell = Notifier()
+        doorbell = bell
+        let more = (1..<max(1, txQueueCount)).map { _ in DescriptorRing(capacity: ringSize) }
+        txQueues = [tx] + more
+        // Every queue's doorbell wakes the one device thread; each has its own signaller counts.
+        doorbells = [bell] + more.map { _ in Notifier(signallingWaiterOf: bell) }
         completions = DescriptorRing(capacity: ringSize * 2)
         rxFree = DescriptorRing(capacity: ringSize)
         irq = try PhysicalInterrupt()
@@ -32,7 +42,7 @@ final class HostDeviceQueues: @unchecked Sendable {
     /// The wiring the μCode sees: host addresses only, unless an IOMMU is given.
     func wiring(iommu: IOMMU?) -> DeviceWiring {
         DeviceWiring(txRing: tx, doorbell: doorbell, completions: completions, rxFree: rxFree, irq: irq,
-                     iommu: iommu, owner: .hostDriver)
+                     iommu: iommu, owner: .hostDriver, moreTXRings: Array(txQueues.dropFirst()))
     }
 
     func postAllReceiveBuffers() {
@@ -56,11 +66,17 @@ final class HostDeviceQueues: @unchecked Sendable {
     /// device thread stands for the device noticing it).
     /// Stamps `queuedToDevice` as the descriptor is published (the device may take it at once).
     @inline(__always) func queue(_ d: Descriptor, account: ThreadAccount) -> Bool {
-        guard !tx.isFull else { return false }
+        queue(d, on: 0, account: account)
+    }
+
+    /// The same on TX queue `index` (the calling thread is that queue's only producer).
+    @inline(__always) func queue(_ d: Descriptor, on index: Int, account: ThreadAccount) -> Bool {
+        let ring = txQueues[index]
+        guard !ring.isFull else { return false }
         account.stamp(.queuedToDevice, d.seq)
-        _ = tx.push(d)
+        _ = ring.push(d)
         let start = TSC.now()
-        _ = doorbell.signal()
+        _ = doorbells[index].signal()
         account.charge(.schedulingWakeups, since: start)
         return true
     }

@@ -18,6 +18,11 @@ package final class ThreadAccount: @unchecked Sendable {
         case guestMode
         /// Everything but guest mode: user time - guest time, and all system time.
         case hostMode
+        /// Kernel code of this account's component that ran on another component's thread right
+        /// after that thread's system call (the augmented host driver's command handling on a
+        /// device model's thread): the cycles it charged, reported as system time. The calling
+        /// thread's own account (`hosting` set to this one) reports the rest.
+        case callerContext
     }
 
     package let component: Component
@@ -43,6 +48,9 @@ package final class ThreadAccount: @unchecked Sendable {
     package private(set) var measuredAllocations: UInt64 = 0
     /// Set before the thread starts.
     package var cpuShare = CPUShare.all
+    /// A `callerContext` account whose work runs on this account's thread; its CPU is taken out
+    /// of this one's. Set before the thread starts.
+    package var hosting: ThreadAccount?
     /// Identifies the account to `PipelineControl.hold` (the watchdog test's seam); set at assembly.
     package var holdID = 0
     /// Work items this thread handled (descriptors, commands, completions, exits, frames): the
@@ -58,8 +66,8 @@ package final class ThreadAccount: @unchecked Sendable {
         self.events = events
         // SAFETY: one word per TimeCategory, indexed by `category.index` < allCases.count; owned by this
         // account and freed once in deinit.
-        categoryCycles = .allocate(capacity: TimeCategory.allCases.count)
-        categoryCycles.initialize(repeating: 0, count: TimeCategory.allCases.count)
+        categoryCycles = .allocate(capacity: Self.categoryCount)
+        categoryCycles.initialize(repeating: 0, count: Self.categoryCount)
     }
 
     deinit { categoryCycles.deallocate() }
@@ -97,9 +105,10 @@ package final class ThreadAccount: @unchecked Sendable {
 
     private func beginMeasuring() {
         measuring = true
-        for i in 0..<TimeCategory.allCases.count { categoryCycles[i] = 0 }
+        // A second account on the thread begins inside the first's region: nothing here allocates.
+        categoryCycles.update(repeating: 0, count: Self.categoryCount)
         startUsage = ThreadUsage.current()
-        if cpuShare != .all { guestSecondsAtStart = ThreadUsage.guestSeconds(tid: tid) ?? 0 }
+        if readsGuestTime { guestSecondsAtStart = ThreadUsage.guestSeconds(tid: tid) ?? 0 }
         if !softwareEvents.isEmpty { softwareAtStart = .take() }
         counters?.start()
         allocationsAtStart = vw_thread_allocations()
@@ -113,7 +122,7 @@ package final class ThreadAccount: @unchecked Sendable {
         vw_allocation_trace(0)
         counters?.stop()
         endUsage = ThreadUsage.current()
-        if cpuShare != .all { guestSecondsAtEnd = ThreadUsage.guestSeconds(tid: tid) ?? guestSecondsAtStart }
+        if readsGuestTime { guestSecondsAtEnd = ThreadUsage.guestSeconds(tid: tid) ?? guestSecondsAtStart }
         if let c = counters { counterValues = c.read() }
         if let start = softwareAtStart {
             let values = SoftwareEventReadings.values(softwareEvents, from: start, to: .take())
@@ -164,8 +173,33 @@ package final class ThreadAccount: @unchecked Sendable {
             u.voluntarySwitches = 0
             u.involuntarySwitches = 0
             u.minorFaults = 0
+        case .callerContext:
+            // Never more than the calling thread used; its scheduling events stay with the caller.
+            let charged = min(chargedSeconds, max(0, u.userSeconds + u.systemSeconds))
+            u = ThreadUsage.zero
+            u.systemSeconds = charged
+            u.cpuSeconds = charged
+        }
+        if let hosted = hosting?.usage {
+            // The hosted account's seconds come out of system time first (the system call's), then user.
+            let fromSystem = min(u.systemSeconds, hosted.systemSeconds)
+            u.systemSeconds -= fromSystem
+            u.userSeconds = max(0, u.userSeconds - (hosted.systemSeconds - fromSystem))
+            u.cpuSeconds = max(0, u.cpuSeconds - hosted.cpuSeconds)
         }
         return u
+    }
+
+    /// The guest/host split reads the thread's guest_time (from /proc: allocates, so only where used).
+    private static let categoryCount = TimeCategory.allCases.count
+
+    private var readsGuestTime: Bool { cpuShare == .guestMode || cpuShare == .hostMode }
+
+    /// Every category's cycles over the measured region, in seconds.
+    private var chargedSeconds: Double {
+        var cycles: UInt64 = 0
+        for i in 0..<Self.categoryCount { cycles &+= categoryCycles[i] }
+        return TSCClock.shared.seconds(cycles: cycles)
     }
 }
 

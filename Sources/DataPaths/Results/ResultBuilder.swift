@@ -78,7 +78,7 @@ struct ResultBuilder {
         if vw_allocation_counting_active() != 0 {
             // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread
             // as its user-time account: list the thread once.
-            for a in p.accounts where a.cpuShare != .hostMode { result.allocations[a.name] = Int(a.measuredAllocations) }
+            for a in p.accounts where a.cpuShare != .hostMode && a.cpuShare != .callerContext { result.allocations[a.name] = Int(a.measuredAllocations) }
         }
         result.warnings = warnings(result, from: readings)
         return result

@@ -1,5 +1,6 @@
-// One device-model fuzz input's world: a 128 KiB VM with real rings, a real DeviceModel and a
-// socket pair standing for the host driver; the guest's actions, and the invariant checks.
+// One device-model fuzz input's world: a 128 KiB VM with real rings, a real DeviceModel, a
+// recording entry standing for the host driver's command handling (and a socket pair for its
+// interrupt context); the guest's actions, and the invariant checks.
 import DataPaths
 import CVWiFiShim
 import Measurement
@@ -25,7 +26,6 @@ final class DeviceModelFuzzSession {
     /// The guest's own buffers start here; `pokeMemory` never touches the rings below.
     let bufferRegion: UInt64
     let frame: UnsafeMutableRawPointer
-    let message: UnsafeMutableRawPointer
     /// Descriptors the guest pushed, by harness-assigned seq - 1 (a ring slot only ever holds
     /// zeros or one of these, so any command can be traced to the guest's descriptor).
     var pushedDescriptors: [Descriptor] = []
@@ -65,14 +65,14 @@ final class DeviceModelFuzzSession {
         model = try DeviceModel(context: ComponentContext(config: config, account: account, control: control,
                                                           tally: tally),
                                 vmID: DeviceModelFuzzTarget.vmID, rings: rings, completions: completions,
-                                translator: translator, socket: modelSide, line: NoInterruptLine(),
+                                translator: translator, socket: modelSide, hostDriver: hostDriver,
+                                line: NoInterruptLine(),
                                 doorbellCarriesTail: !setup.contains(.ioeventfd),
                                 stampsGuestPublication: setup.contains(.guestPublicationStamps))
         try bus.insert(model, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
-        // SAFETY: the host frame (maxFrame bytes) and message (256 bytes) buffers are owned by this session
-        // and freed once in deinit; deliverRX writes < maxFrame + 1 bytes, recv at most 256.
+        // SAFETY: the host frame buffer (maxFrame bytes) is owned by this session and freed once in deinit;
+        // deliverRX writes < maxFrame + 1 bytes.
         frame = .allocate(byteCount: DeviceModelFuzzTarget.maxFrame, alignment: 64)
-        message = .allocate(byteCount: 256, alignment: 64)
     }
 
     deinit {
@@ -80,13 +80,23 @@ final class DeviceModelFuzzSession {
         _ = vw_close(driverSide)
         // SAFETY: frees the blocks from init, once; the model that was handed `frame` is done with it.
         frame.deallocate()
-        message.deallocate()
     }
 
     final class NoInterruptLine: VirtualInterruptSink, @unchecked Sendable {
         // SAFETY: it has no state.
         func inject(seq: UInt32) {}
     }
+
+    /// The host driver's command entry: keeps every command the model hands over, refuses none.
+    final class RecordingHostDriver: HostDriverEntry {
+        var commands: [Descriptor] = []
+        func submit(_ command: Descriptor) -> CommandOutcome {
+            commands.append(command)
+            return .queued
+        }
+        var kernelAccount: ThreadAccount? { nil }
+    }
+    let hostDriver = RecordingHostDriver()
 
     func violate(_ what: String) {
         if violations.count < 8 { violations.append(what) }
@@ -217,19 +227,11 @@ final class DeviceModelFuzzSession {
 
     // MARK: invariants
 
-    /// Takes every message the model sent the host driver and checks it.
+    /// Takes every command the model handed the host driver and checks it.
     func receiveCommands() {
-        while true {
-            let n = vw_recv(driverSide, message, 256, 1)
-            if n < 0 { return }
-            commandsReceived += 1
-            guard n == MemoryLayout<Descriptor>.size else {
-                violate("the host driver received a \(n)-byte message, not one \(MemoryLayout<Descriptor>.size)-byte descriptor")
-                continue
-            }
-            // SAFETY: bounds: n == sizeof(Descriptor) bytes were received into `message` (checked above).
-            checkCommand(message.loadUnaligned(as: Descriptor.self))
-        }
+        for c in hostDriver.commands { checkCommand(c) }
+        commandsReceived += hostDriver.commands.count
+        hostDriver.commands.removeAll(keepingCapacity: true)
     }
 
     func checkCommand(_ c: Descriptor) {
