@@ -145,7 +145,7 @@ package final class DeviceModel: BusDevice, PipelineComponent, @unchecked Sendab
             let r = vw_poll2(kick.fd, socket, timeoutMs, &kicked, &fromHost)
             if r < 0 { return }
             if kicked != 0 {
-                _ = kick.wait(timeoutMs: 0)
+                _ = kick.drain()   // poll said readable: read, no second poll
                 doorbells += 1
                 drainGuestTX()
             }

@@ -49,7 +49,7 @@ final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
 
     private func handleInterrupt() {
         let start = TSC.now()
-        _ = device.irq.channel.wait(timeoutMs: 0)
+        _ = device.irq.channel.drain()   // poll said readable: read, no second poll
         let cause = device.irq.cause
         account.stamp(.physicalIRQ, cause, tsc: start)
         interruptsHandled += 1
