@@ -36,14 +36,24 @@ struct TrapBackendDecision: Equatable {
 
     /// Runs the guest program (Guest/guest_driver.s) does not implement.
     static func unsupported(_ config: PathConfig) -> String? {
+        if config.path == .passthrough { return unsupportedPassthrough(config) }
         if config.path != .vwifi {
-            return "the KVM guest program implements the vwifi UDP TX data path only (this run: \(config.path.rawValue))"
+            return "the KVM guest program implements the vwifi and passthrough UDP TX data paths only (this run: \(config.path.rawValue))"
         }
         if config.vms > 1 {
             return "the KVM backend runs one VM (this run: --vms \(config.vms))"
         }
         if config.workload != .udp || config.direction != .tx {
             return "the KVM guest program implements the UDP TX data path only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
+        }
+        return nil
+    }
+
+    /// Passthrough runs the guest program implements: UDP TX (its doorbell is the device's
+    /// register page, mapped into the guest).
+    static func unsupportedPassthrough(_ config: PathConfig) -> String? {
+        if config.workload != .udp || config.direction != .tx {
+            return "the KVM guest program implements passthrough UDP TX only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
         }
         return nil
     }

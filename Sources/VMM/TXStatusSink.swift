@@ -1,6 +1,7 @@
+// The KVM guest program's TX completion format, written by whoever completes its descriptors:
+// the device model (vwifi) or the assigned device itself (passthrough).
 import CVWiFiShim
 import Platform
-import VMM
 
 /// The KVM guest program's completion protocol: the device writes the status word of the TX
 /// descriptor (1 = done; anything else is counted by the guest as a bad status, used here for
@@ -8,8 +9,8 @@ import VMM
 /// Completions may come back out of order (a descriptor the device model rejects completes at
 /// once); the index only passes a descriptor once it and all before it are done.
 package final class TXStatusSink: GuestCompletionSink {
-    // SAFETY: used only by the device-model thread; the guest reads the status words after the
-    // release store of the index that covers them.
+    // SAFETY: used only by the completing thread (device model or device); the guest reads the
+    // status words after the release store of the index that covers them.
     private let slots: UnsafeMutableRawPointer
     private let mask: UInt32
     private let index: UnsafeMutableRawPointer
@@ -22,9 +23,9 @@ package final class TXStatusSink: GuestCompletionSink {
 
     /// `ring` is the guest's TX ring (Platform.DescriptorRing layout), `indexGPA` its u32
     /// completion index.
-    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64) throws {
+    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64) throws(VMMError) {
         guard let index = memory.hostAddress(gpa: indexGPA, length: 4) else {
-            throw PipelineError.setup("completion index GPA \(indexGPA) is outside guest memory")
+            throw .config("completionIndex", "GPA \(indexGPA) is outside guest memory")
         }
         slots = ring.slotAddress(0)
         mask = UInt32(ring.capacity - 1)
