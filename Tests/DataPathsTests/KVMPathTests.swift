@@ -137,7 +137,8 @@ struct KVMPathTests {
         }
     }
 
-    @Test(arguments: [(PathKind.vwifi, Workload.ping, Direction.tx), (.vwifi, .udp, .rx), (.passthrough, .udp, .tx)])
+    @Test(arguments: [(PathKind.vwifi, Workload.ping, Direction.tx), (.vwifi, .udp, .rx), (.passthrough, .udp, .rx),
+                      (.passthrough, .ping, .tx)])
     func runsTheGuestProgramDoesNotImplementNeedThread(path: PathKind, workload: Workload, direction: Direction) throws {
         var c = PathConfig(path: path)
         c.workload = workload
@@ -154,8 +155,9 @@ struct KVMPathTests {
         #expect(try TrapBackendDecision.decide(c).backend == .thread)
     }
 
-    @Test func autoPicksKVMWhereItWorks() throws {
-        var c = PathConfig(path: .vwifi)
+    @Test(arguments: [PathKind.vwifi, .passthrough])
+    func autoPicksKVMWhereItWorks(path: PathKind) throws {
+        var c = PathConfig(path: path)
         c.trap = .auto
         let decision = try TrapBackendDecision.decide(c)
         #expect(decision.backend == (KVMBackendHere.usable ? .kvm : .thread), "\(decision.reason)")

@@ -27,6 +27,7 @@ final class DeviceRegisterPage: @unchecked Sendable {
         base.initializeMemory(as: UInt8.self, repeating: 0, count: Self.bytes)
     }
 
+    // SAFETY: frees the page from init, once; the pipeline has joined every thread and closed the VM.
     deinit { base.deallocate() }
 
     // SAFETY: bounds: txTailOffset + 4 <= bytes, 4-aligned.
