@@ -10,7 +10,7 @@
 ///      byte i (i >= 12) is byte i & 7 of the little-endian word `patternWord(seq, i >> 3)`
 ///   end FCS, 4 bytes: CRC-32 (IEEE) of everything before it, little-endian
 ///
-/// The payload checksum is CRC-32C so that the KVM guest program (Guest/guest_driver.s), which
+/// The payload checksum is CRC-32C so that the KVM guest program (Guest/, C behind an assembly entry stub), which
 /// writes the same payload with the `crc32` instruction, produces frames that verify here.
 ///
 /// So an MPDU is payload + 64 bytes (1450 -> 1514). No function here allocates.

@@ -25,6 +25,17 @@ public struct GuestDriverParameters: Sendable, Equatable {
     /// The guest's I/O ports: wait = base, done = base + 1, error = base + 2.
     public var portBase: UInt16
     public var vmID: UInt8
+    /// What the driver runs; RX and ping need `receive`, ping `rttArea`, idle `timer`.
+    public var mode: GuestDriverMode = .udpTX
+    public var receive: GuestReceiveParameters?
+    /// Frames with seq below this are not measured (RX goodput).
+    public var warmup: Int = 0
+    /// Ping: `rttCapacity` u64 RTTs (TSC cycles), indexed by echo seq.
+    public var rttArea: UInt64 = 0
+    public var rttCapacity: Int = 0
+    /// Idle: the trapping timer register (MMIO, outside RAM) and the tick period in TSC ticks.
+    public var timerAddress: UInt64 = 0
+    public var timerPeriodTicks: UInt64 = 0
 
     public static let defaultDoorbell: UInt64 = 0xD000_0000
 
@@ -86,5 +97,6 @@ public struct GuestDriverParameters: Sendable, Equatable {
             throw .config("doorbellAddress", "0x\(String(doorbellAddress, radix: 16)) must be 4-byte aligned, outside RAM and below identityMapSize")
         }
         guard Int(portBase) + 3 <= 0x10000 else { throw .config("portBase", "\(portBase) leaves no room for 3 ports") }
+        try validateModeParameters(layout: layout, ram: ram)
     }
 }

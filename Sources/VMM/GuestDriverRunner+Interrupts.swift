@@ -11,6 +11,7 @@ extension GuestDriverRunner {
         let guestDeadline = observedISRCount == nil ? 0 : mailbox(GuestMailbox.waitDeadline)
         let start = vw_rdtsc()
         if guestDeadline != 0 && start >= guestDeadline { return }
+        beforeWait?()
         interruptLine.setState(.waiting)
         defer { interruptLine.markInHost() }
         var deadline = vw_monotonic_ns() + timeoutNanoseconds

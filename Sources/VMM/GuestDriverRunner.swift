@@ -4,7 +4,7 @@ import Measurement
 import Glibc
 #endif
 
-/// Runs the guest driver (Guest/guest_driver.s) on one vCPU of `vm`: loads it, writes its
+/// Runs the guest driver program (Guest/, built into GuestDriverImage) on one vCPU of `vm`: loads it, writes its
 /// mailbox, and runs it on the calling thread until it has sent and reclaimed every packet.
 /// Doorbell exits go through `bus` to the device model; the device model calls
 /// `interruptLine.raise()` from its own thread when it completes descriptors.
@@ -43,6 +43,9 @@ public final class GuestDriverRunner {
     /// again; returning false ends the run (`GuestRunReport.stopped`). A hook for the embedding
     /// pipeline (measurement phases, progress, a time-bounded run lowering packetCount).
     public var exitObserver: ((ExitReason) -> Bool)?
+    /// Called on the vCPU thread right before it blocks at the guest's wait port (the guest has
+    /// nothing to do until an interrupt): a hook to publish what the guest counted so far.
+    public var beforeWait: (() -> Void)?
     var doorbellExits = 0
     var deferredInterrupts = 0
     var started = false
@@ -117,6 +120,9 @@ public final class GuestDriverRunner {
 
     /// Copies the guest image to `layout.code`, clears the mailbox and the stamp area.
     static func loadImage(layout: GuestLayout, ram: GuestRAM) throws(VMMError) {
+        guard layout.code == GuestDriverImage.linkAddress else {
+            throw .config("GuestLayout.code", "0x\(String(layout.code, radix: 16)): the guest image is linked at 0x\(String(GuestDriverImage.linkAddress, radix: 16)) (Guest/guest.ld); load it there")
+        }
         guard let code = ram.pointer(layout.code, length: UInt64(GuestDriverImage.bytes.count)) else {
             throw .config("GuestLayout.code", "outside guest RAM")
         }
@@ -145,6 +151,7 @@ public final class GuestDriverRunner {
         ram.storeU64(m + GuestMailbox.vmID, UInt64(p.vmID))
         ram.storeU64(m + GuestMailbox.payloadOffset, UInt64(p.payloadOffset))
         ram.storeU64(m + GuestMailbox.txInterval, p.txIntervalTicks)
+        p.loadModeParameters(mailbox: m, ram: ram)
         ram.zero(p.txRing, length: TXDescriptorLayout.ringBytes(capacity: p.txRingCapacity))
         ram.storeU32(p.completionIndex, 0)
     }

@@ -1,7 +1,7 @@
 import Platform
 
 /// Byte offsets of the mailbox page shared with the guest driver, and the other constants of
-/// the guest ABI. They mirror the `.equ` lines of Guest/guest_driver.s (GuestImageTests checks).
+/// the guest ABI. They mirror the `#define` lines of Guest/mailbox.h (GuestImageTests checks).
 public enum GuestMailbox {
     // Parameters, written by the host before the guest starts.
     public static let packetCount: UInt64 = 0x00
@@ -21,6 +21,29 @@ public enum GuestMailbox {
     public static let payloadOffset: UInt64 = 0x68
     /// TSC ticks between two packets' due times (0: saturate).
     public static let txInterval: UInt64 = 0x70
+    /// What the driver runs (`GuestDriverMode`).
+    public static let mode: UInt64 = 0x78
+    /// RX free ring (the guest posts empty buffers; Platform.DescriptorRing layout) and its capacity.
+    public static let rxRing: UInt64 = 0x80
+    public static let rxRingCapacity: UInt64 = 0x88
+    /// RX buffers: `rxBufferCount` of `rxBufferStride` bytes from `rxBufferBase` (GPA).
+    public static let rxBufferBase: UInt64 = 0x90
+    public static let rxBufferStride: UInt64 = 0x98
+    public static let rxBufferCount: UInt64 = 0xa0
+    /// Completion ring the device writes RX frames to (DescriptorRing layout) and its capacity.
+    public static let completionRing: UInt64 = 0xa8
+    public static let completionRingCapacity: UInt64 = 0xb0
+    /// Bitmap of received seqs (host-zeroed) and its size in u64 words (a power of two).
+    public static let rxSeen: UInt64 = 0xb8
+    public static let rxSeenWords: UInt64 = 0xc0
+    /// Frames with seq below this are not measured.
+    public static let warmup: UInt64 = 0xc8
+    /// Ping: u64 RTT (TSC cycles) per echo seq, `rttCapacity` entries.
+    public static let rttArea: UInt64 = 0xd0
+    public static let rttCapacity: UInt64 = 0xd8
+    /// Idle: the trapping timer register's GPA (8-byte store of a TSC deadline) and the tick period in TSC ticks.
+    public static let timer: UInt64 = 0xe0
+    public static let timerPeriod: UInt64 = 0xe8
     // Driver state, written by the guest.
     public static let sent: UInt64 = 0x100
     public static let reclaimed: UInt64 = 0x108
@@ -36,8 +59,26 @@ public enum GuestMailbox {
     /// Written by the guest before each OUT to the wait port: 0 waits for an interrupt only, a
     /// TSC value also ends the wait then.
     public static let waitDeadline: UInt64 = 0x150
+    /// RX: intact fresh frames, failed frames, repeated seqs, measured frames and their payload bytes.
+    public static let rxDelivered: UInt64 = 0x158
+    public static let rxCorrupt: UInt64 = 0x160
+    public static let rxDuplicate: UInt64 = 0x168
+    public static let rxMeasured: UInt64 = 0x170
+    public static let rxMeasuredBytes: UInt64 = 0x178
+    /// Guest TSC at the first / last measured frame.
+    public static let rxFirstTSC: UInt64 = 0x1c0
+    public static let rxLastTSC: UInt64 = 0x1c8
+    /// Echo replies received.
+    public static let echoes: UInt64 = 0x1d0
+    /// Idle: timer ticks the ISR took.
+    public static let ticks: UInt64 = 0x1d8
+    /// TX statuses found in the completion ring.
+    public static let rxTXStatus: UInt64 = 0x1e0
     // Interrupt cause register (u32), written by the device model, cleared by the ISR.
     public static let irqPending: UInt64 = 0x180
+    /// Cause bits: a device completion, a timer tick.
+    public static let causeDevice: UInt32 = 1
+    public static let causeTimer: UInt32 = 2
 
     /// Ports relative to `portBase`.
     public static let waitPort: UInt16 = 0
@@ -57,9 +98,16 @@ public enum GuestMailbox {
         case 3: "txBufferCount is 0 or larger than txRingCapacity"
         case 4: "txRingCapacity is not a power of two"
         case 5: "stampCapacity is not a power of two"
+        case 6: "the RX rings or buffers are invalid (capacities and rxSeenWords powers of two, 0 < rxBufferCount <= rxRingCapacity, stride >= 76)"
+        case 7: "unknown mode"
         default: "unknown guest error \(code)"
         }
     }
+}
+
+/// What the guest driver runs (mailbox.mode).
+public enum GuestDriverMode: UInt64, Sendable, CaseIterable {
+    case udpTX = 0, udpRX = 1, ping = 2, idle = 3
 }
 
 /// Offsets within one 32-byte guest stamp record.
@@ -70,7 +118,7 @@ public enum GuestStampField: UInt64, CaseIterable, Sendable {
     case doorbell = 8
     /// Immediately after the doorbell store returned to the guest.
     case resumed = 16
-    /// The ISR reclaimed the packet.
+    /// The ISR reclaimed the packet (RX mode: the ISR delivered frame seq).
     case reclaimed = 24
 }
 
@@ -87,7 +135,11 @@ public enum TXDescriptorLayout {
     public static let bufferID: UInt64 = 22    // UInt16
     public static let aux: UInt64 = 24         // UInt64: guest TSC at publication
     public static let kindTX: UInt8 = 1
+    public static let kindRX: UInt8 = 2
+    public static let kindTXStatus: UInt8 = 3
+    public static let kindRXFrame: UInt8 = 4
     public static let statusDone: UInt16 = 1
+    public static let flagDropped: UInt16 = 4
     /// Ring header as Platform.DescriptorRing lays it out: producer u32 at 0, consumer u32 at
     /// 128, slots from 256 (a test checks they agree).
     public static let producerOffset: UInt64 = 0

@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 /// What exits cost on this host, measured with the guest's exit-cost entry
-/// (Guest/guest_driver.s): cycles are TSC ticks; "round trip" is what the guest sees between
+/// (Guest/, C behind an assembly entry stub): cycles are TSC ticks; "round trip" is what the guest sees between
 /// the TSC just before its exiting instruction and the TSC just after it.
 public struct KVMExitCosts: Sendable {
     public let iterations: Int

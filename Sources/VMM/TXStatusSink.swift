@@ -8,6 +8,8 @@ import Platform
 /// drops), then publishes a free-running u32 completion index: every descriptor below it is done.
 /// Completions may come back out of order (a descriptor the device model rejects completes at
 /// once); the index only passes a descriptor once it and all before it are done.
+/// Received frames go to the VM's completion ring as rxFrame descriptors (Guest/mailbox.h):
+/// the ring format a physical device's DMA engine writes too.
 package final class TXStatusSink: GuestCompletionSink {
     // SAFETY: used only by the completing thread (device model or device); the guest reads the
     // status words after the release store of the index that covers them.
@@ -18,18 +20,20 @@ package final class TXStatusSink: GuestCompletionSink {
     /// descriptors, so their status words cannot say which packet they belong to).
     private let done: UnsafeMutablePointer<UInt32>
     private var next: UInt32 = 0
+    private let rxCompletions: DescriptorRing?
     /// Status written for a dropped frame: high bit set, the drop reason below.
     static package let droppedStatus: UInt16 = 0x8000
 
     /// `ring` is the guest's TX ring (Platform.DescriptorRing layout), `indexGPA` its u32
     /// completion index.
-    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64) throws(VMMError) {
+    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64, rxCompletions: DescriptorRing? = nil) throws(VMMError) {
         guard let index = memory.hostAddress(gpa: indexGPA, length: 4) else {
             throw .config("completionIndex", "GPA \(indexGPA) is outside guest memory")
         }
         slots = ring.slotAddress(0)
         mask = UInt32(ring.capacity - 1)
         self.index = index
+        self.rxCompletions = rxCompletions
         // SAFETY: host-private, one word per ring slot (indexed `& mask`); owned here, freed once in deinit.
         done = .allocate(capacity: ring.capacity)
         done.initialize(repeating: 0, count: ring.capacity)
@@ -38,6 +42,7 @@ package final class TXStatusSink: GuestCompletionSink {
     deinit { done.deallocate() }
 
     package func post(_ completion: Descriptor) -> Bool {
+        if completion.kind == DescriptorKind.rxFrame.rawValue { return rxCompletions?.push(completion) ?? false }
         guard completion.kind == DescriptorKind.txStatus.rawValue else { return false }
         let seq = completion.seq
         let status = completion.flags & DescriptorFlag.dropped != 0
@@ -55,8 +60,9 @@ package final class TXStatusSink: GuestCompletionSink {
         return true
     }
 
-    /// Completions land in the TX descriptors themselves: one slot per descriptor, never full.
-    package var freeSlots: Int { Int.max }
+    /// TX completions land in the TX descriptors themselves (one slot per descriptor, never
+    /// full); received frames need a free slot of the completion ring.
+    package var freeSlots: Int { rxCompletions?.freeSlots ?? Int.max }
 
     /// Packets whose completion the guest may reclaim.
     package var completed: UInt32 { next }

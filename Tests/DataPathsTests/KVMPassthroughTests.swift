@@ -60,4 +60,25 @@ struct KVMPassthroughTests {
         #expect(r.summary.packetsDelivered == 200)
         #expect(r.summary.exits == 0)
     }
+
+    @Test func pingRunsOnKVMWithTheDeviceWritingRXCompletions() throws {
+        let r = try run { $0.workload = .ping; $0.pingCount = 30; $0.pingIntervalMs = 2; $0.air = .ieee80211g }
+        #expect(r.summary.trapBackend == "kvm", "\(r.trapReason)")
+        #expect(r.rttMs.count == 30)
+        #expect(r.rttMs.allSatisfy { $0 > 0 && $0 < 1_000 })
+        #expect(!r.exits.contains { $0.reason.hasPrefix("mmio") }, "\(r.exits)")
+        #expect(r.summary.interruptsVirtual > 0)
+        #expect(!r.warnings.contains { $0.contains("KVM guest") }, "\(r.warnings)")
+    }
+
+    @Test func rxFramesReachTheGuestThroughItsOwnBuffers() throws {
+        // 400 frames through the guest's RX buffers: each is reposted several times.
+        let r = try run { $0.direction = .rx; $0.rate = 20_000 }
+        #expect(r.summary.trapBackend == "kvm", "\(r.trapReason)")
+        #expect(r.summary.packetsDelivered + r.summary.packetsDropped == 400)
+        #expect(r.summary.packetsDelivered > 64, "\(r.summary)")
+        #expect(r.summary.goodputMbps > 0)
+        #expect(r.summary.interruptsVirtual > 0)
+        #expect(!r.warnings.contains { $0.contains("KVM guest") }, "\(r.warnings)")
+    }
 }

@@ -3,33 +3,47 @@ import Platform
 import Testing
 @testable import VMM
 
-/// The committed guest bytes are reproducibly built from Guest/guest_driver.s.
+/// The committed guest bytes are reproducibly built from Guest/ (entry.S, driver.c, isr.c, guest.ld).
 @Suite struct GuestImageTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let assemblerPresent = ["/usr/bin/as", "/usr/local/bin/as"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    static let toolchainPresent = ["/usr/bin/gcc", "/usr/local/bin/gcc"].contains { FileManager.default.isExecutableFile(atPath: $0) }
         && ["/usr/bin/objcopy", "/usr/local/bin/objcopy"].contains { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test(.enabled(if: assemblerPresent, "GNU as and objcopy are needed to re-assemble the guest"))
-    func committedImageMatchesReassembledSource() throws {
+    /// `gcc --version`'s first line on this machine.
+    static func installedCompiler() -> String {
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "${CC:-gcc} --version | head -n 1"]
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "unknown" }
+        process.waitUntilExit()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test(.enabled(if: toolchainPresent, "gcc and objcopy are needed to rebuild the guest"))
+    func committedImageMatchesRebuiltSource() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("GuestDriverImage-\(getpid()).swift")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [Self.repository.appendingPathComponent("Guest/assemble.sh").path, output.path]
+        process.arguments = [Self.repository.appendingPathComponent("Guest/build.sh").path, output.path]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let rebuilt = try String(contentsOf: output, encoding: .utf8)
         let committed = try String(contentsOf: Self.repository.appendingPathComponent("Sources/VMM/GuestDriverImage.swift"), encoding: .utf8)
-        #expect(rebuilt == committed, "Sources/VMM/GuestDriverImage.swift is stale: run Guest/assemble.sh")
+        let installed = Self.installedCompiler()
+        #expect(rebuilt == committed, "Sources/VMM/GuestDriverImage.swift differs from a rebuild of Guest/: it was built with \(GuestDriverImage.compilerVersion), this machine has \(installed); if the sources changed, run Guest/build.sh")
     }
 
-    @Test func mailboxOffsetsMatchTheAssemblySource() throws {
-        let source = try String(contentsOf: Self.repository.appendingPathComponent("Guest/guest_driver.s"), encoding: .utf8)
+    @Test func mailboxOffsetsMatchTheHeader() throws {
+        let source = try String(contentsOf: Self.repository.appendingPathComponent("Guest/mailbox.h"), encoding: .utf8)
         var equates: [String: UInt64] = [:]
         for line in source.split(separator: "\n") {
-            let parts = line.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-            guard parts.count >= 3, parts[0] == ".equ" else { continue }
+            let parts = line.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard parts.count >= 3, parts[0] == "#define" else { continue }
             let text = parts[2]
             equates[parts[1]] = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
         }
@@ -57,11 +71,35 @@ import Testing
             "D_VMID": TXDescriptorLayout.vmID, "D_KIND": TXDescriptorLayout.kind, "D_STATUS": TXDescriptorLayout.status,
             "D_BUFFER_ID": TXDescriptorLayout.bufferID, "D_AUX": TXDescriptorLayout.aux,
             "KIND_TX": UInt64(TXDescriptorLayout.kindTX), "STATUS_DONE": UInt64(TXDescriptorLayout.statusDone),
+            "KIND_RX": UInt64(TXDescriptorLayout.kindRX), "KIND_TX_STATUS": UInt64(TXDescriptorLayout.kindTXStatus),
+            "KIND_RX_FRAME": UInt64(TXDescriptorLayout.kindRXFrame), "FLAG_DROPPED": UInt64(TXDescriptorLayout.flagDropped),
+            "MB_MODE": GuestMailbox.mode, "MB_RX_RING": GuestMailbox.rxRing, "MB_RX_RING_CAPACITY": GuestMailbox.rxRingCapacity,
+            "MB_RX_BUFFER_BASE": GuestMailbox.rxBufferBase, "MB_RX_BUFFER_STRIDE": GuestMailbox.rxBufferStride,
+            "MB_RX_BUFFER_COUNT": GuestMailbox.rxBufferCount, "MB_COMPLETION_RING": GuestMailbox.completionRing,
+            "MB_COMPLETION_RING_CAPACITY": GuestMailbox.completionRingCapacity, "MB_RX_SEEN": GuestMailbox.rxSeen,
+            "MB_RX_SEEN_WORDS": GuestMailbox.rxSeenWords, "MB_WARMUP": GuestMailbox.warmup,
+            "MB_RTT_AREA": GuestMailbox.rttArea, "MB_RTT_CAPACITY": GuestMailbox.rttCapacity,
+            "MB_TIMER": GuestMailbox.timer, "MB_TIMER_PERIOD": GuestMailbox.timerPeriod,
+            "MB_RX_DELIVERED": GuestMailbox.rxDelivered, "MB_RX_CORRUPT": GuestMailbox.rxCorrupt,
+            "MB_RX_DUPLICATE": GuestMailbox.rxDuplicate, "MB_RX_MEASURED": GuestMailbox.rxMeasured,
+            "MB_RX_MEASURED_BYTES": GuestMailbox.rxMeasuredBytes, "MB_RX_FIRST_TSC": GuestMailbox.rxFirstTSC,
+            "MB_RX_LAST_TSC": GuestMailbox.rxLastTSC, "MB_ECHOES": GuestMailbox.echoes, "MB_TICKS": GuestMailbox.ticks,
+            "MB_RX_TX_STATUS": GuestMailbox.rxTXStatus,
+            "MODE_UDP_TX": GuestDriverMode.udpTX.rawValue, "MODE_UDP_RX": GuestDriverMode.udpRX.rawValue,
+            "MODE_PING": GuestDriverMode.ping.rawValue, "MODE_IDLE": GuestDriverMode.idle.rawValue,
+            "FRAME_OVERHEAD": UInt64(FrameFormat.overheadBytes), "FRAME_PAYLOAD_OFFSET": UInt64(FrameFormat.payloadOffset),
+            "PORT_WORKLOAD": UInt64(FrameFormat.workloadPort), "PORT_DISCARD": UInt64(FrameFormat.discardPort),
+            "PORT_ECHO": UInt64(FrameFormat.echoPort), "FRAME_UDP_SOURCE_PORT": 52, "FRAME_UDP_DESTINATION_PORT": 54,
+            "CAUSE_DEVICE": UInt64(GuestMailbox.causeDevice), "CAUSE_TIMER": UInt64(GuestMailbox.causeTimer),
         ]
         for (name, value) in expected {
-            #expect(equates[name] == value, "\(name): assembly \(String(describing: equates[name])), Swift \(value)")
+            #expect(equates[name] == value, "\(name): Guest/mailbox.h \(String(describing: equates[name])), Swift \(value)")
         }
         #expect(1 << equates["ST_SHIFT", default: 0] == GuestLayout.stampRecordSize)
+        // The descriptor kinds and the dropped flag are Platform's (the device model writes them).
+        #expect(TXDescriptorLayout.kindTX == DescriptorKind.tx.rawValue && TXDescriptorLayout.kindRX == DescriptorKind.rx.rawValue)
+        #expect(TXDescriptorLayout.kindTXStatus == DescriptorKind.txStatus.rawValue && TXDescriptorLayout.kindRXFrame == DescriptorKind.rxFrame.rawValue)
+        #expect(TXDescriptorLayout.flagDropped == DescriptorFlag.dropped)
         #expect(1 << equates["DESC_SHIFT", default: 0] == TXDescriptorLayout.size)
     }
 
@@ -85,6 +123,10 @@ import Testing
         #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.kind), as: UInt8.self) == TXDescriptorLayout.kindTX)
         #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.bufferID), as: UInt16.self) == 3)
         #expect(slot.load(fromByteOffset: Int(TXDescriptorLayout.aux), as: UInt64.self) == 99)
+    }
+
+    @Test func imageIsLinkedAtTheStandardCodeAddress() {
+        #expect(GuestDriverImage.linkAddress == GuestLayout(memorySize: 4 << 20).code)
     }
 
     @Test func entryPointsLieInsideTheImage() {

@@ -28,10 +28,12 @@ extension Pipeline {
         var vcpu: KVMGuest? = nil
         let device: PhysicalDevice
         if kvm {
-            // The device writes TX completions in the guest program's format and, since nothing
-            // tells it of a doorbell store, samples its register.
+            // The device writes completions in the guest program's format (TX: descriptor status
+            // and completion index; RX: rxFrame descriptors on the completion ring) and, since
+            // nothing tells it of a doorbell store, samples its register.
             let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
-            wiring.guestCompletions = try TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex)
+            wiring.guestCompletions = try TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex,
+                                                       rxCompletions: rings.completions)
             wiring.samplesDoorbell = true
             device = p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
             let guest = try p.addKVMGuest(memory: memory, rings: rings, completionIndexGPA: completionIndex, model: nil, vmID: vmID)

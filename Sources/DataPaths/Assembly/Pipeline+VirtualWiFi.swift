@@ -83,7 +83,8 @@ extension Pipeline {
             let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
             let sink = KVMInterruptSink()
             model = try DeviceModel(context: context(.deviceModel, "vw-devmodel"), vmID: vmID, rings: rings,
-                                    completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex),
+                                    completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex,
+                                                             rxCompletions: rings.completions),
                                     translator: translator, socket: modelSide, line: sink,
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
             let guestAccount = account(.guest, KVMGuest.threadName)

@@ -34,26 +34,26 @@ struct TrapBackendDecision: Equatable {
         return TrapBackendDecision(backend: .kvm, reason: "kvm: \(probeReason)")
     }
 
-    /// Runs the guest program (Guest/guest_driver.s) does not implement.
+    /// Runs the guest program (Guest/, C behind an assembly entry stub) does not implement.
     static func unsupported(_ config: PathConfig) -> String? {
         if config.path == .passthrough { return unsupportedPassthrough(config) }
         if config.path != .vwifi {
-            return "the KVM guest program implements the vwifi and passthrough UDP TX data paths only (this run: \(config.path.rawValue))"
+            return "the KVM guest program implements the vwifi and passthrough drivers only (this run: \(config.path.rawValue))"
         }
         if config.vms > 1 {
             return "the KVM backend runs one VM (this run: --vms \(config.vms))"
         }
-        if config.workload != .udp || config.direction != .tx {
-            return "the KVM guest program implements the UDP TX data path only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
+        if config.workload == .idle {
+            return "the KVM guest program has no idle driver yet (this run: idle)"
         }
         return nil
     }
 
-    /// Passthrough runs the guest program implements: UDP TX (its doorbell is the device's
-    /// register page, mapped into the guest).
+    /// Passthrough runs the guest program implements: UDP TX and RX, ping (its doorbell is the
+    /// device's register page, mapped into the guest; the device writes its completions).
     static func unsupportedPassthrough(_ config: PathConfig) -> String? {
-        if config.workload != .udp || config.direction != .tx {
-            return "the KVM guest program implements passthrough UDP TX only (this run: \(config.workload.rawValue) \(config.direction.rawValue))"
+        if config.workload == .idle {
+            return "the KVM guest program has no passthrough idle driver (this run: idle)"
         }
         return nil
     }

@@ -39,10 +39,12 @@ extension KVMGuest {
 
     func publishProgress() {
         let sent = runner.guestCount(GuestMailbox.sent), reclaimed = runner.guestCount(GuestMailbox.reclaimed)
-        account.progress.store(sent + reclaimed, ordering: .relaxed)
+        account.progress.store(sent + reclaimed + runner.guestCount(GuestMailbox.rxDelivered), ordering: .relaxed)
         tally.sent.store(runner.guestCount(GuestMailbox.sent), ordering: .relaxed)
         tally.txReclaimed.store(runner.guestCount(GuestMailbox.reclaimed), ordering: .relaxed)
-        // Every frame the device or device model dropped completes with a non-done status.
-        tally.dropped.store(runner.guestCount(GuestMailbox.badStatus), ordering: .relaxed)
+        // Every TX frame the device or device model dropped completes with a non-done status
+        // (RX drops the device model counts itself).
+        if mode == .udpTX { tally.dropped.store(runner.guestCount(GuestMailbox.badStatus), ordering: .relaxed) }
+        publishReceived()
     }
 }

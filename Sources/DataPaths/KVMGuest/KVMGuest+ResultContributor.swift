@@ -5,6 +5,8 @@ extension KVMGuest: ResultContributor {
         readings.exits += rows.reduce(0) { $0 + $1.count }
         readings.kvmExits = rows
         readings.notes.append(notes)
+        if readings.received == nil, let received = receivedDelivery { readings.received = received }
+        if readings.rttCycles == nil, let rtts = guestRTTs { readings.rttCycles = rtts }
         if let report {
             if report.unknownMMIOAccesses > 0 {
                 readings.warnings.append("the KVM guest made \(report.unknownMMIOAccesses) MMIO accesses no device covers")

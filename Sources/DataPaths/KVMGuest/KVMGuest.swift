@@ -1,5 +1,5 @@
 // The `kvm` trap backend's guest: a real KVM vCPU running the guest driver program
-// (Guest/guest_driver.s) over the VM's guest memory, on the pipeline's `vw-guest` thread. Its
+// (Guest/, C behind an assembly entry stub) over the VM's guest memory, on the pipeline's `vw-guest` thread. Its
 // doorbell write is a real VM exit: KVM_RUN returns on this thread, the run loop decodes the
 // MMIO address through the bus and calls the device model here, in the same OS thread, as
 // QEMU's vCPU threads do. With `--doorbell ioeventfd` the kernel absorbs the write and signals
@@ -35,6 +35,8 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     var runner: GuestDriverRunner!
     let stamps: GuestStampArea
     let warmup: Int
+    /// The guest program's driver for this run.
+    let mode: GuestDriverMode
     var report: GuestRunReport?
 
     /// Guest-observed doorbell store round trips (TSC before the store to TSC after it), over
@@ -47,6 +49,8 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     var lastDoorbellHandled: UInt64 = 0
     var scannedReclaimed = 0
     var scannedStores = 0
+    var scannedDelivered = 0
+    var reportedCorruption = false
     var durationEndNs: Int64 = 0
     var packetCountLowered = false
 
@@ -73,22 +77,25 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         // with the constant headers of this run in front of the payload the guest writes.
         let stride = UInt64(GuestRings.bufferBytes)
         let buffers = min(rings.txBuffers.count, layout.stampCapacity)
+        let frame = Self.txFrame(config)
         for i in 0..<buffers {
             let gpa = rings.txBuffers[i]
             guard gpa == rings.txBuffers[0] + UInt64(i) * stride,
                   let host = memory.hostAddress(gpa: gpa, length: GuestRings.bufferBytes) else {
                 throw PipelineError.setup("TX buffer \(i) at GPA \(gpa) is not contiguous with buffer 0: the KVM guest needs equally spaced buffers")
             }
-            FrameFormat.writeHeaders(into: host, payloadLength: config.size, seq: UInt32(i), source: station,
-                                     destination: peer, bssid: bssid, kind: .udp)
+            FrameFormat.writeHeaders(into: host, payloadLength: frame.payload, seq: UInt32(i), source: station,
+                                     destination: peer, bssid: bssid, kind: frame.kind)
         }
         var parameters = GuestDriverParameters(
-            packetCount: config.duration == nil ? config.packets : Int(Int32.max), payloadLength: config.size,
+            packetCount: Self.packetCount(config), payloadLength: frame.payload,
             txBufferBase: rings.txBuffers[0], txBufferStride: stride, txBufferCount: buffers,
             txRing: rings.txRingGPA, txRingCapacity: rings.tx.capacity, completionIndex: completionIndexGPA,
             doorbellAddress: DeviceModel.mmioBase + DeviceModel.txDoorbellOffset, vmID: vmID)
         parameters.payloadOffset = FrameFormat.payloadOffset
         if let rate = config.rate { parameters.txIntervalTicks = UInt64(max(1, TSCClock.shared.hz / rate)) }
+        try Self.addModeParameters(&parameters, config: config, rings: rings, memory: memory)
+        mode = parameters.mode
 
         let bus = MMIOBus()
         let vm: KVMVirtualMachine
@@ -122,13 +129,17 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         vw_set_timer_slack(1)   // the guest's TSC-deadline waits (offered rate) are short
         if let duration = config.duration { durationEndNs = vw_monotonic_ns() + Int64(duration * 1e9) }
         runner.exitObserver = { [unowned self] reason in self.afterExit(reason) }
-        if warmup == 0 { beginMeasuredRegion() }
+        // A guest that only receives blocks at its wait port after taking the last frames: what
+        // it counted must be visible before the vCPU thread sleeps, or the run never ends.
+        runner.beforeWait = { [unowned self] in self.publishProgress() }
+        if warmup == 0 || mode == .udpRX || mode == .idle { beginMeasuredRegion() }
         do {
             report = try runner.run(waitTimeoutNanoseconds: 10_000_000_000, summarizing: false)
         } catch {
             if !control.isStopping { control.fail("KVM guest: \(error)") }
         }
         runner.exitObserver = nil
+        runner.beforeWait = nil
         finishLastDoorbell()
         scanGuest(final: true)
         publishProgress()
