@@ -83,20 +83,21 @@ static u32 write_payload(volatile u8 *p, u64 length, u32 seq) {
     return crc;
 }
 
-/* Transmits packet `seq` (= mailbox.sent) from buffer seq mod bufferCount. */
+/* Transmits packet `seq` (= mailbox.sent; frame seq seqBase + seq) from buffer seq mod bufferCount. */
 static void send_one(u64 seq) {
     u64 record = stamp_record(seq);
     *at64(record + ST_FILL) = rdtsc();
     u64 buffer_id = seq % mbget(MB_TX_BUFFER_COUNT);
     u64 buffer = mbget(MB_TX_BUFFER_BASE) + buffer_id * mbget(MB_TX_BUFFER_STRIDE);
     u64 length = mbget(MB_PAYLOAD_LENGTH);
-    write_payload(at(buffer + mbget(MB_PAYLOAD_OFFSET)), length, (u32)seq);
+    u32 frame_seq = (u32)(mbget(MB_SEQ_BASE) + seq);
+    write_payload(at(buffer + mbget(MB_PAYLOAD_OFFSET)), length, frame_seq);
 
     u64 ring = mbget(MB_TX_RING);
     u64 d = ring + RING_SLOTS + ((seq & (mbget(MB_TX_RING_CAPACITY) - 1)) << DESC_SHIFT);
     *at64(d + D_ADDR) = buffer;
     *at32(d + D_LENGTH) = (u32)(mbget(MB_PAYLOAD_OFFSET) + length);   /* frame without FCS */
-    *at32(d + D_SEQ) = (u32)seq;
+    *at32(d + D_SEQ) = frame_seq;
     *at16(d + D_FLAGS) = 0;
     *at(d + D_VMID) = (u8)mbget(MB_VM_ID);
     *at(d + D_KIND) = KIND_TX;

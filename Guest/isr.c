@@ -101,16 +101,17 @@ static inline __attribute__((always_inline)) void rx_frame(u64 d) {
         mbinc(MB_RX_CORRUPT);
     } else {
         u32 seq = *(volatile u32 *)payload;
+        u64 packet = (u32)(seq - (u32)mbget(MB_SEQ_BASE));     /* this VM's packet number */
         u64 now = rdtsc();
         if (seen_before(seq)) {
             mbinc(MB_RX_DUPLICATE);
         } else if (echo_reply) {
-            u64 sent = *at64(stamp_record(seq) + ST_FILL);
-            if (seq < mbget(MB_RTT_CAPACITY) && sent != 0) *at64(mbget(MB_RTT_AREA) + (u64)seq * 8) = now - sent;
+            u64 sent = *at64(stamp_record(packet) + ST_FILL);
+            if (packet < mbget(MB_RTT_CAPACITY) && sent != 0) *at64(mbget(MB_RTT_AREA) + packet * 8) = now - sent;
             mbinc(MB_RX_DELIVERED);
             mbinc(MB_ECHOES);
         } else {
-            *at64(stamp_record(seq) + ST_RECLAIMED) = now;
+            *at64(stamp_record(packet) + ST_RECLAIMED) = now;
             if (seq >= mbget(MB_WARMUP)) {
                 if (mbget(MB_RX_MEASURED) == 0) mbset(MB_RX_FIRST_TSC, now);
                 mbset(MB_RX_LAST_TSC, now);
@@ -123,7 +124,18 @@ static inline __attribute__((always_inline)) void rx_frame(u64 d) {
     rx_post(id);
 }
 
-/* The completion ring: RX frames (and TX statuses, from a device that reports them there). */
+/* A TX status in the completion ring (a device that reports TX completion there, in order,
+   instead of a completion index): the oldest packet in flight is reclaimed. */
+static inline __attribute__((always_inline)) void tx_status(u64 d) {
+    u64 reclaimed = mbget(MB_RECLAIMED);
+    mbinc(MB_RX_TX_STATUS);
+    if (reclaimed >= mbget(MB_SENT)) return;        /* nothing in flight: not ours */
+    if (*at16(d + D_FLAGS) & FLAG_DROPPED) mbinc(MB_BAD_STATUS);
+    *at64(stamp_record(reclaimed) + ST_RECLAIMED) = rdtsc();
+    mbset(MB_RECLAIMED, reclaimed + 1);
+}
+
+/* The completion ring: RX frames and TX statuses. */
 static inline __attribute__((always_inline)) void take_completions(void) {
     u64 ring = mbget(MB_COMPLETION_RING);
     if (ring == 0) return;
@@ -136,7 +148,7 @@ static inline __attribute__((always_inline)) void take_completions(void) {
         if (kind == KIND_RX_FRAME) {
             rx_frame(d);
         } else if (kind == KIND_TX_STATUS) {
-            mbinc(MB_RX_TX_STATUS);
+            tx_status(d);
         } else {
             mbinc(MB_RX_CORRUPT);
         }

@@ -40,6 +40,7 @@
 #define MB_RTT_CAPACITY 0xd8            /* entries of MB_RTT_AREA */
 #define MB_TIMER 0xe0                   /* idle: GPA of the trapping timer register (8-byte store of a TSC deadline) */
 #define MB_TIMER_PERIOD 0xe8            /* idle: TSC ticks between ticks */
+#define MB_SEQ_BASE 0xf0                /* this VM's first seq: frame seq = seqBase + packet number (one seq space per VM) */
 
 /* Driver state, written by the guest, read (clamped) by the host. */
 #define MB_SENT 0x100
@@ -66,6 +67,9 @@
 #define MB_ECHOES 0x1d0                 /* echo replies received */
 #define MB_TICKS 0x1d8                  /* idle: timer ticks taken */
 #define MB_RX_TX_STATUS 0x1e0           /* TX statuses found in the completion ring (a device that reports them there) */
+/* TX completion, two ways (both a physical device could use): with MB_COMPLETION_INDEX set, the
+   device sets each descriptor's status and then the index; with it 0, the device writes one
+   KIND_TX_STATUS descriptor per packet, in order, to the completion ring (FLAG_DROPPED: dropped). */
 
 /* Modes. */
 #define MODE_UDP_TX 0

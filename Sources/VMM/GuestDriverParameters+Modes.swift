@@ -46,8 +46,10 @@ extension GuestDriverParameters {
         func powerOfTwo(_ name: String, _ value: Int) throws(VMMError) {
             guard value > 0, value & (value - 1) == 0, value <= 1 << 20 else { throw .config(name, "\(value) is not a power of two up to 2^20") }
         }
-        if mode == .udpRX || mode == .ping {
-            guard let r = receive else { throw .config("receive", "mode \(mode) needs the RX rings and buffers") }
+        if (mode == .udpRX || mode == .ping || txCompletionsInRing) && receive == nil {
+            throw .config("receive", "mode \(mode)\(txCompletionsInRing ? " with TX completions in the ring" : "") needs the RX rings and buffers")
+        }
+        if let r = receive {
             try powerOfTwo("receive.rxRingCapacity", r.rxRingCapacity)
             try powerOfTwo("receive.completionRingCapacity", r.completionRingCapacity)
             try powerOfTwo("receive.seenWords", r.seenWords)
@@ -75,6 +77,7 @@ extension GuestDriverParameters {
     /// Writes the mode's mailbox words and clears the rings, bitmap and RTTs it uses.
     func loadModeParameters(mailbox m: UInt64, ram: GuestRAM) {
         ram.storeU64(m + GuestMailbox.mode, mode.rawValue)
+        ram.storeU64(m + GuestMailbox.seqBase, UInt64(seqBase))
         ram.storeU64(m + GuestMailbox.warmup, UInt64(max(0, warmup)))
         if let r = receive {
             ram.storeU64(m + GuestMailbox.rxRing, r.rxRing)

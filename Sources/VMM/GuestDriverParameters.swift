@@ -36,6 +36,13 @@ public struct GuestDriverParameters: Sendable, Equatable {
     /// Idle: the trapping timer register (MMIO, outside RAM) and the tick period in TSC ticks.
     public var timerAddress: UInt64 = 0
     public var timerPeriodTicks: UInt64 = 0
+    /// This VM's first frame seq: the guest numbers its frames seqBase + packet number (its
+    /// ring slots, stamps and completion index stay per packet number).
+    public var seqBase: UInt32 = 0
+    /// TX completion through the completion ring (`receive.completionRing`: one txStatus
+    /// descriptor per packet, in order) instead of descriptor status + completion index; the
+    /// mailbox's completion index is then 0.
+    public var txCompletionsInRing = false
 
     public static let defaultDoorbell: UInt64 = 0xD000_0000
 

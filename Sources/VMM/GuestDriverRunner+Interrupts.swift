@@ -8,7 +8,9 @@ extension GuestDriverRunner {
     func waitForInterrupt(observedISRCount: UInt32?, timeoutNanoseconds: Int64) throws(VMMError) {
         if let observed = observedISRCount,
            UInt32(truncatingIfNeeded: mailbox(GuestMailbox.isrCount)) != observed { return }
-        let guestDeadline = observedISRCount == nil ? 0 : mailbox(GuestMailbox.waitDeadline)
+        var guestDeadline = observedISRCount == nil ? 0 : mailbox(GuestMailbox.waitDeadline)
+        // The armed timer ends the wait too (its tick is injected at the loop's top).
+        if timerDeadline != 0 && (guestDeadline == 0 || timerDeadline < guestDeadline) { guestDeadline = timerDeadline }
         let start = vw_rdtsc()
         if guestDeadline != 0 && start >= guestDeadline { return }
         beforeWait?()
@@ -17,9 +19,10 @@ extension GuestDriverRunner {
         var deadline = vw_monotonic_ns() + timeoutNanoseconds
         var timed = false
         if guestDeadline != 0 && tscHz > 0 {
-            let ns = Int64(Double(guestDeadline &- start) / tscHz * 1e9)
-            if ns < timeoutNanoseconds {
-                deadline = vw_monotonic_ns() + ns
+            // The deadline is guest input: compared as a Double, so one far away cannot overflow.
+            let ns = Double(guestDeadline &- start) / tscHz * 1e9
+            if ns < Double(timeoutNanoseconds) {
+                deadline = vw_monotonic_ns() + Int64(ns)
                 timed = true
             }
         }
@@ -48,5 +51,21 @@ extension GuestDriverRunner {
         } else {
             deferredInterrupts += 1
         }
+    }
+}
+
+extension GuestDriverRunner {
+    /// The guest's trapping timer register: an 8-byte store of a TSC deadline (idle mode only).
+    func isTimer(_ address: UInt64, _ length: Int) -> Bool {
+        parameters.mode == .idle && length == 8 && address == parameters.timerAddress
+    }
+
+    /// The timer the guest armed has expired: inject its tick through the interrupt line, as
+    /// KVM's LAPIC timer would. Runs on the vCPU thread outside KVM_RUN (no kick needed).
+    func fireTimerIfDue() {
+        guard timerDeadline != 0, vw_rdtsc() >= timerDeadline else { return }
+        timerDeadline = 0
+        timerInterrupts += 1
+        interruptLine.raise(cause: GuestMailbox.causeTimer)
     }
 }

@@ -20,11 +20,12 @@ extension GuestDriverRunner {
         var needsCompletion = false
         var stopped = false
         let startTSC = vw_rdtsc()
-        if parameters.txIntervalTicks != 0 && !(tscHz > 0) {
+        if (parameters.txIntervalTicks != 0 || parameters.mode == .idle) && !(tscHz > 0) {
             throw .config("GuestDriverRunner.tscHz", "set the TSC frequency when parameters.txIntervalTicks is not 0 (the guest waits for TSC deadlines)")
         }
 
         runLoop: while true {
+            fireTimerIfDue()
             interruptLine.setState(.running)
             if interruptLine.stopRequested {
                 stopped = true
@@ -46,7 +47,10 @@ extension GuestDriverRunner {
             case let .mmio(address, length, isWrite):
                 needsCompletion = true
                 let data = vcpu.mmioData
-                if isWrite {
+                if isWrite && isTimer(address, length) {
+                    // SAFETY: bounds: an 8-byte MMIO write (isTimer checked), so mmioData holds 8 bytes.
+                    timerDeadline = data.loadUnaligned(as: UInt64.self)
+                } else if isWrite {
                     let isDoorbell = address == parameters.doorbellAddress
                     // SAFETY: bounds: `& stampMask` keeps the index < stampCapacity (a power of two); vCPU thread only.
                     if isDoorbell { hostDoorbellExitStamps[doorbellExits & stampMask] = after }

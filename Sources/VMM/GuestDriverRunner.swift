@@ -47,6 +47,10 @@ public final class GuestDriverRunner {
     /// nothing to do until an interrupt): a hook to publish what the guest counted so far.
     public var beforeWait: (() -> Void)?
     var doorbellExits = 0
+    /// Idle: the TSC deadline the guest last wrote to its timer register (0: not armed), and
+    /// the ticks injected so far.
+    var timerDeadline: UInt64 = 0
+    public internal(set) var timerInterrupts = 0
     var deferredInterrupts = 0
     var started = false
     var raisedAtStart: UInt32 = 0
@@ -143,7 +147,7 @@ public final class GuestDriverRunner {
         ram.storeU64(m + GuestMailbox.txBufferCount, UInt64(p.txBufferCount))
         ram.storeU64(m + GuestMailbox.txRing, p.txRing)
         ram.storeU64(m + GuestMailbox.txRingCapacity, UInt64(p.txRingCapacity))
-        ram.storeU64(m + GuestMailbox.completionIndex, p.completionIndex)
+        ram.storeU64(m + GuestMailbox.completionIndex, p.txCompletionsInRing ? 0 : p.completionIndex)
         ram.storeU64(m + GuestMailbox.doorbell, p.doorbellAddress)
         ram.storeU64(m + GuestMailbox.stampArea, layout.stampArea)
         ram.storeU64(m + GuestMailbox.stampCapacity, UInt64(layout.stampCapacity))
@@ -182,6 +186,8 @@ public final class GuestDriverRunner {
         hostDoorbellExitStamps.update(repeating: 0)
         hostDoorbellHandledStamps.update(repeating: 0)
         doorbellExits = 0
+        timerDeadline = 0
+        timerInterrupts = 0
         deferredInterrupts = 0
         lastExitTSC = 0
         started = false

@@ -57,9 +57,15 @@ public final class KVMInterruptLine: @unchecked Sendable {
 
     deinit { control.deallocate() }
 
-    /// Raises the interrupt (callable from any thread).
-    public func raise() {
-        vwStoreRelease32(cause, 1)
+    /// Raises the interrupt (callable from any thread) with `cause` (GuestMailbox.cause* bits,
+    /// OR-ed into the cause register so a device completion and a timer tick never hide each other).
+    public func raise(cause bits: UInt32 = GuestMailbox.causeDevice) {
+        // SAFETY: `cause` is the live, 4-byte aligned cause word in guest RAM (owner keeps it mapped).
+        let word = cause.assumingMemoryBound(to: UInt32.self)
+        while true {
+            let old = vwLoadAcquire32(cause)
+            if old & bits == bits || vw_cas_u32(word, old, old | bits) != 0 { break }
+        }
         _ = vw_fetch_add_u32(sequencePointer, 1)
         vw_fence_seq_cst()   // pairs with the run loop's fence between publishing its state and reading the cause
         switch State(rawValue: vw_load_acquire_u32(statePointer)) {

@@ -44,6 +44,8 @@ public enum GuestMailbox {
     /// Idle: the trapping timer register's GPA (8-byte store of a TSC deadline) and the tick period in TSC ticks.
     public static let timer: UInt64 = 0xe0
     public static let timerPeriod: UInt64 = 0xe8
+    /// This VM's first frame seq (one seq space per VM): frame seq = seqBase + packet number.
+    public static let seqBase: UInt64 = 0xf0
     // Driver state, written by the guest.
     public static let sent: UInt64 = 0x100
     public static let reclaimed: UInt64 = 0x108

@@ -21,12 +21,15 @@ package final class TXStatusSink: GuestCompletionSink {
     private let done: UnsafeMutablePointer<UInt32>
     private var next: UInt32 = 0
     private let rxCompletions: DescriptorRing?
+    /// The VM's first frame seq: descriptor seq - seqBase is the guest's packet number.
+    private let seqBase: UInt32
     /// Status written for a dropped frame: high bit set, the drop reason below.
     static package let droppedStatus: UInt16 = 0x8000
 
     /// `ring` is the guest's TX ring (Platform.DescriptorRing layout), `indexGPA` its u32
     /// completion index.
-    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64, rxCompletions: DescriptorRing? = nil) throws(VMMError) {
+    package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64, rxCompletions: DescriptorRing? = nil,
+                 seqBase: UInt32 = 0) throws(VMMError) {
         guard let index = memory.hostAddress(gpa: indexGPA, length: 4) else {
             throw .config("completionIndex", "GPA \(indexGPA) is outside guest memory")
         }
@@ -34,6 +37,7 @@ package final class TXStatusSink: GuestCompletionSink {
         mask = UInt32(ring.capacity - 1)
         self.index = index
         self.rxCompletions = rxCompletions
+        self.seqBase = seqBase
         // SAFETY: host-private, one word per ring slot (indexed `& mask`); owned here, freed once in deinit.
         done = .allocate(capacity: ring.capacity)
         done.initialize(repeating: 0, count: ring.capacity)
@@ -44,7 +48,7 @@ package final class TXStatusSink: GuestCompletionSink {
     package func post(_ completion: Descriptor) -> Bool {
         if completion.kind == DescriptorKind.rxFrame.rawValue { return rxCompletions?.push(completion) ?? false }
         guard completion.kind == DescriptorKind.txStatus.rawValue else { return false }
-        let seq = completion.seq
+        let seq = completion.seq &- seqBase
         let status = completion.flags & DescriptorFlag.dropped != 0
             ? Self.droppedStatus | completion.status : TXDescriptorLayout.statusDone
         // SAFETY: the slot index is masked into the ring; the guest does not reuse the slot before

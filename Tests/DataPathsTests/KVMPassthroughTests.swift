@@ -81,4 +81,11 @@ struct KVMPassthroughTests {
         #expect(r.summary.interruptsVirtual > 0)
         #expect(!r.warnings.contains { $0.contains("KVM guest") }, "\(r.warnings)")
     }
+
+    @Test func idleTakesItsTimerTicksOnKVM() throws {
+        let r = try run { $0.workload = .idle; $0.duration = 0.3; $0.timerHz = 250 }
+        #expect(r.summary.trapBackend == "kvm", "\(r.trapReason)")
+        #expect(r.summary.interruptsVirtual > 0 || r.exits.contains { $0.reason == "mmio_write" }, "\(r.exits)")
+        #expect(!r.warnings.contains { $0.contains("KVM guest") }, "\(r.warnings)")
+    }
 }

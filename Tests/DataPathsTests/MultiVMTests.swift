@@ -72,11 +72,26 @@ import Platform
         #expect { try ping.validate() } throws: { ($0 as? ConfigError)?.field == "vms" }
         var kvm = c
         kvm.trap = .kvm
-        #expect { try kvm.validate() } throws: { ($0 as? ConfigError)?.field == "vms" }
-        // auto picks the thread trap for several VMs, and says why.
+        try kvm.validate()
+        // auto runs several VMs on KVM (one VM fd and vCPU thread each) where KVM works.
         c.trap = .auto
         let decision = try TrapBackendDecision.decide(c)
-        #expect(decision.backend == .thread && decision.reason.contains("one VM"))
+        #expect(decision.backend == (KVMBackendHere.usable ? .kvm : .thread), "\(decision.reason)")
+    }
+
+    @Test(.enabled(if: KVMBackendHere.usable, "the kvm trap backend cannot run here: \(KVMBackendHere.why)"))
+    func severalVMsRunOnKVMEachOnItsOwnVCPUThread() throws {
+        var c = Self.config(vms: 3, packets: 200, air: .none)
+        c.trap = .kvm
+        let r = try PipelineExecutor().run(c, control: RunControl())
+        #expect(r.summary.trapBackend == "kvm")
+        #expect(r.deliveredByVM == ["vm1": 200, "vm2": 200, "vm3": 200], "\(r.deliveredByVM)")
+        #expect(r.summary.packetsSent == 600 && r.summary.packetsDelivered == 600 && r.summary.packetsDropped == 0)
+        #expect(!r.warnings.contains { $0.contains("conservation") || $0.contains("KVM guest") }, "\(r.warnings)")
+        // The vCPU threads' time is split into guest and hypervisor shares.
+        #expect(r.cpu.contains { $0.component == .guest } && r.cpu.contains { $0.component == .hypervisor })
+        #expect(r.trapReason.contains("vw-guest"))
+        #expect(r.summary.exits >= 540)
     }
 }
 

@@ -1,6 +1,7 @@
 import CVWiFiShim
 import Foundation
 import Synchronization
+import Platform
 @testable import VMM
 
 /// A test device model: consumes the TX ring (verifying every descriptor and payload from the
@@ -26,6 +27,9 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
     private let line = Mutex<KVMInterruptLine?>(nil)
     private var worker: Thread?
     private let finished = DispatchSemaphore(value: 0)
+    /// When set, completions go to this ring (one txStatus descriptor per packet, in order), as a
+    /// device that reports TX completion in its completion queue does, instead of the index.
+    var completionRing: DescriptorRing?
 
     init(ram: GuestRAM, parameters: GuestDriverParameters, mode: DoorbellMode) {
         self.ram = ram
@@ -113,7 +117,15 @@ final class FakeTXDevice: BusDevice, @unchecked Sendable {
             }
             let consumed = ram.loadU32(parameters.txRing + TXDescriptorLayout.consumerOffset)
             guard consumed != lastCompleted else { continue }
-            ram.storeU32(parameters.completionIndex, consumed)
+            if let ring = completionRing {
+                var seq = lastCompleted
+                while seq != consumed {
+                    if !ring.push(Descriptor(seq: seq, kind: .txStatus)) { failures.append("completion ring full at seq \(seq)") }
+                    seq &+= 1
+                }
+            } else {
+                ram.storeU32(parameters.completionIndex, consumed)
+            }
             completed.store(Int(consumed), ordering: .relaxed)
             lastCompleted = consumed
             line.withLock { $0 }?.raise()

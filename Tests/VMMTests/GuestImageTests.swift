@@ -79,7 +79,7 @@ import Testing
             "MB_COMPLETION_RING_CAPACITY": GuestMailbox.completionRingCapacity, "MB_RX_SEEN": GuestMailbox.rxSeen,
             "MB_RX_SEEN_WORDS": GuestMailbox.rxSeenWords, "MB_WARMUP": GuestMailbox.warmup,
             "MB_RTT_AREA": GuestMailbox.rttArea, "MB_RTT_CAPACITY": GuestMailbox.rttCapacity,
-            "MB_TIMER": GuestMailbox.timer, "MB_TIMER_PERIOD": GuestMailbox.timerPeriod,
+            "MB_SEQ_BASE": GuestMailbox.seqBase, "MB_TIMER": GuestMailbox.timer, "MB_TIMER_PERIOD": GuestMailbox.timerPeriod,
             "MB_RX_DELIVERED": GuestMailbox.rxDelivered, "MB_RX_CORRUPT": GuestMailbox.rxCorrupt,
             "MB_RX_DUPLICATE": GuestMailbox.rxDuplicate, "MB_RX_MEASURED": GuestMailbox.rxMeasured,
             "MB_RX_MEASURED_BYTES": GuestMailbox.rxMeasuredBytes, "MB_RX_FIRST_TSC": GuestMailbox.rxFirstTSC,

@@ -38,7 +38,7 @@ extension Pipeline {
                 p.watched += p.watchedGuest((guest, handler), label: "guest" + vm,
                                             completionsFrom: "device model" + vm)
             } else if let guest = machine.kvmGuest {
-                p.watched.append(WatchedStage(label: "guest", account: guest.account) { nil })
+                p.watched.append(WatchedStage(label: "guest" + vm, account: guest.account) { nil })
             }
             let model = machine.model
             p.watched.append(WatchedStage(label: "device model" + vm, account: model.account) {
@@ -82,14 +82,16 @@ extension Pipeline {
         if kvm {
             let completionIndex = try memory.allocate(bytes: 64, alignment: 64)
             let sink = KVMInterruptSink()
-            model = try DeviceModel(context: context(.deviceModel, "vw-devmodel"), vmID: vmID, rings: rings,
+            let seqBase = UInt32(index * expectedFrames)
+            model = try DeviceModel(context: context(.deviceModel, "vw-devmodel" + suffix), vmID: vmID, rings: rings,
                                     completions: TXStatusSink(ring: rings.tx, memory: memory, indexGPA: completionIndex,
-                                                             rxCompletions: rings.completions),
+                                                             rxCompletions: rings.completions, seqBase: seqBase),
                                     translator: translator, socket: modelSide, line: sink,
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
-            let guestAccount = account(.guest, KVMGuest.threadName)
+            let threadName = KVMGuest.threadName + suffix
+            let guestAccount = account(.guest, threadName)
             guestAccount.cpuShare = .guestMode
-            let hypervisorAccount = ThreadAccount(component: .hypervisor, name: KVMGuest.threadName + ":kvm",
+            let hypervisorAccount = ThreadAccount(component: .hypervisor, name: threadName + ":kvm",
                                                   stampCapacity: guestAccount.stamps.capacity,
                                                   stampsEnabled: config.stamps, events: [])
             hypervisorAccount.cpuShare = .hostMode
@@ -97,11 +99,12 @@ extension Pipeline {
             let guest = try KVMGuest(context: ComponentContext(config: config, account: guestAccount, control: control, tally: tally),
                                      hypervisor: hypervisorAccount, memory: memory, rings: rings,
                                      completionIndexGPA: completionIndex, model: model, vmID: vmID,
-                                     station: Stations.station(vmID: vmID), peer: Stations.peer, bssid: Stations.bssid)
+                                     station: Stations.station(vmID: vmID), peer: Stations.peer, bssid: Stations.bssid,
+                                     seqBase: seqBase, senders: max(1, config.vms), threadName: threadName)
             sink.line = guest.line
             kvmGuest = guest
             trapBackendName = "kvm"
-            add(KVMGuest.threadName) { guest.run() }
+            add(threadName) { guest.run() }
             closers.append { guest.line.requestStop() }
         } else {
             let line = ThreadInterruptLine()

@@ -33,10 +33,6 @@ extension PathConfig {
                 throw ConfigError(field: "vms", problem: "several VMs run the UDP TX workload only (this run: \(workload.rawValue) \(direction.rawValue))",
                                   fix: "use --vms 1, or the udp workload with --direction tx")
             }
-            guard trap != .kvm else {
-                throw ConfigError(field: "vms", problem: "the kvm trap backend runs one VM",
-                                  fix: "use --trap thread (or auto, which picks thread for several VMs), or --vms 1")
-            }
         }
         if !(1...Self.maxVMs).contains(vms) {
             throw ConfigError(field: "vms", problem: "\(vms) is out of range", fix: "give a whole number from 1 to \(Self.maxVMs)")

@@ -21,7 +21,7 @@ extension KVMGuest {
         let value = UInt64(data.loadUnaligned(as: UInt32.self))
         // The doorbell carries the ring's new producer index: this exit is packet value - 1's.
         let seq = Int(truncatingIfNeeded: value &- 1) & 0xFFFF_FFFF
-        let seq32 = UInt32(truncatingIfNeeded: seq)
+        let seq32 = seqBase &+ UInt32(truncatingIfNeeded: seq)   // the frame's seq (this VM's seq space)
         hypervisor.stamp(.trapExit, seq32, tsc: exited)
         hypervisor.stamp(.decode, seq32, tsc: decoded)
         // The way out: the guest's store, the exit into KVM, KVM_RUN returning to user space.

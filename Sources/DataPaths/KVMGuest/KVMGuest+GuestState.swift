@@ -1,6 +1,7 @@
 // What the guest program keeps in its own RAM: its stamps and counters, read by the vCPU
 // thread between exits. Every word there is guest input.
 import CVWiFiShim
+import Synchronization
 import Measurement
 import Platform
 import VMM
@@ -21,7 +22,7 @@ extension KVMGuest {
             scannedReclaimed += 1
             guard sent - seq < capacity else { continue }
             let t = stamps.stamp(seq: seq, .reclaimed)
-            if t != 0 { account.stamp(.guestISR, UInt32(truncatingIfNeeded: seq), tsc: t) }
+            if t != 0 { account.stamp(.guestISR, seqBase &+ UInt32(truncatingIfNeeded: seq), tsc: t) }
         }
         guard doorbell == .ioeventfd else { return }
         // Packets before the last one sent have returned from their doorbell store (the guest
@@ -40,11 +41,19 @@ extension KVMGuest {
     func publishProgress() {
         let sent = runner.guestCount(GuestMailbox.sent), reclaimed = runner.guestCount(GuestMailbox.reclaimed)
         account.progress.store(sent + reclaimed + runner.guestCount(GuestMailbox.rxDelivered), ordering: .relaxed)
-        tally.sent.store(runner.guestCount(GuestMailbox.sent), ordering: .relaxed)
-        tally.txReclaimed.store(runner.guestCount(GuestMailbox.reclaimed), ordering: .relaxed)
+        publish(tally.sent, runner.guestCount(GuestMailbox.sent), &published.sent)
+        publish(tally.txReclaimed, runner.guestCount(GuestMailbox.reclaimed), &published.reclaimed)
         // Every TX frame the device or device model dropped completes with a non-done status
         // (RX drops the device model counts itself).
-        if mode == .udpTX { tally.dropped.store(runner.guestCount(GuestMailbox.badStatus), ordering: .relaxed) }
+        if mode == .udpTX { publish(tally.dropped, runner.guestCount(GuestMailbox.badStatus), &published.dropped) }
         publishReceived()
+    }
+
+    /// Several VMs share the run's tally: each adds what its own counter moved since it last
+    /// published (a guest that lowers its counter takes back only what it had added).
+    func publish(_ counter: borrowing Atomic<Int>, _ value: Int, _ last: inout Int) {
+        guard value != last else { return }
+        counter.add(value &- last, ordering: .relaxed)
+        last = value
     }
 }

@@ -14,8 +14,8 @@ extension KVMGuest {
         guard mode == .udpRX || mode == .ping else { return }
         let echoes = runner.guestCount(GuestMailbox.echoes)
         let delivered = max(0, runner.guestCount(GuestMailbox.rxDelivered) - echoes)
-        tally.rxDelivered.store(delivered, ordering: .relaxed)
-        tally.echoes.store(echoes, ordering: .relaxed)
+        publish(tally.rxDelivered, delivered, &published.rxDelivered)
+        publish(tally.echoes, echoes, &published.echoes)
         let corrupt = runner.guestCount(GuestMailbox.rxCorrupt)
         let duplicate = runner.guestCount(GuestMailbox.rxDuplicate)
         if corrupt > 0 && !reportedCorruption {
@@ -39,7 +39,7 @@ extension KVMGuest {
             let seq = scannedDelivered
             scannedDelivered += 1
             let t = stamps.stamp(seq: seq, .reclaimed)
-            if t != 0 { account.stamp(.rxDelivery, UInt32(truncatingIfNeeded: seq), tsc: t) }
+            if t != 0 { account.stamp(.rxDelivery, seqBase &+ UInt32(truncatingIfNeeded: seq), tsc: t) }
         }
     }
 

@@ -34,7 +34,7 @@ extension KVMGuest {
 
     /// What the trap backend did, for PathResult.trapReason.
     var notes: String {
-        var parts = ["vCPU thread \(Self.threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]
+        var parts = ["vCPU thread \(threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]
         if model == nil {
             parts.append(passthroughDoorbellNote)
         } else if doorbell == .ioeventfd {

@@ -12,6 +12,7 @@
 // `hypervisor`. guest_time is sampled by the scheduler tick: exact over long runs, coarse over
 // short ones. Stage stamps and Table 1 categories of the exit handling go to `hypervisor`.
 import CVWiFiShim
+import Synchronization
 import Measurement
 import Platform
 import VMM
@@ -20,6 +21,14 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     // SAFETY: after start, everything is touched by the vCPU thread only (the device model
     // reaches it through `line`, which is thread-safe); the executor reads results after join.
     static let threadName = "vw-guest"
+    /// This VM's vCPU thread: vw-guest, vw-guest2, ...
+    let threadName: String
+    /// This VM's first frame seq, and the guests sharing the run (the last to finish marks the
+    /// run's sender done).
+    let seqBase: UInt32
+    let senders: Int
+    /// What this guest last added to the shared tally.
+    var published = (sent: 0, reclaimed: 0, dropped: 0, rxDelivered: 0, echoes: 0)
 
     /// The guest's share: its account holds the vCPU thread's time in KVM guest mode.
     package let context: ComponentContext
@@ -60,10 +69,14 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     /// the frame headers into every TX buffer, loads the guest program and maps the device model
     /// at DeviceModel.mmioBase. `completionIndexGPA` is the u32 the TXStatusSink publishes.
     init(context: ComponentContext, hypervisor: ThreadAccount, memory: GuestMemory, rings: GuestRings, completionIndexGPA: UInt64, model: DeviceModel?,
-         vmID: UInt8, station: MACAddress, peer: MACAddress, bssid: MACAddress) throws {
+         vmID: UInt8, station: MACAddress, peer: MACAddress, bssid: MACAddress, seqBase: UInt32 = 0, senders: Int = 1,
+         threadName: String = KVMGuest.threadName) throws {
         let config = context.config
         self.context = context
         self.hypervisor = hypervisor
+        self.seqBase = seqBase
+        self.senders = senders
+        self.threadName = threadName
         self.model = model
         self.memory = memory
         doorbell = config.doorbell
@@ -96,6 +109,7 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         if let rate = config.rate { parameters.txIntervalTicks = UInt64(max(1, TSCClock.shared.hz / rate)) }
         try Self.addModeParameters(&parameters, config: config, rings: rings, memory: memory)
         mode = parameters.mode
+        parameters.seqBase = seqBase
 
         let bus = MMIOBus()
         let vm: KVMVirtualMachine
@@ -143,7 +157,9 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         finishLastDoorbell()
         scanGuest(final: true)
         publishProgress()
-        tally.senderDone.store(true, ordering: .relaxed)
+        if tally.sendersFinished.add(1, ordering: .relaxed).newValue >= senders {
+            tally.senderDone.store(true, ordering: .relaxed)
+        }
     }
 
     /// After every exit, before the guest runs again (vCPU thread).
