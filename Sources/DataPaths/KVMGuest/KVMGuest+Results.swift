@@ -42,6 +42,12 @@ extension KVMGuest {
         } else {
             parts.append("doorbell = MMIO exit to user space, handled on the vCPU thread (trap_exit = guest publication to KVM_RUN returning)")
         }
+        switch mode {
+        case .udpRX: parts.append("guest program: RX driver (buffers on the RX free ring, frames from the completion ring, verified in the guest ISR)")
+        case .ping: parts.append("guest program: ping (one echo outstanding, RTT by rdtsc in the guest)")
+        case .idle: parts.append("guest program: idle (one-shot timer armed by a trapping store; \(runner?.timerInterrupts ?? 0) ticks injected through the KVM line)")
+        case .udpTX: break
+        }
         if let r = report {
             parts.append("interrupts \(r.interruptMechanism.rawValue): raised \(r.interruptsRaised), kicks \(r.interruptKicks), ISR entered by host \(r.isrEntriesByHost), polled by guest \(r.isrPolledByGuest), guest waits \(r.guestWaits)")
             if let isr = r.isrEntry { parts.append("ISR entry median \(isr.median) cycles") }
