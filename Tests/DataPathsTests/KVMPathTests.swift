@@ -137,25 +137,24 @@ struct KVMPathTests {
         }
     }
 
-    @Test(arguments: [(PathKind.passthrough, Workload.udp, Direction.tx), (.passthrough, .ping, .tx)])
-    func runsTheGuestProgramDoesNotImplementNeedThread(path: PathKind, workload: Workload, direction: Direction) throws {
-        var c = PathConfig(path: path)
-        c.workload = workload
-        c.direction = direction
-        c.trap = .kvm
-        #expect { _ = try TrapBackendDecision.decide(c) } throws: {
-            ($0 as? ConfigError)?.field == "trap" && ($0 as? ConfigError)?.problem.contains("guest program") == true
+    @Test func everyVMRunIsOneTheGuestProgramImplements() throws {
+        for path in [PathKind.vwifi, .passthrough] {
+            for (workload, direction) in [(Workload.udp, Direction.tx), (.udp, .rx), (.ping, .tx), (.idle, .tx)] {
+                var c = PathConfig(path: path)
+                c.workload = workload
+                c.direction = direction
+                #expect(TrapBackendDecision.unsupported(c) == nil, "\(path) \(workload) \(direction)")
+                c.trap = .thread
+                #expect(try TrapBackendDecision.decide(c).backend == .thread)
+            }
         }
-        c.trap = .auto
-        let decision = try TrapBackendDecision.decide(c)
-        #expect(decision.backend == .thread)
-        #expect(decision.reason.contains("guest program"))
-        c.trap = .thread
-        #expect(try TrapBackendDecision.decide(c).backend == .thread)
+        // The native path runs no vCPU at all.
+        #expect(try TrapBackendDecision.decide(PathConfig(path: .native)).backend == .none)
     }
 
-    @Test func autoPicksKVMWhereItWorks() throws {
-        var c = PathConfig(path: .vwifi)
+    @Test(arguments: [PathKind.vwifi, .passthrough])
+    func autoPicksKVMWhereItWorks(path: PathKind) throws {
+        var c = PathConfig(path: path)
         c.trap = .auto
         let decision = try TrapBackendDecision.decide(c)
         #expect(decision.backend == (KVMBackendHere.usable ? .kvm : .thread), "\(decision.reason)")

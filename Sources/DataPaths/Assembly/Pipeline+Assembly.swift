@@ -14,7 +14,7 @@ extension Pipeline {
         let p: Pipeline
         switch config.path {
         case .native: p = try assembleNative(config)
-        case .passthrough: p = try assemblePassthrough(config)
+        case .passthrough: p = try assemblePassthrough(config, kvm: trap.backend == .kvm)
         case .vwifi: p = try assembleVirtualWiFi(config, kvm: trap.backend == .kvm)
         }
         p.trapReason = [trap.reason, p.trapReason].filter { !$0.isEmpty }.joined(separator: "; ")

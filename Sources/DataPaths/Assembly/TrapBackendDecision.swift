@@ -36,11 +36,17 @@ struct TrapBackendDecision: Equatable {
 
     /// Runs the guest program (Guest/, C behind an assembly entry stub) does not implement.
     static func unsupported(_ config: PathConfig) -> String? {
+        if config.path == .passthrough { return unsupportedPassthrough(config) }
         if config.path != .vwifi {
-            return "the KVM guest program implements the vwifi drivers only (this run: \(config.path.rawValue))"
+            return "the KVM guest program implements the vwifi and passthrough drivers only (this run: \(config.path.rawValue))"
         }
         return nil
     }
+
+    /// Passthrough runs the guest program implements: all of them (its doorbell is the device's
+    /// register page, mapped into the guest; the device writes its completions; idle's timer is
+    /// the VM's own, trapping as on vwifi).
+    static func unsupportedPassthrough(_ config: PathConfig) -> String? { nil }
 
     /// Why this machine cannot run the kvm backend (nil when it can), and what the probe ran.
     static func machineCheck(device: String) -> (problem: String?, reason: String) {

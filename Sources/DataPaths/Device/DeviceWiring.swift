@@ -1,6 +1,7 @@
 import CVWiFiShim
 import Measurement
 import Platform
+import VMM
 
 /// Who writes the device's TX and RX-free rings, and so what their addresses may be. The
 /// trust level is a property of the ring, fixed at assembly; nothing a descriptor carries can
@@ -30,4 +31,13 @@ struct DeviceWiring {
     /// Further TX queues, served round robin with `txRing` (vwifi: one per VM, each written by
     /// that VM's device-model thread, where the host driver's command handling runs).
     var moreTXRings: [DescriptorRing] = []
+    /// Passthrough: the register page the guest driver writes its TX tail into. The device takes
+    /// TX descriptors up to that tail only (nil: whatever the ring's producer published).
+    var registers: DeviceRegisterPage? = nil
+    /// True when nothing wakes the device on a doorbell (the KVM backend: the store lands in the
+    /// mapped page): it samples the register instead of sleeping until `doorbell` is signalled.
+    var samplesDoorbell = false
+    /// Where TX statuses and RX frames go back to a guest driver, in the format it reads (nil:
+    /// pushed to `completions`, read by a host driver or the thread-trap guest).
+    var guestCompletions: GuestCompletionSink? = nil
 }

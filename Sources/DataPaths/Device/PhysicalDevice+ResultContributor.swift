@@ -5,6 +5,9 @@ extension PhysicalDevice: ResultContributor {
         readings.transmitted = .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes,
                                      spanNs: measuredSpanNs)
         for (name, count) in dropCounts { readings.drop(name, count) }
+        if wiring.samplesDoorbell {
+            readings.notes.append("the device sampled its doorbell register \(doorbellSamples) times while idle (a timed wait of at most \(Self.samplingPeriodNs / 1000) us each)")
+        }
     }
 
     /// What the access point received from each of `vmIDs`, and its goodput over that VM's own span.

@@ -49,6 +49,12 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     let seqStride: UInt32
     /// True while frames keep arriving before the medium frees: no idle wait since the last one.
     var backToBack = false
+    // The doorbell register (passthrough): the tail last sampled, descriptors taken (free
+    // running), tail values refused, timed samples taken while idle.
+    var sampledTail: UInt32 = 0
+    var txConsumed: UInt32 = 0
+    var tailsRefused = 0
+    var doorbellSamples = 0
 
     init(context: ComponentContext, wiring: DeviceWiring,
          vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int,
@@ -89,7 +95,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         var d = Descriptor()
         runLoop {
             var worked = false
-            if txQueues.pop(into: &d) {
+            if nextTX(into: &d) {
                 transmit(d)
                 worked = true
             } else if replyHead != replyTail {
@@ -115,28 +121,24 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         return vw_monotonic_ns() >= due
     }
 
-    func idle(now: Int64) {
-        backToBack = false
-        let token = wiring.doorbell.prepare()
-        if !txQueues.isEmpty || control.isStopping { return }
-        var timeout: Int64 = 100_000_000
-        if policy.pending > 0, let deadline = policy.deadlineNs { timeout = min(timeout, max(0, deadline - now)) }
-        if rxRemaining > 0, let rate = config.rate {
-            let due = rxStartNs + Int64(Double(rxSeq) / rate * 1e9)
-            timeout = min(timeout, max(0, due - now))
-        }
-        if timeout == 0 { return }
-        _ = wiring.doorbell.wait(after: token, spinIterations: 100, timeoutNs: timeout)
-    }
-
     var dropCounts: [String: Int] {
         var out: [String: Int] = [:]
         for r in DropReason.allCases where r != .none && drops[Int(r.rawValue)] > 0 { out[r.name] = drops[Int(r.rawValue)] }
+        if wiring.registers != nil {
+            // Not packets, but guest input refused all the same (as the device model reports it).
+            let refused = tailsRefused + wiring.txRing.rejectedProducerIndices
+            if refused > 0 { out[DropReason.ringIndexOutOfRange.name, default: 0] += refused }
+        }
         return out
     }
 
-    /// TX descriptors queued for the device and not yet taken (the watchdog asks).
-    var descriptorsWaiting: Int { txQueues.count }
+    /// TX descriptors queued for the device and not yet taken (the watchdog asks; with a
+    /// register page, those the guest announced).
+    var descriptorsWaiting: Int {
+        guard let registers = wiring.registers else { return txQueues.count }
+        let announced = registers.txTail &- wiring.txRing.sharedConsumerIndex
+        return announced <= UInt32(wiring.txRing.capacity) ? Int(announced) : 0
+    }
 
     /// RX frames the access point still has to send (RX workload).
     var rxPending: Int { rxRemaining }

@@ -2,13 +2,21 @@
 import Platform
 
 /// Passthrough: the device's BAR is mapped into the guest, so the write goes straight to the
-/// device register with no exit. (Waking the device thread stands for the device noticing.)
+/// device's tail register with no exit. (Waking the device thread stands for the device
+/// noticing; on the KVM backend nothing wakes it and the device samples the register.)
 final class DeviceRegisterDoorbell: GuestDoorbell, @unchecked Sendable {
-    // SAFETY: Notifier is safe to signal from any thread.
+    // SAFETY: Notifier is safe to signal from any thread; the register is an atomic word.
     private let device: Notifier
-    init(device: Notifier) { self.device = device }
+    private let registers: DeviceRegisterPage
+    init(device: Notifier, registers: DeviceRegisterPage) {
+        self.device = device
+        self.registers = registers
+    }
     var reachesDevice: Bool { true }
-    func ring(tail: UInt32, seq: UInt32) { _ = device.signal() }
+    func ring(tail: UInt32, seq: UInt32) {
+        registers.storeTXTail(tail)
+        _ = device.signal()
+    }
 }
 
 /// Virtual WiFi: the doorbell is an MMIO register of the virtual device; the write traps.

@@ -7,14 +7,14 @@ import Platform
 import VMM
 
 extension KVMGuest {
-    func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) { model.read(offset: offset, data: data) }
+    func read(offset: UInt64, data: UnsafeMutableRawBufferPointer) { model?.read(offset: offset, data: data) }
 
     func write(offset: UInt64, data: UnsafeRawBufferPointer) {
         let decoded = TSC.now()
         let exited = runner.lastExitTSC
         // Only a 32-bit store to the doorbell is a doorbell; the model counts anything else.
         guard offset == DeviceModel.txDoorbellOffset, data.count == 4 else {
-            model.write(offset: offset, data: data)
+            model?.write(offset: offset, data: data)
             return
         }
         // SAFETY: bounds: data.count == 4 (checked above).
@@ -28,7 +28,7 @@ extension KVMGuest {
         let stored = stamps.stamp(seq: seq, .doorbell)
         if stored != 0 && stored < exited { hypervisor.add(.ioExitHandlingAndForwarding, cycles: exited &- stored) }
         hypervisor.add(.decoding, cycles: decoded &- exited)
-        model.write(offset: offset, data: data)
+        model?.write(offset: offset, data: data)
         let handled = hypervisor.charge(.ioExitHandlingAndForwarding, since: decoded)
         finishLastDoorbell()
         lastDoorbellSeq = seq

@@ -35,7 +35,9 @@ extension KVMGuest {
     /// What the trap backend did, for PathResult.trapReason.
     var notes: String {
         var parts = ["vCPU thread \(threadName): its time in KVM guest mode (the kernel's tick-sampled guest_time) is reported as guest, the rest (KVM in the kernel, the user-space run loop) as hypervisor"]
-        if doorbell == .ioeventfd {
+        if model == nil {
+            parts.append(passthroughDoorbellNote)
+        } else if doorbell == .ioeventfd {
             parts.append("doorbell absorbed in the kernel by ioeventfd: no user-space exit, so the trap_exit and decode stages are absent and doorbell -> device_model_receipt covers the in-kernel exit and the eventfd wake-up")
         } else {
             parts.append("doorbell = MMIO exit to user space, handled on the vCPU thread (trap_exit = guest publication to KVM_RUN returning)")

@@ -35,7 +35,9 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     /// The same thread's system time: KVM. Also holds the exit stamps and exit categories.
     let hypervisor: ThreadAccount
     let doorbell: DoorbellMode
-    let model: DeviceModel
+    /// The device model behind the doorbell exit (nil on passthrough: the doorbell is the
+    /// assigned device's register page, mapped into the guest, and never exits).
+    let model: DeviceModel?
     let memory: GuestMemory
     let ram: GuestRAM
     let layout: GuestLayout
@@ -66,7 +68,7 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     /// Creates the VM over `memory` (whose first 2 MiB the caller reserved for the VMM), writes
     /// the frame headers into every TX buffer, loads the guest program and maps the device model
     /// at DeviceModel.mmioBase. `completionIndexGPA` is the u32 the TXStatusSink publishes.
-    init(context: ComponentContext, hypervisor: ThreadAccount, memory: GuestMemory, rings: GuestRings, completionIndexGPA: UInt64, model: DeviceModel,
+    init(context: ComponentContext, hypervisor: ThreadAccount, memory: GuestMemory, rings: GuestRings, completionIndexGPA: UInt64, model: DeviceModel?,
          vmID: UInt8, station: MACAddress, peer: MACAddress, bssid: MACAddress, seqBase: UInt32 = 0, senders: Int = 1,
          threadName: String = KVMGuest.threadName) throws {
         let config = context.config
@@ -115,7 +117,7 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
             vm = try KVMVirtualMachine(device: config.kvmDevice, ram: ram)
             try bus.insert(busEntry, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
             runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus,
-                                           doorbellMode: doorbell, doorbellEventFD: model.kick.fd,
+                                           doorbellMode: doorbell, doorbellEventFD: model?.kick.fd,
                                            statisticsCapacity: min(1 << 20, max(1 << 14, config.packets * 2)))
         } catch {
             throw PipelineError.setup("KVM guest: \(error)")
@@ -162,7 +164,7 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
 
     /// After every exit, before the guest runs again (vCPU thread).
     func afterExit(_ reason: ExitReason) -> Bool {
-        if doorbell == .ioeventfd && !measuredRegion && runner.guestCount(GuestMailbox.sent) >= warmup {
+        if (doorbell == .ioeventfd || model == nil) && !measuredRegion && runner.guestCount(GuestMailbox.sent) >= warmup {
             // No doorbell exit to mark the warm-up's end: the first exit after it does.
             beginMeasuredRegion()
         }

@@ -1,6 +1,7 @@
+// The KVM guest program's TX completion format, written by whoever completes its descriptors:
+// the device model (vwifi) or the assigned device itself (passthrough).
 import CVWiFiShim
 import Platform
-import VMM
 
 /// The KVM guest program's completion protocol: the device writes the status word of the TX
 /// descriptor (1 = done; anything else is counted by the guest as a bad status, used here for
@@ -10,8 +11,8 @@ import VMM
 /// Received frames go to the VM's completion ring as rxFrame descriptors (Guest/mailbox.h):
 /// the ring format a physical device's DMA engine writes too.
 package final class TXStatusSink: GuestCompletionSink {
-    // SAFETY: used only by the device-model thread; the guest reads the status words after the
-    // release store of the index that covers them.
+    // SAFETY: used only by the completing thread (device model or device); the guest reads the
+    // status words after the release store of the index that covers them.
     private let slots: UnsafeMutableRawPointer
     private let mask: UInt32
     private let index: UnsafeMutableRawPointer
@@ -28,9 +29,9 @@ package final class TXStatusSink: GuestCompletionSink {
     /// `ring` is the guest's TX ring (Platform.DescriptorRing layout), `indexGPA` its u32
     /// completion index.
     package init(ring: DescriptorRing, memory: GuestMemory, indexGPA: UInt64, rxCompletions: DescriptorRing? = nil,
-                 seqBase: UInt32 = 0) throws {
+                 seqBase: UInt32 = 0) throws(VMMError) {
         guard let index = memory.hostAddress(gpa: indexGPA, length: 4) else {
-            throw PipelineError.setup("completion index GPA \(indexGPA) is outside guest memory")
+            throw .config("completionIndex", "GPA \(indexGPA) is outside guest memory")
         }
         slots = ring.slotAddress(0)
         mask = UInt32(ring.capacity - 1)
