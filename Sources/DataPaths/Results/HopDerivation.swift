@@ -1,0 +1,114 @@
+// Finds each critical path's hops in the stage stamps. A context is one thread account: one OS
+// thread, except a KVM vCPU thread, which is two (guest mode and the hypervisor in host mode,
+// with VM exits and entries between). For every measured packet the derivation walks the
+// path's stages in order, takes each stamp at or after the previous one, and calls two
+// consecutive stamps a hop when their contexts differ, or when a connection into the later
+// stage is declared as a same-thread crossing (a system call: kernel code in the caller's
+// context). The receiving component's declaration names the mechanism and says whether it
+// stays on the thread; the stamps' thread ids must agree, or the hop is `undeclared`.
+import Measurement
+
+struct HopDerivation {
+    let accounts: [ThreadAccount]
+    let connections: [HopConnection]
+    let relays: [StampRelay]
+    let warmup: UInt32
+
+    /// One stamp and the context (account index) it was taken in.
+    struct Mark { var tsc: UInt64; var context: Int }
+    /// A (stage, seq) is stamped once, or twice when a ping's request and reply share the
+    /// sequence number (the TX completion's interrupt and the reply's): keep the first and last.
+    struct Marks {
+        var first: Mark
+        var last: Mark?
+        func earliest(atOrAfter t: UInt64) -> Mark? {
+            if first.tsc >= t { return first }
+            if let last, last.tsc >= t { return last }
+            return nil
+        }
+    }
+
+    private struct Key: Hashable { let path: CriticalPath; let from: Component; let to: Component; let mechanism: String }
+    private struct Tally {
+        var order: Int
+        var fromThread: String
+        var toThread: String
+        var sameThread: Bool
+        var cycles: [Double] = []
+        var stagePairs: [String: Int] = [:]
+    }
+
+    func rows(for paths: [CriticalPath]) -> [HopStatistic] {
+        let wanted = Set(paths.flatMap(\.stages))
+        let index = stampIndex(stages: wanted)
+        var out: [HopStatistic] = []
+        for path in paths { out += rows(path, index) }
+        return out
+    }
+
+    private func stampIndex(stages: Set<Stage>) -> [[UInt32: Marks]] {
+        var index = [[UInt32: Marks]](repeating: [:], count: Stage.allCases.count)
+        for (i, a) in accounts.enumerated() {
+            let relayed = relays.filter { $0.recordedBy === a }
+            for s in a.stamps.stamps {
+                guard let stage = Stage(rawValue: s.stage), stages.contains(stage) else { continue }
+                var context = i
+                if let r = relayed.first(where: { $0.stage == stage }),
+                   let taker = accounts.firstIndex(where: { $0 === r.takenBy }) {
+                    context = taker
+                }
+                let mark = Mark(tsc: s.tsc, context: context)
+                if var m = index[Int(s.stage)][s.seq] {
+                    // Logs are in time order per account, not across accounts.
+                    if mark.tsc < m.first.tsc {
+                        if m.last.map({ $0.tsc < m.first.tsc }) ?? true { m.last = m.first }
+                        m.first = mark
+                    } else if m.last.map({ $0.tsc < mark.tsc }) ?? true {
+                        m.last = mark
+                    }
+                    index[Int(s.stage)][s.seq] = m
+                } else {
+                    index[Int(s.stage)][s.seq] = Marks(first: mark, last: nil)
+                }
+            }
+        }
+        return index
+    }
+
+    private func rows(_ path: CriticalPath, _ index: [[UInt32: Marks]]) -> [HopStatistic] {
+        let stages = path.stages
+        guard let anchor = stages.first else { return [] }
+        var tallies: [Key: Tally] = [:]
+        var packets = 0
+        for (seq, marks) in index[Int(anchor.rawValue)] where seq >= warmup {
+            packets += 1
+            var previous = (stage: anchor, mark: marks.first)
+            for (position, stage) in stages.enumerated().dropFirst() {
+                guard let mark = index[Int(stage.rawValue)][seq]?.earliest(atOrAfter: previous.mark.tsc) else { continue }
+                let from = accounts[previous.mark.context], to = accounts[mark.context]
+                let sameContext = previous.mark.context == mark.context
+                let sameThread = sameContext || (from.tid != 0 && from.tid == to.tid)
+                let declared = connections.first { $0.leads(into: stage, from: from.component, sameThread: sameThread) }
+                if !sameContext || declared != nil {
+                    let key = Key(path: path, from: from.component, to: to.component,
+                                  mechanism: declared?.mechanism ?? HopMechanism.undeclared)
+                    var t = tallies[key] ?? Tally(order: position, fromThread: from.name, toThread: to.name, sameThread: sameThread)
+                    t.order = min(t.order, position)
+                    t.cycles.append(Double(mark.tsc - previous.mark.tsc))
+                    t.stagePairs["\(previous.stage.name)->\(stage.name)", default: 0] += 1
+                    tallies[key] = t
+                }
+                previous = (stage, mark)
+            }
+        }
+        guard packets > 0 else { return [] }
+        return tallies.sorted { ($0.value.order, $0.key.from.rawValue) < ($1.value.order, $1.key.from.rawValue) }.map { key, t in
+            let pair = t.stagePairs.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
+            return HopStatistic(path: path.rawValue, from: key.from.rawValue, to: key.to.rawValue,
+                                mechanism: key.mechanism, fromThread: t.fromThread, toThread: t.toThread, sameThread: t.sameThread,
+                                stages: pair, count: t.cycles.count,
+                                perPacket: Double(t.cycles.count) / Double(packets),
+                                medianCycles: Statistics.median(t.cycles))
+        }
+    }
+}
