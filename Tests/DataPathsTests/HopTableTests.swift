@@ -67,7 +67,6 @@ import Platform
 
     func check(_ r: PathResult, _ path: String) {
         let backend = r.summary.trapBackend
-        print("HOPS \(path) \(backend) \(r.config.workload) \(r.config.direction)\n" + r.hops.map { "  \($0.path) | \($0.from) | \($0.to) | \($0.mechanism) | \($0.perPacket) | \($0.medianCycles) | \($0.stages) | \($0.fromThread)->\($0.toThread)" }.joined(separator: "\n"))
         let paths = Set(CriticalPath.of(r.config).map(\.rawValue))
         let expected = Self.documented(path, backend: backend).filter { paths.contains($0.path) }
         #expect(!expected.isEmpty, "README has no hop table for \(path) on \(backend) (\(paths.sorted()))")
