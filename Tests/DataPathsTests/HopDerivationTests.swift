@@ -83,4 +83,21 @@ struct HopDerivationTests {
         #expect(rows.map { "\($0.from)>\($0.to)" } == ["device>host_driver", "host_driver>app"])
         #expect(rows.map(\.medianCycles) == [80, 90])
     }
+
+    @Test func aFrameWithoutItsOwnInterruptStampIsCoveredByTheNextCause() {
+        // Two interrupts, each covering two frames: the handler stamps the newer frame's seq.
+        let device = account(.device, "d"), driver = account(.hostDriver, "h")
+        for seq in UInt32(0)..<4 {
+            device.stamp(.air, seq, tsc: UInt64(seq) * 100)
+            device.stamp(.irqRaise, seq, tsc: UInt64(seq) * 100 + 10)
+        }
+        driver.stamp(.physicalIRQ, 1, tsc: 150)
+        driver.stamp(.physicalIRQ, 3, tsc: 350)
+        let rows = HopDerivation(accounts: [device, driver], connections: [HopConnection(into: [.physicalIRQ], "irq")],
+                                 relays: [], warmup: 0).rows(for: [.completion])
+        #expect(rows.count == 1)
+        #expect(rows.first?.mechanism == "irq" && rows.first?.count == 4 && rows.first?.perPacket == 1)
+        // Frame 0 waited 140 cycles, frame 1 40, frame 2 140, frame 3 40.
+        #expect(rows.first?.medianCycles == 90)
+    }
 }

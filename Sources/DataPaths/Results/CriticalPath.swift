@@ -18,14 +18,18 @@ enum CriticalPath: String, CaseIterable, Sendable {
         case .completion:
             [.air, .irqRaise, .physicalIRQ, .virtualIRQInjection, .guestISR]
         case .rx:
-            // The interrupt stages are stamped with the cause's sequence number, i.e. the last
-            // frame the interrupt covers: a frame without its own interrupt skips them.
+            // The interrupt stages are stamped with the cause's sequence number, i.e. the newest
+            // frame the interrupt covers.
             [.rxAir, .rxDMA, .irqRaise, .physicalIRQ, .rxPhysicalIRQ, .rxForward, .rxGuestCopy,
              .virtualIRQInjection, .guestISR, .rxDelivery]
         case .ping:
             CriticalPath.tx.stages + CriticalPath.rx.stages
         }
     }
+
+    /// Stages stamped once per interrupt, with its cause's sequence number rather than each
+    /// frame's (see HopDerivation).
+    static let perInterrupt: [Stage] = [.irqRaise, .physicalIRQ, .virtualIRQInjection, .guestISR]
 
     /// The critical paths of a run with this workload and direction.
     static func of(_ config: PathConfig) -> [CriticalPath] {

@@ -41,9 +41,34 @@ struct HopDerivation {
     func rows(for paths: [CriticalPath]) -> [HopStatistic] {
         let wanted = Set(paths.flatMap(\.stages))
         let index = stampIndex(stages: wanted)
+        var byCause: [[(seq: UInt32, marks: Marks)]] = index.map { _ in [] }
+        for stage in CriticalPath.perInterrupt where wanted.contains(stage) {
+            byCause[Int(stage.rawValue)] = index[Int(stage.rawValue)].map { (seq: $0.key, marks: $0.value) }.sorted { $0.seq < $1.seq }
+        }
         var out: [HopStatistic] = []
-        for path in paths { out += rows(path, index) }
+        for path in paths { out += rows(path, index, byCause) }
         return out
+    }
+
+    /// The mark of `stage` for packet `seq` at or after `t`. An interrupt stage is stamped once per
+    /// interrupt with its cause (the newest completion it covers; causes grow with time): a frame
+    /// without a stamp of its own there was covered by the first interrupt after `t` whose cause
+    /// is at or after its own.
+    private func mark(_ stage: Stage, _ seq: UInt32, after t: UInt64, _ index: [[UInt32: Marks]],
+                      _ byCause: [[(seq: UInt32, marks: Marks)]]) -> Mark? {
+        if let m = index[Int(stage.rawValue)][seq]?.earliest(atOrAfter: t) { return m }
+        let sorted = byCause[Int(stage.rawValue)]
+        guard !sorted.isEmpty else { return nil }
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid].seq < seq { lo = mid + 1 } else { hi = mid }
+        }
+        // Bounded: a cause far beyond the frame is not its interrupt.
+        for i in lo..<min(sorted.count, lo + 64) {
+            if let m = sorted[i].marks.earliest(atOrAfter: t) { return m }
+        }
+        return nil
     }
 
     private func stampIndex(stages: Set<Stage>) -> [[UInt32: Marks]] {
@@ -75,7 +100,8 @@ struct HopDerivation {
         return index
     }
 
-    private func rows(_ path: CriticalPath, _ index: [[UInt32: Marks]]) -> [HopStatistic] {
+    private func rows(_ path: CriticalPath, _ index: [[UInt32: Marks]],
+                      _ byCause: [[(seq: UInt32, marks: Marks)]]) -> [HopStatistic] {
         let stages = path.stages
         guard let anchor = stages.first else { return [] }
         var tallies: [Key: Tally] = [:]
@@ -84,7 +110,7 @@ struct HopDerivation {
             packets += 1
             var previous = (stage: anchor, mark: marks.first)
             for (position, stage) in stages.enumerated().dropFirst() {
-                guard let mark = index[Int(stage.rawValue)][seq]?.earliest(atOrAfter: previous.mark.tsc) else { continue }
+                guard let mark = mark(stage, seq, after: previous.mark.tsc, index, byCause) else { continue }
                 let from = accounts[previous.mark.context], to = accounts[mark.context]
                 let sameContext = previous.mark.context == mark.context
                 let sameThread = sameContext || (from.tid != 0 && from.tid == to.tid)
