@@ -118,11 +118,13 @@ struct HopDerivation {
                 if !sameContext || declared != nil {
                     let key = Key(path: path, from: from.component, to: to.component,
                                   mechanism: declared?.mechanism ?? HopMechanism.undeclared)
-                    var t = tallies[key] ?? Tally(order: position, fromThread: from.name, toThread: to.name, sameThread: sameThread)
-                    t.order = min(t.order, position)
-                    t.cycles.append(Double(mark.tsc - previous.mark.tsc))
-                    t.stagePairs["\(previous.stage.name)->\(stage.name)", default: 0] += 1
-                    tallies[key] = t
+                    // Mutated in place: a copy taken out and stored back would copy `cycles` every time.
+                    if tallies[key] == nil {
+                        tallies[key] = Tally(order: position, fromThread: from.name, toThread: to.name, sameThread: sameThread)
+                    }
+                    tallies[key]!.order = min(tallies[key]!.order, position)
+                    tallies[key]!.cycles.append(Double(mark.tsc - previous.mark.tsc))
+                    tallies[key]!.stagePairs["\(previous.stage.name)->\(stage.name)", default: 0] += 1
                 }
                 previous = (stage, mark)
             }
