@@ -100,4 +100,26 @@ struct HopDerivationTests {
         // Frame 0 waited 140 cycles, frame 1 40, frame 2 140, frame 3 40.
         #expect(rows.first?.medianCycles == 90)
     }
+
+    @Test func aFrameTakenByAnInterruptAlreadyBeingHandledCrossesWithoutADuration() {
+        // Frame 1 arrives while the handler (cause 0) is draining: it is taken in that pass, and
+        // the next interrupt (cause 2) comes after the frame's own stamp in the handler.
+        let device = account(.device, "d"), driver = account(.hostDriver, "h"), app = account(.app, "a")
+        device.stamp(.rxAir, 0, tsc: 5); device.stamp(.rxDMA, 0, tsc: 10); device.stamp(.irqRaise, 0, tsc: 11)
+        driver.stamp(.physicalIRQ, 0, tsc: 20)
+        device.stamp(.rxAir, 1, tsc: 15); device.stamp(.rxDMA, 1, tsc: 22); device.stamp(.irqRaise, 1, tsc: 23)
+        driver.stamp(.rxPhysicalIRQ, 0, tsc: 25); driver.stamp(.rxForward, 0, tsc: 26)
+        driver.stamp(.rxPhysicalIRQ, 1, tsc: 30); driver.stamp(.rxForward, 1, tsc: 31)
+        driver.stamp(.physicalIRQ, 2, tsc: 100)
+        app.stamp(.rxDelivery, 0, tsc: 40); app.stamp(.rxDelivery, 1, tsc: 50)
+        let connections = [HopConnection(into: [.physicalIRQ, .rxPhysicalIRQ], from: [.device], "irq"),
+                           HopConnection(into: [.rxDelivery], from: [.hostDriver], "wake")]
+        let rows = HopDerivation(accounts: [device, driver, app], connections: connections, relays: [], warmup: 0)
+            .rows(for: [.rx])
+        #expect(rows.map { "\($0.from)>\($0.to):\($0.mechanism)" } == ["device>host_driver:irq", "host_driver>app:wake"])
+        #expect(rows.map(\.count) == [2, 2])
+        // Frame 1's crossing into the handler has no stamp of its own: only frame 0's is timed.
+        #expect(rows.first?.medianCycles == 9)
+        #expect(rows.last?.medianCycles == 16.5)
+    }
 }

@@ -15,7 +15,9 @@ struct HopDerivation {
     let warmup: UInt32
 
     /// One stamp and the context (account index) it was taken in.
-    struct Mark { var tsc: UInt64; var context: Int }
+    /// `timed` is false for a crossing known from the structure but not stamped for this frame:
+    /// it counts, without a duration (see `resolve`).
+    struct Mark { var tsc: UInt64; var context: Int; var timed = true }
     /// A (stage, seq) is stamped once, or twice when a ping's request and reply share the
     /// sequence number (the TX completion's interrupt and the reply's): keep the first and last.
     struct Marks {
@@ -34,6 +36,7 @@ struct HopDerivation {
         var fromThread: String
         var toThread: String
         var sameThread: Bool
+        var count = 0
         var cycles: [Double] = []
         var stagePairs: [String: Int] = [:]
     }
@@ -41,23 +44,44 @@ struct HopDerivation {
     func rows(for paths: [CriticalPath]) -> [HopStatistic] {
         let wanted = Set(paths.flatMap(\.stages))
         let index = stampIndex(stages: wanted)
+        // The context each interrupt stage runs in, when one component stamps it.
+        var handlers = [Int?](repeating: nil, count: Stage.allCases.count)
+        for stage in CriticalPath.perInterrupt where wanted.contains(stage) {
+            let contexts = Set(index[Int(stage.rawValue)].values.map(\.first.context))
+            if let c = contexts.min(), Set(contexts.map { accounts[$0].component }).count == 1 { handlers[Int(stage.rawValue)] = c }
+        }
         var byCause: [[(seq: UInt32, marks: Marks)]] = index.map { _ in [] }
         for stage in CriticalPath.perInterrupt where wanted.contains(stage) {
             byCause[Int(stage.rawValue)] = index[Int(stage.rawValue)].map { (seq: $0.key, marks: $0.value) }.sorted { $0.seq < $1.seq }
         }
         var out: [HopStatistic] = []
-        for path in paths { out += rows(path, index, byCause) }
+        for path in paths { out += rows(path, Lookup(index: index, byCause: byCause, handlers: handlers)) }
         return out
     }
 
-    /// The mark of `stage` for packet `seq` at or after `t`. An interrupt stage is stamped once per
-    /// interrupt with its cause (the newest completion it covers; causes grow with time): a frame
-    /// without a stamp of its own there was covered by the first interrupt after `t` whose cause
-    /// is at or after its own.
-    private func mark(_ stage: Stage, _ seq: UInt32, after t: UInt64, _ index: [[UInt32: Marks]],
-                      _ byCause: [[(seq: UInt32, marks: Marks)]]) -> Mark? {
-        if let m = index[Int(stage.rawValue)][seq]?.earliest(atOrAfter: t) { return m }
-        let sorted = byCause[Int(stage.rawValue)]
+    private struct Lookup {
+        let index: [[UInt32: Marks]]
+        let byCause: [[(seq: UInt32, marks: Marks)]]
+        let handlers: [Int?]
+    }
+
+    /// The mark of `stages[position]` for packet `seq` at or after `t`. An interrupt stage is
+    /// stamped once per interrupt with its cause (the newest completion it covers; causes grow
+    /// with time). A frame without a stamp of its own there was covered by the first interrupt
+    /// after `t` whose cause is at or after its own, unless that one comes after the frame's
+    /// next stamp: then an interrupt already being handled took the frame on the way (its cause
+    /// is older), and the frame crossed into the handler's context at a moment no stamp shows.
+    private func resolve(_ stages: [Stage], _ position: Int, _ seq: UInt32, after t: UInt64, _ l: Lookup) -> Mark? {
+        let stage = stages[position]
+        if let m = l.index[Int(stage.rawValue)][seq]?.earliest(atOrAfter: t) { return m }
+        guard CriticalPath.perInterrupt.contains(stage) else { return nil }
+        let bound = stages[(position + 1)...].lazy.compactMap { l.index[Int($0.rawValue)][seq]?.earliest(atOrAfter: t)?.tsc }.first
+        if let c = covering(l.byCause[Int(stage.rawValue)], seq, after: t), bound.map({ c.tsc <= $0 }) ?? true { return c }
+        guard bound != nil, let handler = l.handlers[Int(stage.rawValue)] else { return nil }
+        return Mark(tsc: t, context: handler, timed: false)
+    }
+
+    private func covering(_ sorted: [(seq: UInt32, marks: Marks)], _ seq: UInt32, after t: UInt64) -> Mark? {
         guard !sorted.isEmpty else { return nil }
         var lo = 0, hi = sorted.count
         while lo < hi {
@@ -100,17 +124,16 @@ struct HopDerivation {
         return index
     }
 
-    private func rows(_ path: CriticalPath, _ index: [[UInt32: Marks]],
-                      _ byCause: [[(seq: UInt32, marks: Marks)]]) -> [HopStatistic] {
+    private func rows(_ path: CriticalPath, _ lookup: Lookup) -> [HopStatistic] {
         let stages = path.stages
         guard let anchor = stages.first else { return [] }
         var tallies: [Key: Tally] = [:]
         var packets = 0
-        for (seq, marks) in index[Int(anchor.rawValue)] where seq >= warmup {
+        for (seq, marks) in lookup.index[Int(anchor.rawValue)] where seq >= warmup {
             packets += 1
             var previous = (stage: anchor, mark: marks.first)
             for (position, stage) in stages.enumerated().dropFirst() {
-                guard let mark = mark(stage, seq, after: previous.mark.tsc, index, byCause) else { continue }
+                guard let mark = resolve(stages, position, seq, after: previous.mark.tsc, lookup) else { continue }
                 let from = accounts[previous.mark.context], to = accounts[mark.context]
                 let sameContext = previous.mark.context == mark.context
                 let sameThread = sameContext || (from.tid != 0 && from.tid == to.tid)
@@ -123,7 +146,8 @@ struct HopDerivation {
                         tallies[key] = Tally(order: position, fromThread: from.name, toThread: to.name, sameThread: sameThread)
                     }
                     tallies[key]!.order = min(tallies[key]!.order, position)
-                    tallies[key]!.cycles.append(Double(mark.tsc - previous.mark.tsc))
+                    tallies[key]!.count += 1
+                    if mark.timed && previous.mark.timed { tallies[key]!.cycles.append(Double(mark.tsc - previous.mark.tsc)) }
                     tallies[key]!.stagePairs["\(previous.stage.name)->\(stage.name)", default: 0] += 1
                 }
                 previous = (stage, mark)
@@ -134,9 +158,8 @@ struct HopDerivation {
             let pair = t.stagePairs.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
             return HopStatistic(path: path.rawValue, from: key.from.rawValue, to: key.to.rawValue,
                                 mechanism: key.mechanism, fromThread: t.fromThread, toThread: t.toThread, sameThread: t.sameThread,
-                                stages: pair, count: t.cycles.count,
-                                perPacket: Double(t.cycles.count) / Double(packets),
-                                medianCycles: Statistics.median(t.cycles))
+                                stages: pair, count: t.count, perPacket: Double(t.count) / Double(packets),
+                                medianCycles: t.cycles.isEmpty ? 0 : Statistics.median(t.cycles))
         }
     }
 }

@@ -93,6 +93,8 @@ public struct HopStatistic: Sendable, Codable, Equatable {
     /// Packets that crossed it, and that over the path's measured packets.
     public var count: Int
     public var perPacket: Double
-    /// The median of the crossing's duration (from the stamp before to the stamp after).
+    /// The median of the crossing's duration (from the stamp before to the stamp after), over
+    /// the crossings stamped on both sides (a frame taken by an interrupt already being handled
+    /// crosses unstamped); 0 when none was.
     public var medianCycles: Double
 }
