@@ -43,6 +43,7 @@ struct HopDerivationTests {
             app.stamp(.doorbell, seq, tsc: UInt64(seq) * 100)
             driver.stamp(.hostDriverReceipt, seq, tsc: UInt64(seq) * 100 + 5)   // declared same-thread, but it is not
             driver.stamp(.queuedToDevice, seq, tsc: UInt64(seq) * 100 + 6)
+            driver.stamp(.air, seq, tsc: UInt64(seq) * 100 + 7)
         }
         let rows = derive([app, driver])
         #expect(rows.count == 1)
@@ -58,6 +59,7 @@ struct HopDerivationTests {
             hypervisor.stamp(.trapExit, seq, tsc: t + 40)
             hypervisor.stamp(.decode, seq, tsc: t + 50)
             model.stamp(.deviceModelReceipt, seq, tsc: t + 90)
+            model.stamp(.air, seq, tsc: t + 95)
         }
         let plain = derive([guest, hypervisor, model])
         #expect(plain.first?.from == "device_model")
@@ -65,6 +67,20 @@ struct HopDerivationTests {
                              relays: [StampRelay(stage: .doorbell, recordedBy: model, takenBy: guest)])
         #expect(relayed.map { "\($0.from)>\($0.to):\($0.mechanism)" }
                 == ["guest>hypervisor:exit", "hypervisor>device_model:\(HopMechanism.undeclared)"])
+    }
+
+    @Test func aFrameDroppedOnTheWayIsNotAMeasuredPacket() {
+        let app = account(.app, "a"), device = account(.device, "d")
+        for seq in UInt32(0)..<4 {
+            app.stamp(.doorbell, seq, tsc: UInt64(seq) * 100)
+            app.stamp(.queuedToDevice, seq, tsc: UInt64(seq) * 100 + 1)
+            if seq != 2 {
+                device.stamp(.deviceDequeue, seq, tsc: UInt64(seq) * 100 + 10)
+                device.stamp(.air, seq, tsc: UInt64(seq) * 100 + 20)
+            }
+        }
+        let rows = derive([app, device])
+        #expect(rows.count == 1 && rows.first?.count == 3 && rows.first?.perPacket == 1)
     }
 
     @Test func aStampBeforeThePreviousStageIsSkippedAndRepeatedSequenceNumbersMatchByTime() {

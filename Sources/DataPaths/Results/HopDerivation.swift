@@ -129,7 +129,12 @@ struct HopDerivation {
         guard let anchor = stages.first else { return [] }
         var tallies: [Key: Tally] = [:]
         var packets = 0
-        for (seq, marks) in lookup.index[Int(anchor.rawValue)] where seq >= warmup {
+        // A frame dropped on the way (counted in the drops) did not make the path: the measured
+        // packets are those stamped at its last stage (an interrupt stage is stamped per cause,
+        // so a path ending in one counts every frame that started it).
+        let last = stages[stages.count - 1]
+        let arrived: [UInt32: Marks]? = CriticalPath.perInterrupt.contains(last) ? nil : lookup.index[Int(last.rawValue)]
+        for (seq, marks) in lookup.index[Int(anchor.rawValue)] where seq >= warmup && (arrived.map { $0[seq] != nil } ?? true) {
             packets += 1
             var previous = (stage: anchor, mark: marks.first)
             for (position, stage) in stages.enumerated().dropFirst() {
