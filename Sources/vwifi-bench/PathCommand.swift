@@ -24,7 +24,7 @@ struct PathCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized,
               help: ArgumentHelp("native, passthrough or vwifi, and the data-path options above.", valueName: "path"))
     var arguments: [String] = []
-    @Option(help: "Write summary.csv, stages.csv, cpu.csv, exits.csv, counters.csv, categories.csv and result.json here.")
+    @Option(help: "Write summary.csv, stages.csv, cpu.csv, exits.csv, counters.csv, categories.csv, hops.csv and result.json here.")
     var out: String?
     @Flag(help: "Print the result as JSON instead of the readable summary.") var json = false
 

@@ -31,6 +31,8 @@ extension PathResult {
     public static let exitsHeader = ["reason", "count", "cycles_min", "cycles_median", "cycles_p99"]
     public static let countersHeader = ["component", "event", "value", "available", "reason"]
     public static let categoriesHeader = ["component", "category", "cycles", "percent_of_total"]
+    public static let hopsHeader = ["path", "from", "to", "mechanism", "per_packet", "cycles_median", "count",
+                                    "stages", "from_thread", "to_thread", "same_thread"]
 
     /// File name -> CSV text, for every per-run file.
     public func csvFiles() -> [(String, String)] {
@@ -54,6 +56,10 @@ extension PathResult {
         files.append(("categories.csv", CSVTable.render(header: Self.categoriesHeader, rows: categories.map {
             [$0.component.rawValue, $0.category.rawValue, NumberFormat.csv($0.cycles),
              NumberFormat.csv(wallCycles > 0 ? $0.cycles / wallCycles * 100 : 0)]
+        })))
+        files.append(("hops.csv", CSVTable.render(header: Self.hopsHeader, rows: hops.map {
+            [$0.path, $0.from, $0.to, $0.mechanism, NumberFormat.csv($0.perPacket), NumberFormat.csv($0.medianCycles),
+             "\($0.count)", $0.stages, $0.fromThread, $0.toThread, $0.sameThread ? "true" : "false"]
         })))
         return files
     }

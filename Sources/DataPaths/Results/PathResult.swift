@@ -5,6 +5,8 @@ public struct PathResult: Sendable, Codable {
     public var config: PathConfig
     public var summary: PathSummary
     public var stages: [StageStatistic] = []
+    /// Each critical path's cross-context hand-offs, measured from the stamps (`hops.csv`).
+    public var hops: [HopStatistic] = []
     public var cpu: [ComponentCPU] = []
     public var counters: [CounterReading] = []
     public var exits: [ExitStatistic] = []

@@ -61,6 +61,7 @@ struct ResultBuilder {
         result.tscHz = clock.hz
         result.wallCycles = measuredCycles
         result.stages = stageStatistics(warmup: UInt32(clamping: config.warmupPackets))
+        result.hops = hops(warmup: UInt32(clamping: config.warmupPackets))
         result.cpu = cpu(seconds: measuredSeconds)
         result.summary.hostCPUPercent = result.cpu.filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent }
         result.summary.deviceCPUPercent = percent(of: .device, in: result.cpu)
@@ -116,6 +117,14 @@ struct ResultBuilder {
             }
         }
         return rows
+    }
+
+    /// Each critical path's hops, from the stamps and the components' connection declarations.
+    private func hops(warmup: UInt32) -> [HopStatistic] {
+        let contributors = pipeline.parts?.contributors ?? []
+        return HopDerivation(accounts: pipeline.accounts, connections: contributors.flatMap(\.hopConnections),
+                             relays: contributors.flatMap(\.stampRelays), warmup: warmup)
+            .rows(for: CriticalPath.of(pipeline.config))
     }
 
     // MARK: counters, categories

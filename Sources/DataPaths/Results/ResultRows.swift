@@ -72,3 +72,29 @@ public struct CategoryTime: Sendable, Codable, Equatable {
         self.component = component; self.category = category; self.cycles = cycles
     }
 }
+
+/// One cross-context hand-off on a critical path (`hops.csv`, result.json `hops`), found in the
+/// stamps: consecutive stamps of one packet taken in different contexts.
+public struct HopStatistic: Sendable, Codable, Equatable {
+    /// The critical path: `tx`, `completion`, `rx`, `ping`.
+    public var path: String
+    /// The components on either side, as `cpu.csv` names them.
+    public var from: String
+    public var to: String
+    /// What connects them, as the receiving component declares it.
+    public var mechanism: String
+    /// The threads (accounts) on either side; a KVM vCPU's host half is `vw-guest:kvm`.
+    public var fromThread: String
+    public var toThread: String
+    /// Both sides on one OS thread (a system call, or a KVM vCPU's VM exit), by their thread ids.
+    public var sameThread: Bool
+    /// The stage pair most packets crossed it by, e.g. `doorbell->trap_exit`.
+    public var stages: String
+    /// Packets that crossed it, and that over the path's measured packets.
+    public var count: Int
+    public var perPacket: Double
+    /// The median of the crossing's duration (from the stamp before to the stamp after), over
+    /// the crossings stamped on both sides (a frame taken by an interrupt already being handled
+    /// crosses unstamped); 0 when none was.
+    public var medianCycles: Double
+}
