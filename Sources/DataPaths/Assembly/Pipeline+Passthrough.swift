@@ -38,6 +38,7 @@ extension Pipeline {
             device = p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
             let guest = try p.addKVMGuest(memory: memory, rings: rings, completionIndexGPA: completionIndex, model: nil, vmID: vmID)
             try guest.mapDeviceRegisters(registers)
+            guest.doorbellStampRecorder = device.account
             let sink = KVMInterruptSink()
             sink.line = guest.line
             line = sink

@@ -29,8 +29,10 @@ extension KVMGuest {
         scanReceived()
     }
 
-    /// Stage stamps of delivered frames (the ISR's delivery TSC in each frame's stamp record).
+    /// Stage stamps of delivered frames (the ISR's delivery TSC in each frame's stamp record;
+    /// for an echo reply, the request's fill TSC plus the RTT the ISR wrote).
     func scanReceived() {
+        if mode == .ping { scanEchoes(); return }
         guard mode == .udpRX else { return }
         let delivered = runner.guestCount(GuestMailbox.rxDelivered)
         let capacity = layout.stampCapacity
@@ -40,6 +42,25 @@ extension KVMGuest {
             scannedDelivered += 1
             let t = stamps.stamp(seq: seq, .reclaimed)
             if t != 0 { account.stamp(.rxDelivery, seqBase &+ UInt32(truncatingIfNeeded: seq), tsc: t) }
+        }
+    }
+
+    /// Ping: one echo outstanding, so replies arrive in order; reply k was delivered at request
+    /// k's fill TSC plus its RTT. Both words are guest input: a reply later than the run's own
+    /// length or a zero is not stamped.
+    func scanEchoes() {
+        let parameters = runner.parameters
+        let echoes = min(runner.guestCount(GuestMailbox.echoes), parameters.rttCapacity)
+        let limit = report?.hostCycles ?? UInt64.max
+        let capacity = layout.stampCapacity
+        if echoes - scannedDelivered > capacity { scannedDelivered = echoes - capacity }
+        while scannedDelivered < echoes {
+            let seq = scannedDelivered
+            scannedDelivered += 1
+            let rtt = ram.loadU64(parameters.rttArea + UInt64(seq) * 8)
+            let sent = stamps.stamp(seq: seq, .fill)
+            guard rtt != 0, rtt <= limit, sent != 0, sent <= UInt64.max - rtt else { continue }
+            account.stamp(.rxDelivery, seqBase &+ UInt32(truncatingIfNeeded: seq), tsc: sent &+ rtt)
         }
     }
 

@@ -62,6 +62,9 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     var reportedCorruption = false
     var durationEndNs: Int64 = 0
     var packetCountLowered = false
+    /// Who logs the guest's doorbell stamp, read from its descriptor, when no device model does
+    /// (passthrough: the device).
+    var doorbellStampRecorder: ThreadAccount?
 
     var line: KVMInterruptLine { runner.interruptLine }
 

@@ -41,6 +41,8 @@ struct StampRelay: Sendable {
 /// Mechanism names shared by several components (README's hop tables use these spellings).
 enum HopMechanism {
     static let deviceDoorbell = "futex (device doorbell)"
+    /// A guest store into the device's register page, which the device samples: no exit, no wake.
+    static let sampledDoorbell = "register sampled by the device (no exit)"
     static let physicalInterrupt = "eventfd (physical interrupt)"
     static let interruptLine = "futex (virtual interrupt line)"
     static let deviceModelKick = "eventfd (device model kick)"
