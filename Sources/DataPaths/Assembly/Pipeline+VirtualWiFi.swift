@@ -12,6 +12,10 @@ extension Pipeline {
         let count = max(1, config.vms)
         // One device TX queue per VM: each device model's thread is its queue's only producer.
         let queues = try HostDeviceQueues(ringSize: config.ringSize, rxBuffers: config.ringSize, txQueueCount: count)
+        // Posted before any thread starts (as the driver does when the interface comes up): commands
+        // reach the device in the device models' system calls, without the driver's thread, so an
+        // echo reply must find a buffer even if that thread is not up yet.
+        queues.postAllReceiveBuffers()
         p.notifiers += queues.doorbells.dropFirst()
         // One IOMMU for the device: every VM's memory attached under its own VM-ID window.
         let iommu: IOMMU? = config.translation == .iommu ? IOMMU() : nil

@@ -39,7 +39,6 @@ final class AugmentedHostDriver: PipelineComponent, @unchecked Sendable {
     var completionsWaiting: Int { device.completions.count }
 
     func run() {
-        device.postAllReceiveBuffers()
         runLoop {
             let r = vw_poll_readable(device.irq.channel.fd, 100)
             if r < 0 { return }
