@@ -28,9 +28,10 @@ final class InterruptForwarder: PipelineComponent, @unchecked Sendable {
             handled += 1
             account.advance()
             let mid = account.charge(.interruptHandlingForwarding, since: start)
+            // Stamped as the injection starts: the guest may take the interrupt before inject returns.
+            account.stamp(.virtualIRQInjection, cause, tsc: mid)
             line.inject(seq: cause)
             injected += 1
-            account.stamp(.virtualIRQInjection, cause)
             account.charge(.virtualIRQDelivery, since: mid)
         }
     }

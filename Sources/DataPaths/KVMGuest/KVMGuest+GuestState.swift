@@ -20,7 +20,8 @@ extension KVMGuest {
         while scannedReclaimed < reclaimed {
             let seq = scannedReclaimed
             scannedReclaimed += 1
-            guard sent - seq < capacity else { continue }
+            // Ping: the ISR that matters is the reply's (scanEchoes stamps it), not the request's reclaim.
+            guard sent - seq < capacity, mode != .ping else { continue }
             let t = stamps.stamp(seq: seq, .reclaimed)
             if t != 0 { account.stamp(.guestISR, seqBase &+ UInt32(truncatingIfNeeded: seq), tsc: t) }
         }

@@ -60,7 +60,11 @@ extension KVMGuest {
             let rtt = ram.loadU64(parameters.rttArea + UInt64(seq) * 8)
             let sent = stamps.stamp(seq: seq, .fill)
             guard rtt != 0, rtt <= limit, sent != 0, sent <= UInt64.max - rtt else { continue }
-            account.stamp(.rxDelivery, seqBase &+ UInt32(truncatingIfNeeded: seq), tsc: sent &+ rtt)
+            // The ISR takes the reply and verifies it in one go: its entry and the delivery are
+            // the one guest TSC reading the ISR made.
+            let frame = seqBase &+ UInt32(truncatingIfNeeded: seq)
+            account.stamp(.guestISR, frame, tsc: sent &+ rtt)
+            account.stamp(.rxDelivery, frame, tsc: sent &+ rtt)
         }
     }
 
