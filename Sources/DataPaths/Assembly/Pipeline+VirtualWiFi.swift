@@ -109,24 +109,10 @@ extension Pipeline {
                                                              rxCompletions: rings.completions, seqBase: seqBase),
                                     translator: translator, socket: modelSide, hostDriver: port, line: sink,
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
-            let threadName = KVMGuest.threadName + suffix
-            let guestAccount = account(.guest, threadName)
-            guestAccount.cpuShare = .guestMode
-            let hypervisorAccount = ThreadAccount(component: .hypervisor, name: threadName + ":kvm",
-                                                  stampCapacity: guestAccount.stamps.capacity,
-                                                  stampsEnabled: config.stamps, events: [])
-            hypervisorAccount.cpuShare = .hostMode
-            accounts.append(hypervisorAccount)
-            let guest = try KVMGuest(context: ComponentContext(config: config, account: guestAccount, control: control, tally: tally),
-                                     hypervisor: hypervisorAccount, memory: memory, rings: rings,
-                                     completionIndexGPA: completionIndex, model: model, vmID: vmID,
-                                     station: Stations.station(vmID: vmID), peer: Stations.peer, bssid: Stations.bssid,
-                                     seqBase: seqBase, senders: max(1, config.vms), threadName: threadName)
+            let guest = try addKVMGuest(memory: memory, rings: rings, completionIndexGPA: completionIndex, model: model,
+                                        vmID: vmID, seqBase: seqBase, senders: max(1, config.vms), suffix: suffix)
             sink.line = guest.line
             kvmGuest = guest
-            trapBackendName = "kvm"
-            add(threadName) { guest.run() }
-            closers.append { guest.line.requestStop() }
         } else {
             let line = ThreadInterruptLine()
             // A thread-trap guest's ioeventfd doorbell: the write signals the device model's
