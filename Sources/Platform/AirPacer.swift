@@ -1,8 +1,9 @@
 import CVWiFiShim
 import Measurement
 
-/// Paces transmissions at the medium's rate: each exchange occupies the air for
-/// `AirTimeModel.exchangeNs`, back to back.
+/// Paces transmissions at the medium's rate. `send` runs each frame through the DCF medium
+/// (WirelessMedium: random backoff, retries, beacons); `deadline`/`transmit` reserve the mean
+/// exchange (`AirTimeModel.exchangeNs`) back to back, the model without randomness.
 ///
 /// THIS SLEEP IS THE ONLY SIMULATED PHYSICS IN THE PROJECT: it stands for the radio, which no
 /// software path can make faster. Everything else the benchmark measures is real work.
@@ -20,9 +21,45 @@ public final class AirPacer: @unchecked Sendable {
     public private(set) var airNs: Int64 = 0
     private var slackSet = false
 
-    /// `model` nil means `--air none`: no pacing, `transmit` returns at once.
-    public init(model: AirTimeModel?) {
+    /// The DCF medium that decides each exchange (nil with `--air none`).
+    public let medium: WirelessMedium?
+
+    /// `model` nil means `--air none`: no pacing, `transmit` returns at once. With a model, the
+    /// medium runs DCF with `access`'s parameters and draws its backoffs from `seed`.
+    public init(model: AirTimeModel?, access: ChannelAccess = ChannelAccess(), seed: UInt64 = 1) {
         self.model = model
+        medium = model.map { WirelessMedium(model: $0, access: access, seed: seed, startNs: vw_monotonic_ns()) }
+    }
+
+    /// One frame's way over the medium: attempts until it is acknowledged or the retry limit
+    /// drops it, each decided by DCF (backoff, beacons, frame errors); then sleeps until the last
+    /// attempt ends. `fromAccessPoint` says which node sends. Returns the last exchange and the
+    /// attempts it took. With no model: at once, delivered.
+    @inline(__always)
+    public func send(mpduBytes: Int, readySinceNs: Int64, fromAccessPoint: Bool) -> (exchange: AirExchange, attempts: Int) {
+        frames &+= 1
+        guard let medium else {
+            let now = vw_monotonic_ns()
+            return (AirExchange(sender: fromAccessPoint ? .accessPoint : .station, startNs: now, endNs: now,
+                                station: fromAccessPoint ? .none : .delivered,
+                                accessPoint: fromAccessPoint ? .delivered : .none), 1)
+        }
+        var attempts = 0
+        var ready = readySinceNs
+        while true {
+            attempts += 1
+            let frame = PendingFrame(mpduBytes: mpduBytes, readySinceNs: ready)
+            let e = fromAccessPoint ? medium.next(station: nil, accessPoint: frame) : medium.next(station: frame, accessPoint: nil)
+            let fate = fromAccessPoint ? e.accessPoint : e.station
+            airNs = medium.counters.busyNs
+            mediumFreeNs = e.endNs
+            if fate == .retry {
+                ready = e.endNs
+                continue
+            }
+            sleep(until: e.endNs)
+            return (e, attempts)
+        }
     }
 
     /// Reserves the medium for one exchange and returns when it ends (absolute monotonic ns),

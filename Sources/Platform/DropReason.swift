@@ -15,6 +15,8 @@ public enum DropReason: UInt16, CaseIterable, Sendable {
     case commandVMIDNotSenders = 11
     /// An RX frame for a guest whose completion ring is full: it stopped consuming completions.
     case guestStoppedConsumingCompletions = 12
+    /// Every attempt the retry limit allows went unacknowledged on the air (collisions, frame errors).
+    case retryLimitExceeded = 13
 
     public var name: String {
         switch self {
@@ -31,6 +33,7 @@ public enum DropReason: UInt16, CaseIterable, Sendable {
         case .ringIndexOutOfRange: "ring_index_out_of_range"
         case .commandVMIDNotSenders: "command_vm_id_not_senders"
         case .guestStoppedConsumingCompletions: "guest_stopped_consuming_completions"
+        case .retryLimitExceeded: "retry_limit_exceeded"
         }
     }
 }

@@ -27,8 +27,11 @@ public final class WirelessMedium: @unchecked Sendable {
     /// The next target beacon transmission time (Int64.max: no beacons).
     public private(set) var nextBeaconNs: Int64
     private var nodes: (MediumNodeState, MediumNodeState)
+    private var beaconNsBeforeTraffic: Int64 = 0
     public private(set) var counters = MediumCounters()
     public let startNs: Int64
+    /// When the first data exchange began (0: none yet).
+    public private(set) var firstExchangeNs: Int64 = 0
 
     public init(model: AirTimeModel, access: ChannelAccess = ChannelAccess(), seed: UInt64, startNs: Int64) {
         self.model = model
@@ -83,12 +86,14 @@ public final class WirelessMedium: @unchecked Sendable {
         counters.beacons += 1
         counters.busyNs += duration
         counters.beaconNs += duration
+        if firstExchangeNs == 0 { beaconNsBeforeTraffic += duration }
         // A beacon held past its TBTT by a busy medium does not move the schedule (TBTTs are fixed).
         while nextBeaconNs <= time { nextBeaconNs += access.beaconIntervalNs ?? .max }
     }
 
     private func exchange(sender: MediumNode, start: Int64, station: PendingFrame?, accessPoint: PendingFrame?) -> AirExchange {
         var result = AirExchange(sender: sender, startNs: start, endNs: start)
+        if firstExchangeNs == 0 { firstExchangeNs = start }
         switch sender {
         case .both:
             let longest = max(model.dataFrameNs(mpduBytes: station!.mpduBytes), model.dataFrameNs(mpduBytes: accessPoint!.mpduBytes))
@@ -143,9 +148,11 @@ public final class WirelessMedium: @unchecked Sendable {
         return .retry
     }
 
-    /// Busy air time over the time since the medium started (0 before anything was sent).
+    /// Busy air time (beacons before the first exchange left out) over the time from the first
+    /// data exchange to `untilNs`; 0 before anything was sent.
     public func utilization(untilNs: Int64) -> Double {
-        untilNs > startNs ? Double(counters.busyNs) / Double(untilNs - startNs) : 0
+        guard firstExchangeNs != 0, untilNs > firstExchangeNs else { return 0 }
+        return Double(counters.busyNs - beaconNsBeforeTraffic) / Double(untilNs - firstExchangeNs)
     }
 }
 

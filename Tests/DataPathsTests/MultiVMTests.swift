@@ -31,15 +31,13 @@ import Platform
         #expect(r.deliveredByVM == ["vm1": 300, "vm2": 300])
         #expect(r.drops.isEmpty, "\(r.drops)")
         #expect(!r.warnings.contains { $0.contains("conservation") }, "\(r.warnings)")
-        // One radio: the two VMs together stay within the air limit of one station (the same
-        // bound as the single-VM test), split between them.
-        let model = AirTimeModel.ieee80211g(slot: .long)
-        let limit = 1450.0 * 8 / Double(model.exchangeNs(mpduBytes: 1514)) * 1e3
+        // One radio: both VMs' frames went over the one medium, whose exchanges never overlap.
+        let air = try #require(r.air)
+        #expect(air.frames == 600)
+        #expect(air.utilization > 0 && air.utilization <= 1)
         #expect(r.summary.goodputMbps > 0)
-        #expect(r.summary.goodputMbps <= limit * 1.01)
         let split = (r.goodputByVMMbps["vm1"] ?? 0, r.goodputByVMMbps["vm2"] ?? 0)
         #expect(split.0 > 0 && split.1 > 0)
-        #expect(split.0 <= limit * 1.01 && split.1 <= limit * 1.01)
         // Each VM's traffic went through its own device model and exit handler.
         #expect(r.summary.exits >= 600)
         #expect(r.summary.interruptsVirtual > 0)
@@ -47,8 +45,6 @@ import Platform
         // model allocated ~8 times per frame). A rare one-off of 1-3 allocations in the device
         // model or μCode thread predates this test (seen on the base commit too): tolerated.
         for (thread, count) in r.allocations { #expect(count < 10, "\(thread) allocated \(count) times in the measured region") }
-        print("two VMs (\(translation.rawValue)): goodput \(r.summary.goodputMbps) Mbps of the \(limit) Mbps air limit; "
-              + "vm1 \(split.0), vm2 \(split.1)")
     }
 
     @Test func fourVMsWithoutAirAllDeliver() throws {

@@ -82,9 +82,12 @@ import Platform
     @Test func airPacingNeverBeatsTheRadio() throws {
         let r = try run(.vwifi) { $0.air = .ieee80211g; $0.packets = 150; $0.warmupPackets = 10 }
         expectIntact(r, 150)
-        let model = AirTimeModel.ieee80211g(slot: .long)
-        let limit = 1450.0 * 8 / Double(model.exchangeNs(mpduBytes: 1514)) * 1e3
-        #expect(r.summary.goodputMbps <= limit * 1.01)
+        // Every frame went over the one medium, whose exchanges never overlap: the air was busy
+        // for at most the time that passed. (Goodput comes from the access point's own clock
+        // readings, which a descheduled device thread can skew at a short run's two ends.)
+        let air = try #require(r.air)
+        #expect(air.frames == 150 && air.attempts == 150)
+        #expect(air.utilization > 0 && air.utilization <= 1)
         #expect(r.summary.goodputMbps > 0)
     }
 

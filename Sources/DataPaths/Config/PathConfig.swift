@@ -45,6 +45,9 @@ public struct PathConfig: Sendable, Codable, Equatable {
     /// Packets sent before measurement starts (excluded from every statistic).
     public var warmupPackets: Int = 50
     public var seed: UInt64 = 1
+    /// Probability that one transmission attempt of a data frame is lost on the air (`--loss`):
+    /// the sender retries with its window doubled, up to the retry limit.
+    public var loss: Double = 0
     /// Path to the KVM device (a missing path forces the `thread` fallback, for tests).
     public var kvmDevice: String = "/dev/kvm"
     /// Virtual machines sharing one vwifi pipeline (1...maxVMs): each has its own guest thread,

@@ -61,6 +61,8 @@ extension PathOption {
             $0.warmupPackets = $1
         },
         unsigned("seed", "N", "Seed of the run's random draws (backoff and the like).") { $0.seed = $1 },
+        number("loss", "P", "Probability that a transmission attempt is lost on the air (retried up to the retry limit).",
+               0...0.9) { $0.loss = $1 },
         text("kvm-device", "PATH", "KVM device for --trap kvm|auto (a missing path forces the thread fallback).") {
             $0.kvmDevice = $1
         },

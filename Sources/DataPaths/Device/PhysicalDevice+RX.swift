@@ -35,9 +35,15 @@ extension PhysicalDevice {
         let length = FrameFormat.writeFrame(into: staging, capacity: Self.stagingBytes, payloadLength: payload,
                                             seq: seq, source: Stations.peer, destination: station, bssid: bssid,
                                             kind: kind, direction: .fromAP)
-        pacer.transmit(mpduBytes: length, readySinceNs: readySinceNs)
+        let (exchange, _) = pacer.send(mpduBytes: length, readySinceNs: readySinceNs ?? vw_monotonic_ns(), fromAccessPoint: true)
         account.stamp(.rxAir, seq)
         framesReceived += 1
+        if exchange.accessPoint == .dropped {
+            drops[Int(DropReason.retryLimitExceeded.rawValue)] += 1
+            tally.add(tally.dropped)
+            control.bump()
+            return
+        }
         let destination = FrameFormat.destinationMAC(frame: staging)
         guard let vmID = vms.vmID(forDestination: destination) else {
             drops[Int(DropReason.rxUnmatchedDestination.rawValue)] += 1

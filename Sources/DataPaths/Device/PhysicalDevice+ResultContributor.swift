@@ -5,6 +5,9 @@ extension PhysicalDevice: ResultContributor {
         readings.transmitted = .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes,
                                      spanNs: measuredSpanNs)
         for (name, count) in dropCounts { readings.drop(name, count) }
+        if let medium = pacer.medium {
+            readings.air = AirStatistics(medium: medium, untilNs: pacer.mediumFreeNs, seed: config.seed)
+        }
         if wiring.samplesDoorbell {
             readings.notes.append("the device sampled its doorbell register \(doorbellSamples) times while idle (a timed wait of at most \(Self.samplingPeriodNs / 1000) us each)")
         }

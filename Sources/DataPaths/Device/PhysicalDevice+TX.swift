@@ -29,12 +29,19 @@ extension PhysicalDevice {
         }
         // The device computes the frame check sequence in hardware as the frame goes out.
         let onAir = FrameFormat.appendFCS(frame: staging, length: length)
-        // The frame reaches the access point when its exchange ends on the air (the pacer's
-        // deadline), not when this thread wakes up after it: wake-up jitter is not air time.
-        let now = pacer.transmit(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : nil)
+        // DCF decides the exchange (backoff, retries, beacons); a frame queued while the medium was
+        // busy contends from its end, so this thread's wake-up latency does not stretch the air.
+        let (exchange, _) = pacer.send(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : vw_monotonic_ns(),
+                                       fromAccessPoint: false)
         backToBack = true
         account.stamp(.air, d.seq)
         framesTransmitted += 1
+        if exchange.station == .dropped {
+            complete(d, dropped: .retryLimitExceeded)
+            return
+        }
+        // The access point takes the frame now: its own clock reading, after the exchange ended.
+        let now = vw_monotonic_ns()
         switch ap.accept(frame: staging, length: onAir, nowNs: now) {
         case .corrupt(let reason):
             control.fail("frame seq \(d.seq) reached the access point corrupted: \(reason)")

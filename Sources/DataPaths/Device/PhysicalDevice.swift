@@ -70,7 +70,9 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         self.stationVMID = stationVMID
         let model: AirTimeModel? = config.air == .none ? nil
             : AirTimeModel.ieee80211g(slot: config.slot == .short ? .short : .long)
-        pacer = AirPacer(model: model)
+        var access = ChannelAccess()
+        access.frameErrorProbability = config.loss
+        pacer = AirPacer(model: model, access: access, seed: config.seed)
         policy = CoalescingPolicy(threshold: config.coalesceDevice,
                                   timeoutNs: Int64(config.coalesceDeviceTimeoutUs * 1000))
         ap = AccessPoint(capacity: expectedFrames * max(1, senders), warmup: config.warmupPackets, stride: self.seqStride)

@@ -9,7 +9,8 @@ extension PathResult {
         "device_cpu_percent", "workload", "wall_s", "translations", "iotlb_hits", "iotlb_misses",
         "iommu_faults", "trap_backend", "interrupt_mechanism", "translation", "coalesce_device_model",
         "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent", "vms", "ring_full_waits",
-        "harness_cpu_percent",
+        "harness_cpu_percent", "air_utilization", "attempts_per_frame", "air_retries", "air_collisions",
+        "air_beacons", "retry_limit_exceeded", "seed",
     ]
 
     public var summaryRow: [String] {
@@ -22,7 +23,10 @@ extension PathResult {
                 "\(s.iommuFaults)", s.trapBackend, s.interruptMechanism, config.translation.rawValue,
                 "\(config.coalesceDeviceModel)", "\(config.coalesceDevice)", config.air.rawValue,
                 config.slot.rawValue, "\(config.size)", rtt, NumberFormat.csv(systemCPUPercent), "\(s.vms)",
-                "\(s.ringFullWaits)", NumberFormat.csv(s.harnessCPUPercent)]
+                "\(s.ringFullWaits)", NumberFormat.csv(s.harnessCPUPercent),
+                air.map { NumberFormat.csv($0.utilization) } ?? "", air.map { NumberFormat.csv($0.attemptsPerFrame) } ?? "",
+                air.map { "\($0.retries)" } ?? "", air.map { "\($0.collisions)" } ?? "", air.map { "\($0.beacons)" } ?? "",
+                air.map { "\($0.retryLimitExceeded)" } ?? "", "\(config.seed)"]
     }
 
     public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain"]

@@ -40,6 +40,8 @@ public struct PathResult: Sendable, Codable {
     /// Each VM's goodput: its measured payload bytes over the span of its own measured frames
     /// at the access point (VMs that overlap in time share the one radio).
     public var goodputByVMMbps: [String: Double] = [:]
+    /// What the radio's DCF medium did (nil with `--air none`): set by the model, not the pipelines.
+    public var air: AirStatistics?
     public init(config: PathConfig, summary: PathSummary) {
         self.config = config
         self.summary = summary

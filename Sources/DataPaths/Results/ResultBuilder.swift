@@ -73,6 +73,7 @@ struct ResultBuilder {
         result.exits = readings.kvmExits ?? exits(readings)
         result.rttMs = (readings.rttCycles ?? []).map { clock.seconds(cycles: Double($0)) * 1e3 }
         result.drops = readings.drops
+        result.air = readings.air
         result.deliveredByVM = readings.deliveredByVM
         result.goodputByVMMbps = readings.goodputByVMMbps
         result.trapReason = ([p.trapReason] + readings.notes).filter { !$0.isEmpty }.joined(separator: "; ")

@@ -34,6 +34,8 @@ struct ResultReadings {
     /// VM 1's (or the app's) round trips.
     var rttCycles: [UInt64]?
     var notes: [String] = []
+    /// The radio medium's tallies (nil with `--air none`).
+    var air: AirStatistics?
     var warnings: [String] = []
     var deliveredByVM: [String: Int] = [:]
     var goodputByVMMbps: [String: Double] = [:]

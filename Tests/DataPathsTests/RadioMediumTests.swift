@@ -1,0 +1,51 @@
+// The device's radio runs DCF: the seed fixes the air schedule's draws, --loss makes retries
+// and drops happen, and the counters add up.
+import Foundation
+import Testing
+@testable import DataPaths
+import Platform
+
+@Suite(.serialized) struct RadioMediumTests {
+    func run(_ edit: (inout PathConfig) -> Void) throws -> PathResult {
+        var c = PathConfig(path: .native)
+        c.packets = 600
+        c.warmupPackets = 20
+        edit(&c)
+        return try PipelineExecutor().run(c, control: RunControl())
+    }
+
+    @Test func theSeedFixesTheMediumsDrawsAndAnotherSeedChangesThem() throws {
+        // The draws (backoff, frame errors) come in frame order whatever the threads' timing, so
+        // one seed gives the same attempts and retries; beacons follow the wall clock.
+        let a = try run { $0.seed = 11; $0.loss = 0.2 }, b = try run { $0.seed = 11; $0.loss = 0.2 }
+        let c = try run { $0.seed = 12; $0.loss = 0.2 }
+        let (airA, airB, airC) = (try #require(a.air), try #require(b.air), try #require(c.air))
+        #expect(airA.seed == 11 && airC.seed == 12)
+        #expect(airA.frames == 600 && airA.retries > 0)
+        #expect(airA.attempts == airB.attempts && airA.retries == airB.retries)
+        #expect(airA.retries != airC.retries || airA.attempts != airC.attempts)
+        // Busy air (frames, SIFS, ACKs) over the time from the first exchange: the rest is DIFS and backoff.
+        let clean = try #require(try run { $0.seed = 11 }.air)
+        #expect(clean.utilization > 0.5 && clean.utilization < 0.7)
+    }
+
+    @Test func lossCausesRetriesAndTheCountersAddUp() throws {
+        let r = try run { $0.loss = 0.3; $0.seed = 5 }
+        let air = try #require(r.air)
+        #expect(air.retries > 0)
+        #expect(air.attempts == air.frames + air.retries)
+        #expect(air.lostAttempts == air.retries + air.retryLimitExceeded)
+        // 0.3 per attempt: about 1 / (1 - 0.3) = 1.43 attempts per frame.
+        #expect(air.attemptsPerFrame > 1.3 && air.attemptsPerFrame < 1.6)
+        #expect(r.summary.packetsSent == r.summary.packetsDelivered + r.summary.packetsDropped)
+        #expect((r.drops["retry_limit_exceeded"] ?? 0) == air.retryLimitExceeded)
+        let clean = try run { $0.seed = 5 }
+        #expect(r.summary.goodputMbps < clean.summary.goodputMbps * 0.85)
+    }
+
+    @Test func noAirMeansNoMedium() throws {
+        let r = try run { $0.air = .none }
+        #expect(r.air == nil)
+        #expect(r.summaryRow.count == PathResult.summaryHeader.count)
+    }
+}
