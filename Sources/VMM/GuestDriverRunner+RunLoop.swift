@@ -24,6 +24,7 @@ extension GuestDriverRunner {
             throw .config("GuestDriverRunner.tscHz", "set the TSC frequency when parameters.txIntervalTicks is not 0 (the guest waits for TSC deadlines)")
         }
 
+        writeInterruptMode()
         runLoop: while true {
             fireTimerIfDue()
             interruptLine.setState(.running)
@@ -31,7 +32,9 @@ extension GuestDriverRunner {
                 stopped = true
                 break runLoop
             }
-            if interruptLine.isPending {
+            // With the irqchip the kernel injects through the guest IDT; the cause word is the
+            // guest's own (its device entry sets it), so the host never enters the ISR.
+            if interruptLine.mechanism == .pendingFlag && interruptLine.isPending {
                 try deliverInterrupt(needsCompletion: &needsCompletion)
             }
             let before = vw_rdtsc()
