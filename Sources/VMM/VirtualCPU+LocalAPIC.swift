@@ -22,6 +22,8 @@ public enum LocalAPICSetup {
     /// LVT timer one-shot (mode bits 17-18 = 0), unmasked, at `timerVector`; divide by 1.
     public static func apply(to registers: UnsafeMutableRawBufferPointer, timerVector: UInt8) {
         precondition(registers.count >= 0x400, "kvm_lapic_state holds 1 KiB of registers")
+        // SAFETY: bounds: every offset + 4 is at most 0x3E4 <= 0x400 bytes (checked above); the
+        // raw-buffer stores are aligned 32-bit register writes, as in the APIC's register page.
         registers.storeBytes(of: 0, toByteOffset: taskPriority, as: UInt32.self)
         registers.storeBytes(of: spuriousValue, toByteOffset: spuriousVector, as: UInt32.self)
         registers.storeBytes(of: UInt32(timerVector), toByteOffset: lvtTimer, as: UInt32.self)
