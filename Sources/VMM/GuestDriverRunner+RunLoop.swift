@@ -104,7 +104,7 @@ extension GuestDriverRunner {
     }
 
     private func report(hostCycles: UInt64, stopped: Bool, summarizing: Bool) -> GuestRunReport {
-        GuestRunReport(
+        var report = GuestRunReport(
             stopped: stopped,
             packetsSent: guestCount(GuestMailbox.sent),
             packetsReclaimed: guestCount(GuestMailbox.reclaimed),
@@ -124,5 +124,7 @@ extension GuestDriverRunner {
             kickLatency: summarizing ? kickLatencyCycles.summary() : nil,
             wait: summarizing ? waitCycles.summary() : nil,
             hostCycles: hostCycles)
+        if interruptLine.mechanism == .irqchip { report.isrEntriesThroughIDT = guestCount(GuestMailbox.idtISR) }
+        return report
     }
 }
