@@ -59,6 +59,22 @@ import Testing
         #expect(layout.interruptStackTop - GuestLayout.interruptStackSize >= layout.tss + GuestLayout.tssSize)
     }
 
+    /// The wake entry, byte for byte: push rax; mov eax, APIC_BASE + APIC_EOI (zero-extended, not a
+    /// sign-extended disp32); mov dword [rax], 0; pop rax; iretq (REX.W CF). The device entry ends
+    /// with the same EOI and iretq.
+    @Test func cpl0EntriesEOITheXAPICAndReturnWithIretq() {
+        let image = GuestDriverImage.bytes
+        let wake = Int(GuestDriverImage.idtWakeEntryOffset)
+        let eoi = GuestMailbox.apicBase + GuestMailbox.apicEOI
+        let expected: [UInt8] = [0x50, 0xB8] + withUnsafeBytes(of: UInt32(eoi).littleEndian) { Array($0) }
+            + [0xC7, 0x00, 0, 0, 0, 0, 0x58, 0x48, 0xCF]
+        #expect(Array(image[wake..<wake + expected.count]) == expected)
+        let device = Array(image[Int(GuestDriverImage.idtDeviceEntryOffset)..<wake])
+        let eoiStore: [UInt8] = [0xB8] + withUnsafeBytes(of: UInt32(eoi).littleEndian) { Array($0) } + [0xC7, 0x00, 0, 0, 0, 0]
+        #expect(device.indices.contains { device[$0...].starts(with: eoiStore) })
+        #expect(device.indices.contains { device[$0...].starts(with: [0x48, 0xCF]) })
+    }
+
     @Test func pendingFlagModeLeavesTheIDTEmptyAndInterruptsOff() {
         let layout = GuestLayout(memorySize: 4 << 20)
         var sregs = kvm_sregs()
