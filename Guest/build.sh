@@ -37,6 +37,10 @@ version=$($CC --version | head -n 1)
   echo "    public static let probeEntryOffset: UInt64 = $(offset probe_entry)"
   echo "    public static let exitCostEntryOffset: UInt64 = $(offset exit_cost_entry)"
   echo "    public static let isrEndOffset: UInt64 = $(offset isr_end)"
+  echo "    /// irqchip mode's CPL0 IDT entries (device vector, wake timer, wait gate)."
+  echo "    public static let idtDeviceEntryOffset: UInt64 = $(offset idt_device_entry)"
+  echo "    public static let idtWakeEntryOffset: UInt64 = $(offset idt_wake_entry)"
+  echo "    public static let idtWaitEntryOffset: UInt64 = $(offset idt_wait_entry)"
   echo "    public static let bytes: [UInt8] = ["
   od -An -v -tx1 "$tmp/guest.bin" | awk '{ line = "       "; for (i = 1; i <= NF; i++) line = line " 0x" $i ","; print line }'
   echo "    ]"

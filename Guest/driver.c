@@ -139,9 +139,28 @@ static void validate(u64 mode) {
 
 /* Blocks at the wait port until an interrupt (or the TSC `deadline`, when not 0) - unless an
    ISR ran since the guest read `observed`. */
+/* irqchip mode: the wait is HLT at CPL0 (entered through the DPL3 wait gate), so the kernel's
+   injection itself ends it; a deadline arms the LAPIC one-shot timer (its wake vector). A
+   deadline already passed does not wait. */
+static void wait_halt(u64 observed, u64 deadline) {
+    u64 ticks = 0;
+    if (deadline != 0) {
+        u64 now = rdtsc();
+        if ((long long)(deadline - now) <= 0) return;
+        ticks = (u64)(((unsigned __int128)(deadline - now) * mbget(MB_APIC_TICKS_PER_TSC)) >> 32);
+        if (ticks == 0) ticks = 1;
+        if (ticks > 0xFFFFFFFF) ticks = 0xFFFFFFFF;
+    }
+    __asm__ volatile("int $0x80" : : "D"(observed), "S"(ticks) : "memory");
+}
+
 static void wait_port(u64 observed, u64 deadline) {
     mbset(MB_WAIT_DEADLINE, deadline);
     mbinc(MB_WAIT_COUNT);
+    if (mbget(MB_IRQ_MODE) == IRQ_MODE_IRQCHIP) {
+        wait_halt(observed, deadline);
+        return;
+    }
     out32(PORT_WAIT, (u32)observed);
 }
 

@@ -21,6 +21,12 @@
  * loop also polls irqPending, so an interrupt raised while the ISR runs is never lost.
  * Waiting: CPL3 code cannot HLT; the guest writes its observed isrCount to the wait port and
  * the host blocks only if it is unchanged and nothing is pending (a futex-style compare).
+ *
+ * irqchip mode (mailbox MB_IRQ_MODE = IRQ_MODE_IRQCHIP; kvm_intel/kvm_amd only, never on
+ * kvm_pvm, which ignores the IDT): the host loads an IDT whose gates point at the idt_* entries
+ * below (CPL0, kernel code selector, stack from TSS.RSP0) and routes the device's interrupt as
+ * an MSI to VECTOR_DEVICE; the guest runs with RFLAGS.IF = 1 and waits through the wait gate
+ * (HLT at CPL0) instead of the wait port. Nothing here runs in pending-flag mode.
  */
     .intel_syntax noprefix
 
@@ -89,4 +95,76 @@ isr_start:
     pop rax
     popfq
     ret
+
+/* Saves what a C call may clobber and aligns the stack (an interrupt frame leaves rsp 8 mod 16). */
+.macro SAVE_CALLER
+    push rax
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push r8
+    push r9
+    push r10
+    push r11
+    push rbp
+    mov rbp, rsp
+    and rsp, -16
+.endm
+.macro RESTORE_CALLER
+    mov rsp, rbp
+    pop rbp
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rax
+.endm
+
+/* VECTOR_DEVICE (interrupt gate, IF = 0): the device's cause bit, the same ISR body, EOI. */
+    .balign 16
+    .globl idt_device_entry
+idt_device_entry:
+    SAVE_CALLER
+    lock or dword ptr [r15 + 0x180], 1   /* MB_IRQ_PENDING |= CAUSE_DEVICE: isr_body takes it */
+    inc qword ptr [r15 + 0x1f8]          /* MB_IDT_ISR */
+    call isr_body
+    mov eax, 0xFEE000B0                  /* APIC_BASE + APIC_EOI (mov eax zero-extends) */
+    mov dword ptr [rax], 0
+    RESTORE_CALLER
+    iretq
+
+/* VECTOR_WAKE: the LAPIC one-shot timer only ends a HLT; EOI. */
+    .balign 16
+    .globl idt_wake_entry
+idt_wake_entry:
+    push rax
+    mov eax, 0xFEE000B0
+    mov dword ptr [rax], 0
+    pop rax
+    iretq
+
+/* VECTOR_WAIT (interrupt gate, DPL3; `int 0x80` from the driver): rdi = the isrCount the driver
+   saw, rsi = LAPIC timer ticks to the deadline (0: none). IF = 0 here, so the compare and the
+   HLT cannot miss an interrupt: STI's one-instruction shadow makes `sti; hlt` atomic. */
+    .balign 16
+    .globl idt_wait_entry
+idt_wait_entry:
+    cmp qword ptr [r15 + 0x110], rdi     /* MB_ISR_COUNT: an ISR ran since the driver looked */
+    jne 2f
+    push rax
+    mov eax, 0xFEE00380                  /* APIC_BASE + APIC_TMICT */
+    test rsi, rsi
+    jz 1f
+    mov dword ptr [rax], esi             /* one-shot: VECTOR_WAKE at the deadline */
+1:  sti
+    hlt                                  /* in-kernel halt: KVM wakes the vCPU to inject */
+    cli
+    mov dword ptr [rax], 0               /* disarm (a no-op when not armed) */
+    pop rax
+2:  iretq
     .section .note.GNU-stack, "", @progbits

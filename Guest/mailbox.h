@@ -67,6 +67,12 @@
 #define MB_ECHOES 0x1d0                 /* echo replies received */
 #define MB_TICKS 0x1d8                  /* idle: timer ticks taken */
 #define MB_RX_TX_STATUS 0x1e0           /* TX statuses found in the completion ring (a device that reports them there) */
+/* Interrupt delivery, written by the host: IRQ_MODE_PENDING_FLAG (the cause word + the host
+   entering isr_start) or IRQ_MODE_IRQCHIP (an in-kernel irqchip injects vectors through the
+   guest's IDT; the guest waits with HLT at CPL0; kvm_intel/kvm_amd only). */
+#define MB_IRQ_MODE 0x1e8
+#define MB_APIC_TICKS_PER_TSC 0x1f0     /* irqchip: LAPIC timer ticks per TSC tick, 32.32 fixed point */
+#define MB_IDT_ISR 0x1f8                /* irqchip: ISRs entered through the IDT (device vector) */
 /* TX completion, two ways (both a physical device could use): with MB_COMPLETION_INDEX set, the
    device sets each descriptor's status and then the index; with it 0, the device writes one
    KIND_TX_STATUS descriptor per packet, in order, to the completion ring (FLAG_DROPPED: dropped). */
@@ -76,6 +82,16 @@
 #define MODE_UDP_RX 1
 #define MODE_PING 2
 #define MODE_IDLE 3
+
+/* Interrupt modes (MB_IRQ_MODE) and the irqchip mode's vectors and xAPIC registers. */
+#define IRQ_MODE_PENDING_FLAG 0
+#define IRQ_MODE_IRQCHIP 1
+#define VECTOR_DEVICE 0x20              /* the device's MSI (the host's GSI route) */
+#define VECTOR_WAKE 0x22                /* the LAPIC one-shot timer that ends a wait with a deadline */
+#define VECTOR_WAIT 0x80                /* DPL3 gate: the CPL3 driver's way into its CPL0 HLT */
+#define APIC_BASE 0xFEE00000
+#define APIC_EOI 0xb0
+#define APIC_TMICT 0x380
 
 /* I/O ports, relative to MB_PORT_BASE. */
 #define PORT_WAIT 0

@@ -24,6 +24,7 @@ extension GuestDriverRunner {
             throw .config("GuestDriverRunner.tscHz", "set the TSC frequency when parameters.txIntervalTicks is not 0 (the guest waits for TSC deadlines)")
         }
 
+        writeInterruptMode()
         runLoop: while true {
             fireTimerIfDue()
             interruptLine.setState(.running)
@@ -31,7 +32,9 @@ extension GuestDriverRunner {
                 stopped = true
                 break runLoop
             }
-            if interruptLine.isPending {
+            // With the irqchip the kernel injects through the guest IDT; the cause word is the
+            // guest's own (its device entry sets it), so the host never enters the ISR.
+            if interruptLine.mechanism == .pendingFlag && interruptLine.isPending {
                 try deliverInterrupt(needsCompletion: &needsCompletion)
             }
             let before = vw_rdtsc()
@@ -101,7 +104,7 @@ extension GuestDriverRunner {
     }
 
     private func report(hostCycles: UInt64, stopped: Bool, summarizing: Bool) -> GuestRunReport {
-        GuestRunReport(
+        var report = GuestRunReport(
             stopped: stopped,
             packetsSent: guestCount(GuestMailbox.sent),
             packetsReclaimed: guestCount(GuestMailbox.reclaimed),
@@ -121,5 +124,7 @@ extension GuestDriverRunner {
             kickLatency: summarizing ? kickLatencyCycles.summary() : nil,
             wait: summarizing ? waitCycles.summary() : nil,
             hostCycles: hostCycles)
+        if interruptLine.mechanism == .irqchip { report.isrEntriesThroughIDT = guestCount(GuestMailbox.idtISR) }
+        return report
     }
 }

@@ -62,7 +62,8 @@ public final class GuestDriverRunner {
     /// KVM_GET_REGS/KVM_SET_REGS, where the host supports it.
     public init(vm: KVMVirtualMachine, layout: GuestLayout, parameters: GuestDriverParameters, bus: MMIOBus,
                 doorbellMode: DoorbellMode = .exit, doorbellEventFD: Int32? = nil,
-                statisticsCapacity: Int = 1 << 16, useSyncRegisters: Bool = true) throws(VMMError) {
+                statisticsCapacity: Int = 1 << 16, useSyncRegisters: Bool = true,
+                interruptMechanism: InterruptMechanism = .pendingFlag) throws(VMMError) {
         let ram = vm.ram
         guard layout.guestPhysicalBase == ram.guestPhysicalBase, layout.memorySize == ram.size else {
             throw .config("GuestLayout", "base/size (0x\(String(layout.guestPhysicalBase, radix: 16)), \(layout.memorySize)) differ from the VM's RAM (0x\(String(ram.guestPhysicalBase, radix: 16)), \(ram.size))")
@@ -87,16 +88,20 @@ public final class GuestDriverRunner {
         isrStart = layout.code + GuestDriverImage.isrStartOffset
         isrRange = isrStart..<(layout.code + GuestDriverImage.isrEndOffset)
 
+        let irqchip = interruptMechanism == .irqchip
+        if irqchip { try GuestDriverRunner.prepareIRQChip(vm: vm, layout: layout, ram: ram, mode: parameters.mode) }
         vcpu = try vm.createVCPU()
         try vcpu.enterLongModeUser(layout: layout, rip: layout.code + GuestDriverImage.entryOffset,
-                                   rsp: layout.stackTop, r15: layout.mailbox)
+                                   rsp: layout.stackTop, r15: layout.mailbox, interrupts: irqchip)
+        if irqchip { try GuestDriverRunner.finishIRQChip(vm: vm, vcpu: vcpu) }
         if useSyncRegisters { vcpu.enableSyncRegisters() }
         let signal = vw_vmm_kick_signal()
         try SystemCall.check("sigaction (vCPU kick signal \(signal))", vw_install_interrupting_handler(signal), as: VMMError.init)
         guard let cause = ram.pointer(layout.mailbox + GuestMailbox.irqPending, length: 4) else {
             throw .config("GuestLayout.mailbox", "outside guest RAM")
         }
-        interruptLine = KVMInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu)
+        interruptLine = KVMInterruptLine(cause: cause, run: vcpu.runPage, signal: signal, owner: vcpu,
+                                         mechanism: interruptMechanism)
         statistics = ExitStatistics(capacityPerReason: statisticsCapacity)
         isrEntryCycles = CycleSamples(capacity: statisticsCapacity)
         kickLatencyCycles = CycleSamples(capacity: statisticsCapacity)
@@ -176,7 +181,7 @@ public final class GuestDriverRunner {
         var regs = kvm_regs()
         regs.rip = layout.code + GuestDriverImage.entryOffset
         regs.rsp = layout.stackTop
-        regs.rflags = LongModeSetup.userFlags
+        regs.rflags = entryFlags
         regs.r15 = layout.mailbox
         try vcpu.setRegisters(regs)
         statistics.reset()

@@ -4,15 +4,6 @@ import Measurement
 import Glibc
 #endif
 
-/// How a device model's interrupt reaches the guest ISR.
-public enum InterruptMechanism: String, Sendable {
-    /// In-kernel irqchip, KVM_IRQFD/KVM_IRQ_LINE into a guest IDT (kvm_intel, kvm_amd).
-    case irqchip = "irqchip"
-    /// The cause word in guest RAM is set, the vCPU is forced out (immediate_exit + signal) and
-    /// the run loop enters the guest's ISR entry. Works on every KVM, including kvm_pvm.
-    case pendingFlag = "pending-flag+immediate_exit"
-}
-
 /// The interrupt line of one guest vCPU, for the device model's thread: `raise()` sets the
 /// guest's cause register and makes the vCPU thread enter the ISR, whether that thread is
 /// running guest code (kick: immediate_exit + a signal), waiting in the run loop (futex wake),
@@ -25,7 +16,9 @@ public final class KVMInterruptLine: @unchecked Sendable {
     /// kick; `.inHost` (handling an exit) and `.idle` re-check the cause before entering.
     enum State: UInt32 { case idle = 0, running = 1, waiting = 2, inHost = 3 }
 
-    public let mechanism: InterruptMechanism = .pendingFlag
+    /// .pendingFlag: raise() is the whole delivery. .irqchip: the device's eventfd (irqfd) is;
+    /// raise() is then only the host's own wake-up (stop requests), never called by a device.
+    public let mechanism: InterruptMechanism
     /// The signal sent to the vCPU thread.
     public let signal: Int32
     private let cause: UnsafeMutableRawPointer            // u32 in guest RAM (mailbox.irqPending)
@@ -45,7 +38,9 @@ public final class KVMInterruptLine: @unchecked Sendable {
     /// Non-zero once `requestStop()` was called; [1] counts the sequence bumps it made.
     private var stopPointer: UnsafeMutablePointer<UInt32> { (control + 320).assumingMemoryBound(to: UInt32.self) }
 
-    init(cause: UnsafeMutableRawPointer, run: UnsafeMutablePointer<kvm_run>, signal: Int32, owner: AnyObject) {
+    init(cause: UnsafeMutableRawPointer, run: UnsafeMutablePointer<kvm_run>, signal: Int32, owner: AnyObject,
+         mechanism: InterruptMechanism = .pendingFlag) {
+        self.mechanism = mechanism
         self.cause = cause
         self.run = run
         self.signal = signal

@@ -17,6 +17,11 @@ public struct GuestLayout: Sendable, Equatable {
     public var tss: UInt64
     /// PML4, then the PDPT, then one page directory per GiB of `identityMapSize`.
     public var pageTables: UInt64
+    /// irqchip mode only (kvm_intel/kvm_amd): the IDT (256 gates, one page) and the top of the
+    /// CPL0 stack TSS.RSP0 points at (it grows down to `interruptStackTop - interruptStackSize`).
+    public var idt: UInt64
+    public var interruptStackTop: UInt64
+    public static let interruptStackSize: UInt64 = 0xF80
     /// Parameter/state page shared with the guest driver (see `GuestMailbox`).
     public var mailbox: UInt64
     /// Guest-written TSC stamps, `stampCapacity` records of 32 bytes.
@@ -40,6 +45,8 @@ public struct GuestLayout: Sendable, Equatable {
         mailbox = guestPhysicalBase + 0x1000
         pageTables = guestPhysicalBase + 0x2000
         tss = guestPhysicalBase + 0xC000
+        idt = guestPhysicalBase + 0xF000
+        interruptStackTop = guestPhysicalBase + 0xF000
         stampArea = guestPhysicalBase + 0x10000
         stampCapacity = 4096
         code = guestPhysicalBase + 0x40000
@@ -79,7 +86,8 @@ public struct GuestLayout: Sendable, Equatable {
         let regions: [(String, UInt64, UInt64, UInt64)] = [
             ("gdt", gdt, 4096, 4096), ("tss", tss, Self.tssSize, 64), ("mailbox", mailbox, 4096, 4096),
             ("pageTables", pageTables, pageTableBytes, 4096), ("stampArea", stampArea, stampBytes, 64),
-            ("code", code, codeCapacity, 16), ("stack", stackTop - 4096, 4096, 16),
+            ("code", code, codeCapacity, 16), ("stack", stackTop - 4096, 4096, 16), ("idt", idt, 4096, 4096),
+            ("interruptStack", interruptStackTop - Self.interruptStackSize, Self.interruptStackSize, 16),
         ]
         for (name, start, length, alignment) in regions {
             guard start % alignment == 0 else {

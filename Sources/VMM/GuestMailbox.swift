@@ -81,6 +81,21 @@ public enum GuestMailbox {
     /// Cause bits: a device completion, a timer tick.
     public static let causeDevice: UInt32 = 1
     public static let causeTimer: UInt32 = 2
+    /// Interrupt delivery the host selects (irqModePendingFlag or irqModeIRQChip), the irqchip
+    /// mode's LAPIC-timer ticks per TSC tick (32.32) and its count of IDT-entered ISRs.
+    public static let irqMode: UInt64 = 0x1e8
+    public static let apicTicksPerTSC: UInt64 = 0x1f0
+    public static let idtISR: UInt64 = 0x1f8
+    public static let irqModePendingFlag: UInt64 = 0
+    public static let irqModeIRQChip: UInt64 = 1
+    /// irqchip mode's vectors: the device's MSI, the wait's LAPIC one-shot timer, the DPL3 wait gate.
+    public static let vectorDevice: UInt8 = 0x20
+    public static let vectorWake: UInt8 = 0x22
+    public static let vectorWait: UInt8 = 0x80
+    /// The xAPIC page and the registers the guest writes (EOI, the timer's initial count).
+    public static let apicBase: UInt64 = 0xFEE0_0000
+    public static let apicEOI: UInt64 = 0xb0
+    public static let apicTMICT: UInt64 = 0x380
 
     /// Ports relative to `portBase`.
     public static let waitPort: UInt16 = 0

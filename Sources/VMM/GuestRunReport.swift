@@ -12,6 +12,9 @@ public struct GuestRunReport: Sendable {
     /// Raises that had to force the vCPU out of guest mode (immediate_exit + signal).
     public let interruptKicks: Int
     public let isrEntriesByHost: Int
+    /// irqchip mechanism: ISRs the guest entered through its IDT's device vector (the kernel
+    /// injected them; the host never saw them). 0 with the pending flag.
+    public var isrEntriesThroughIDT: Int = 0
     /// Interrupts the guest picked up by polling the cause (raised while its ISR ran).
     public let isrPolledByGuest: Int
     /// Times the host found RIP inside the ISR and left the interrupt to the guest's poll.
@@ -28,7 +31,7 @@ public struct GuestRunReport: Sendable {
 
 extension GuestRunReport: CustomStringConvertible {
     public var description: String {
-        var lines = ["guest run: sent \(packetsSent), reclaimed \(packetsReclaimed), doorbell \(doorbellMode.rawValue) (\(doorbellExits) user-space doorbell exits), interrupts \(interruptMechanism.rawValue): raised \(interruptsRaised), kicks \(interruptKicks), ISR entered by host \(isrEntriesByHost), polled by guest \(isrPolledByGuest), deferred \(isrDeferred); waits \(guestWaits)"]
+        var lines = ["guest run: sent \(packetsSent), reclaimed \(packetsReclaimed), doorbell \(doorbellMode.rawValue) (\(doorbellExits) user-space doorbell exits), interrupts \(interruptMechanism.rawValue): raised \(interruptsRaised), kicks \(interruptKicks), ISR entered by host \(isrEntriesByHost)\(interruptMechanism == .irqchip ? ", through the IDT \(isrEntriesThroughIDT)" : ""), polled by guest \(isrPolledByGuest), deferred \(isrDeferred); waits \(guestWaits)"]
         for exit in exits { lines.append("  exit \(exit.reason): \(exit.cycles)") }
         if let isrEntry { lines.append("  ISR entry (host): \(isrEntry)") }
         if let kickLatency { lines.append("  kick raise->EINTR: \(kickLatency)") }

@@ -42,7 +42,7 @@ public enum KVMProbe {
     /// guest to one MMIO exit. Never throws: an unusable backend comes back with its reason.
     public static func check(device: String = "/dev/kvm") -> KVMAvailability {
         let module = loadedModule()
-        let mechanism = InterruptMechanism.pendingFlag.rawValue
+        var mechanism = InterruptMechanism.pendingFlag.rawValue
         func unusable(_ reason: String, api: Int? = nil, caps: [String: Int] = [:]) -> KVMAvailability {
             KVMAvailability(usable: false, reason: reason, device: device, module: module, apiVersion: api,
                             capabilities: caps, interruptMechanism: mechanism, irqchipUsable: false, probeExitCycles: nil)
@@ -64,7 +64,8 @@ public enum KVMProbe {
         guard (caps["USER_MEMORY"] ?? 0) > 0, (caps["IMMEDIATE_EXIT"] ?? 0) > 0 else {
             return unusable("\(device) lacks KVM_CAP_USER_MEMORY or KVM_CAP_IMMEDIATE_EXIT", api: api, caps: caps)
         }
-        let irqchip = (module == "kvm_intel" || module == "kvm_amd") && (caps["IRQCHIP"] ?? 0) > 0
+        let irqchip = InterruptMechanism.select(module: module, capabilities: caps) == .irqchip
+        mechanism = InterruptMechanism.select(module: module, capabilities: caps).rawValue
         do {
             let cycles = try runProbeGuest(device: device)
             let what = module.map { " on \($0)" } ?? ""
@@ -108,6 +109,6 @@ extension KVMAvailability: CustomStringConvertible {
         let caps = capabilities.keys.sorted().map { "\($0)=\(capabilities[$0]!)" }.joined(separator: " ")
         let status = usable ? "usable" : "unusable"
         return "kvm backend \(status): \(reason); device \(device), module \(module ?? "none"), API \(apiVersion.map(String.init) ?? "-"); "
-            + "interrupts: \(interruptMechanism)\(irqchipUsable ? " (in-kernel irqchip present, not used yet)" : ""); caps: \(caps.isEmpty ? "-" : caps)"
+            + "interrupts: \(interruptMechanism)\(irqchipUsable ? " (in-kernel irqchip + irqfd: injection through the guest IDT)" : ""); caps: \(caps.isEmpty ? "-" : caps)"
     }
 }

@@ -20,6 +20,8 @@ public enum LongModeSetup {
     static let eferLME: UInt64 = 0x100, eferLMA: UInt64 = 0x400
     /// RFLAGS: reserved bit 1 and IOPL = 3, so OUT to the wait/done ports works at CPL3.
     public static let userFlags: UInt64 = 0x3002
+    /// RFLAGS.IF: set only in irqchip mode, where the CPU takes injected vectors through the IDT.
+    public static let interruptFlag: UInt64 = 0x200
 
     /// Writes page tables, GDT and TSS for `layout` into `ram`.
     public static func install(_ layout: GuestLayout, in ram: GuestRAM) throws(VMMError) {
@@ -67,8 +69,9 @@ public enum LongModeSetup {
         tss.storeBytes(of: UInt8(0xFF), toByteOffset: Int(GuestLayout.tssSize) - 1, as: UInt8.self)
     }
 
-    /// Sets `sregs` for 64-bit long mode at CPL3 over the tables `install` wrote.
-    public static func configure(_ sregs: inout kvm_sregs, layout: GuestLayout) {
+    /// Sets `sregs` for 64-bit long mode at CPL3 over the tables `install` wrote; with
+    /// `idt`, IDTR points at InterruptDescriptorTable's gates (irqchip mode), else it is empty.
+    public static func configure(_ sregs: inout kvm_sregs, layout: GuestLayout, idt: Bool = false) {
         func segment(_ selector: UInt16, type: UInt8, code: Bool) -> kvm_segment {
             var s = kvm_segment()
             s.base = 0
@@ -103,8 +106,8 @@ public enum LongModeSetup {
         sregs.ldt = ldt
         sregs.gdt.base = layout.gdt
         sregs.gdt.limit = 7 * 8 - 1
-        sregs.idt.base = 0
-        sregs.idt.limit = 0
+        sregs.idt.base = idt ? layout.idt : 0
+        sregs.idt.limit = idt ? InterruptDescriptorTable.limit : 0
         sregs.cr0 = cr0PE | cr0MP | cr0ET | cr0NE | cr0WP | cr0PG
         sregs.cr3 = layout.pageTables
         sregs.cr4 = cr4PAE | cr4OSFXSR | cr4OSXMMEXCPT

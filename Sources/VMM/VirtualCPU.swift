@@ -44,15 +44,17 @@ public final class VirtualCPU {
     }
 
     /// Puts the vCPU in 64-bit long mode at CPL3 at `rip`, with `rsp` and general registers.
-    public func enterLongModeUser(layout: GuestLayout, rip: UInt64, rsp: UInt64, r15: UInt64 = 0, rdi: UInt64 = 0) throws(VMMError) {
+    /// With `interrupts` (irqchip mode), IDTR is loaded and RFLAGS.IF set.
+    public func enterLongModeUser(layout: GuestLayout, rip: UInt64, rsp: UInt64, r15: UInt64 = 0, rdi: UInt64 = 0,
+                                  interrupts: Bool = false) throws(VMMError) {
         var sregs = kvm_sregs()
         try SystemCall.check("KVM_GET_SREGS", vw_ioctl_ptr(fd, VW_KVM_GET_SREGS, &sregs), as: VMMError.init)
-        LongModeSetup.configure(&sregs, layout: layout)
+        LongModeSetup.configure(&sregs, layout: layout, idt: interrupts)
         try SystemCall.check("KVM_SET_SREGS (long mode, CPL3)", vw_ioctl_ptr(fd, VW_KVM_SET_SREGS, &sregs), as: VMMError.init)
         var regs = kvm_regs()
         regs.rip = rip
         regs.rsp = rsp
-        regs.rflags = LongModeSetup.userFlags
+        regs.rflags = LongModeSetup.userFlags | (interrupts ? LongModeSetup.interruptFlag : 0)
         regs.r15 = r15
         regs.rdi = rdi
         try setRegisters(regs)

@@ -91,6 +91,11 @@ import Testing
             "PORT_WORKLOAD": UInt64(FrameFormat.workloadPort), "PORT_DISCARD": UInt64(FrameFormat.discardPort),
             "PORT_ECHO": UInt64(FrameFormat.echoPort), "FRAME_UDP_SOURCE_PORT": 52, "FRAME_UDP_DESTINATION_PORT": 54,
             "CAUSE_DEVICE": UInt64(GuestMailbox.causeDevice), "CAUSE_TIMER": UInt64(GuestMailbox.causeTimer),
+            "MB_IRQ_MODE": GuestMailbox.irqMode, "MB_APIC_TICKS_PER_TSC": GuestMailbox.apicTicksPerTSC,
+            "MB_IDT_ISR": GuestMailbox.idtISR, "IRQ_MODE_PENDING_FLAG": GuestMailbox.irqModePendingFlag,
+            "IRQ_MODE_IRQCHIP": GuestMailbox.irqModeIRQChip, "VECTOR_DEVICE": UInt64(GuestMailbox.vectorDevice),
+            "VECTOR_WAKE": UInt64(GuestMailbox.vectorWake), "VECTOR_WAIT": UInt64(GuestMailbox.vectorWait),
+            "APIC_BASE": GuestMailbox.apicBase, "APIC_EOI": GuestMailbox.apicEOI, "APIC_TMICT": GuestMailbox.apicTMICT,
         ]
         for (name, value) in expected {
             #expect(equates[name] == value, "\(name): Guest/mailbox.h \(String(describing: equates[name])), Swift \(value)")

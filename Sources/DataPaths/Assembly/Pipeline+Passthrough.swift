@@ -40,7 +40,7 @@ extension Pipeline {
             try guest.mapDeviceRegisters(registers)
             guest.doorbellStampRecorder = device.account
             let sink = KVMInterruptSink()
-            sink.line = guest.line
+            guest.connect(sink)
             line = sink
             vcpu = guest
         } else {

@@ -111,7 +111,7 @@ extension Pipeline {
                                     doorbellCarriesTail: config.doorbell == .exit, stampsGuestPublication: true)
             let guest = try addKVMGuest(memory: memory, rings: rings, completionIndexGPA: completionIndex, model: model,
                                         vmID: vmID, seqBase: seqBase, senders: max(1, config.vms), suffix: suffix)
-            sink.line = guest.line
+            guest.connect(sink)
             kvmGuest = guest
         } else {
             let line = ThreadInterruptLine()

@@ -4,10 +4,10 @@
 // in-kernel IOAPIC, delivers the vector to the vCPU (a posted interrupt, or a kick out of guest
 // mode) and the guest takes it through its IDT.
 //
-// Not used on this machine: kvm_pvm ignores the guest IDT, so the pipeline injects through the
-// KVM line's pending flag + immediate_exit instead (KVMInterruptSink). Using it needs the VM's
-// irqchip created before its vCPU (KVMVirtualMachine.createIRQChip) and a guest program with an
-// IDT whose vector runs its ISR.
+// Used when GuestDriverRunner.interruptMechanism picks .irqchip (kvm_intel/kvm_amd with an
+// in-kernel irqchip, irqfd and GSI routing): the runner created the irqchip before its vCPU,
+// loaded the guest's IDT and routed deviceGSI as an MSI to the device vector. Never on kvm_pvm
+// (it ignores the guest IDT): there KVMInterruptSink raises the pending flag + immediate_exit.
 import Platform
 import VMM
 
@@ -22,6 +22,18 @@ final class IRQFDInterruptSink: VirtualInterruptSink, @unchecked Sendable {
         channel = try EventChannel()
         do {
             try vm.addIRQFD(gsi: gsi, eventfd: channel.fd)
+        } catch {
+            channel.close()
+            throw PipelineError.setup("irqfd for GSI \(gsi): \(error)")
+        }
+    }
+
+    /// Binds a new eventfd to the device GSI of `runner` (irqchip mechanism only).
+    init(runner: GuestDriverRunner) throws {
+        gsi = GuestDriverRunner.deviceGSI
+        channel = try EventChannel()
+        do {
+            try runner.bindDeviceInterrupt(eventfd: channel.fd)
         } catch {
             channel.close()
             throw PipelineError.setup("irqfd for GSI \(gsi): \(error)")

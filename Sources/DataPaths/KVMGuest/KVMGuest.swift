@@ -67,6 +67,15 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     var doorbellStampRecorder: ThreadAccount?
 
     var line: KVMInterruptLine { runner.interruptLine }
+    /// irqchip mechanism only (kvm_intel/kvm_amd): the device's interrupt eventfd, a KVM_IRQFD.
+    private(set) var irqfd: IRQFDInterruptSink?
+
+    /// Points the device model's (or forwarder's) interrupt sink at this guest: the irqfd where
+    /// the in-kernel irqchip injects, the KVM line (pending flag + immediate_exit) otherwise.
+    func connect(_ sink: KVMInterruptSink) {
+        sink.line = line
+        sink.irqfd = irqfd
+    }
 
     /// Creates the VM over `memory` (whose first 2 MiB the caller reserved for the VMM), writes
     /// the frame headers into every TX buffer, loads the guest program and maps the device model
@@ -121,10 +130,12 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
             try bus.insert(busEntry, base: DeviceModel.mmioBase, length: DeviceModel.mmioLength)
             runner = try GuestDriverRunner(vm: vm, layout: layout, parameters: parameters, bus: bus,
                                            doorbellMode: doorbell, doorbellEventFD: model?.kick.fd,
-                                           statisticsCapacity: min(1 << 20, max(1 << 14, config.packets * 2)))
+                                           statisticsCapacity: min(1 << 20, max(1 << 14, config.packets * 2)),
+                                           interruptMechanism: GuestDriverRunner.interruptMechanism(vm: vm, mode: parameters.mode))
         } catch {
             throw PipelineError.setup("KVM guest: \(error)")
         }
+        if runner.interruptLine.mechanism == .irqchip { irqfd = try IRQFDInterruptSink(runner: runner) }
         runner.tscHz = TSCClock.shared.hz
     }
 
