@@ -54,10 +54,11 @@ import Platform
         // The host driver's CPU includes its handling in the callers' context; the rows add up.
         let hostDriverCPU = r.cpu.filter { $0.component == .hostDriver }.reduce(0) { $0 + $1.cpuPercent }
         #expect(hostDriverCPU > 0)
-        // (One VM: a short run of many threads lags getrusage by up to a tick each; CPUAddsUpTests
-        // checks the long runs.)
+        // (One VM: a short run of many threads lags getrusage by up to a scheduler tick, 4 ms at
+        // HZ 250, per thread that ran, which a slow build such as ASan's makes visible;
+        // CPUAddsUpTests checks the long runs against the 2 % bound.)
         if vms == 1, let process = r.processCPUSeconds, let components = r.componentCPUSeconds {
-            #expect(abs(components - process) <= max(0.02 * process, 0.008), "\(components) vs \(process)")
+            #expect(abs(components - process) <= max(0.02 * process, 0.004 * Double(r.cpu.count)), "\(components) vs \(process)")
         }
     }
 
