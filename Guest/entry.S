@@ -58,45 +58,7 @@ exit_cost_start:
     call exit_cost_main
 1:  jmp 1b
 
-/*
- * The ISR stub: [rsp] = interrupted RIP. Saves what a C call may clobber (the caller-saved
- * general registers and the flags; the C code uses no vector registers), realigns the stack,
- * runs isr_body, restores, and returns to the interrupted RIP. No red zone to skip: the C code
- * is built with -mno-red-zone.
- */
-    .section .isr.entry, "ax"
-    .globl isr_start
-isr_start:
-    pushfq
-    push rax
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push r8
-    push r9
-    push r10
-    push r11
-    push rbp
-    mov rbp, rsp
-    and rsp, -16
-    inc qword ptr [r15 + 0x130]          /* MB_HOST_ISR */
-    call isr_body
-    mov rsp, rbp
-    pop rbp
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rax
-    popfq
-    ret
-
-/* Saves what a C call may clobber and aligns the stack (an interrupt frame leaves rsp 8 mod 16). */
+/* Saves what a C call may clobber and aligns the stack to 16 for the call (the ISR stub and the IDT entries share it). */
 .macro SAVE_CALLER
     push rax
     push rcx
@@ -124,6 +86,24 @@ isr_start:
     pop rcx
     pop rax
 .endm
+
+/*
+ * The ISR stub: [rsp] = interrupted RIP. Saves what a C call may clobber (the caller-saved
+ * general registers and the flags; the C code uses no vector registers), realigns the stack,
+ * runs isr_body, restores, and returns to the interrupted RIP. No red zone to skip: the C code
+ * is built with -mno-red-zone.
+ */
+    .section .isr.entry, "ax"
+    .globl isr_start
+isr_start:
+    pushfq
+    SAVE_CALLER
+    inc qword ptr [r15 + 0x130]          /* MB_HOST_ISR */
+    call isr_body
+    RESTORE_CALLER
+    popfq
+    ret
+
 
 /* VECTOR_DEVICE (interrupt gate, IF = 0): the device's cause bit, the same ISR body, EOI. */
     .balign 16
