@@ -23,40 +23,51 @@ extension SummaryReport {
         return samples.mapValues { $0.mapValues(Statistics.median) }
     }
 
-    /// TSC ticks per microsecond of a row's runs (raw_samples' tsc_hz).
-    static func ticksPerMicrosecond(_ dir: ResultsDirectory, row: String) -> Double? {
-        let hz = dir.records(ResultLayout.rawSamples).filter { $0["row"] == row }.compactMap { $0.double("tsc_hz") }
-        return hz.isEmpty ? nil : Statistics.median(hz) / 1e6
+    /// TSC ticks per microsecond of each row's runs (raw_samples' tsc_hz).
+    static func ticksPerMicrosecond(_ dir: ResultsDirectory) -> [String: Double] {
+        var hz: [String: [Double]] = [:]
+        for r in dir.records(ResultLayout.rawSamples) {
+            if let row = r["row"], let v = r.double("tsc_hz") { hz[row, default: []].append(v) }
+        }
+        return hz.mapValues { Statistics.median($0) / 1e6 }
+    }
+
+    /// The tables a latency cause is read from, read once per SUMMARY.
+    struct LatencyTables {
+        let stages: [String: [String: Double]]
+        let ticksPerMicrosecond: [String: Double]
+        init(_ dir: ResultsDirectory) {
+            stages = SummaryReport.stageMedians(dir, figure: Figure.fig5Latency.rawValue)
+            ticksPerMicrosecond = SummaryReport.ticksPerMicrosecond(dir)
+        }
     }
 
     /// "why a > b": the stage of `a` that exceeds `b`'s most (a stage `b` lacks counts as 0 there).
-    static func latencyCause(_ dir: ResultsDirectory, _ a: String, _ b: String) -> String? {
-        let stages = stageMedians(dir, figure: Figure.fig5Latency.rawValue)
-        guard let sa = stages[a], let sb = stages[b] else { return nil }
+    static func latencyCause(_ tables: LatencyTables, _ a: String, _ b: String) -> String? {
+        guard let sa = tables.stages[a], let sb = tables.stages[b] else { return nil }
         let excess = sa.map { ($0.key, $0.value - (sb[$0.key] ?? 0)) }.max { $0.1 < $1.1 }
         guard let (stage, cycles) = excess, cycles > 0 else { return nil }
-        let perUs = ticksPerMicrosecond(dir, row: a) ?? 1
+        let perUs = tables.ticksPerMicrosecond[a] ?? 1
         let unit = perUs == 1 ? " cycles" : " us"
         return "\(a) > \(b): \(a)'s `\(stage)` stage takes \(f(cycles / perUs, perUs == 1 ? 0 : 1))\(unit) more "
             + "(median \(f((sa[stage] ?? 0) / perUs, 1)) against \(f((sb[stage] ?? 0) / perUs, 1))\(unit))"
     }
 
     /// "why a > b" in host CPU: the component of `a` with the largest excess over `b`'s.
-    static func cpuCause(_ dir: ResultsDirectory, _ a: String, _ b: String) -> String? {
-        var parts: [String: [String: Double]] = [:]
-        for r in dir.records(ResultLayout.fig7) where r["counted_as_host"] != "false" {
-            guard let s = r["scenario"], let c = r["component"], let v = r.double("cpu_percent") else { continue }
-            parts[s, default: [:]][c, default: 0] += v
-        }
+    static func cpuCause(_ parts: [String: [String: Double]], _ a: String, _ b: String) -> String? {
         guard let pa = parts[a], let pb = parts[b] else { return nil }
         guard let (component, excess) = pa.map({ ($0.key, $0.value - (pb[$0.key] ?? 0)) }).max(by: { $0.1 < $1.1 }),
               excess > 0 else { return nil }
         return "\(a) > \(b): \(a)'s `\(component)` takes \(f(pa[component], 1))% against \(f(pb[component] ?? 0, 1))%"
     }
 
-    /// The cause sentence for every inverted pair, or "" when the order agrees.
-    static func causes(_ pairs: [(String, String)], _ cause: (String, String) -> String?) -> String {
-        let found = pairs.compactMap { cause($0.0, $0.1) }
+    /// The cause sentence for every inverted pair, or "" when the order agrees; `tables` is
+    /// read only when there is a pair to explain.
+    static func causes<Tables>(_ pairs: [(String, String)], _ tables: @autoclosure () -> Tables,
+                               _ cause: (Tables, String, String) -> String?) -> String {
+        guard !pairs.isEmpty else { return "" }
+        let read = tables()
+        let found = pairs.compactMap { cause(read, $0.0, $0.1) }
         return found.isEmpty ? "" : ". Where it differs: " + found.joined(separator: "; ")
     }
 }

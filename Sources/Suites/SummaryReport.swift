@@ -83,7 +83,7 @@ public enum SummaryReport {
         let native = med["native"]
         let desc = measuredOrder.map { s in
             "\(s) \(f(med[s], 3)) ms" + (native.map { n in n > 0 && s != "native" ? " (\(pct(med[s]! / n - 1)) vs native)" : "" } ?? "")
-        }.joined(separator: " < ") + causes(inversions(paperOrder: paperOrder, measured: med)) { latencyCause(dir, $0, $1) }
+        }.joined(separator: " < ") + causes(inversions(paperOrder: paperOrder, measured: med), LatencyTables(dir), latencyCause)
         return Finding(title: "Latency ordering",
                        paper: "native 5.74 < passthrough 6.17 (+7%) < vwifi with VT-d 6.63 (+15%) < vwifi 7.87 ms (+37%)",
                        measured: desc, agrees: measuredOrder == paperOrder)
@@ -133,6 +133,16 @@ public enum SummaryReport {
                        agrees: share >= 0.35 && share <= 0.65)
     }
 
+    /// Host CPU per Figure 7 scenario and component (what a CPU cause is read from).
+    static func cpuParts(_ dir: ResultsDirectory) -> [String: [String: Double]] {
+        var parts: [String: [String: Double]] = [:]
+        for r in dir.records(ResultLayout.fig7) where r["counted_as_host"] != "false" {
+            guard let s = r["scenario"], let c = r["component"], let v = r.double("cpu_percent") else { continue }
+            parts[s, default: [:]][c, default: 0] += v
+        }
+        return parts
+    }
+
     /// Host CPU per Figure 7 scenario: host components summed (the system row for system-idle).
     static func cpuTotals(_ dir: ResultsDirectory) -> [String: Double] {
         var totals: [String: Double] = [:]
@@ -154,7 +164,7 @@ public enum SummaryReport {
         var m = measured.map { "\($0) \(f(totals[$0], 1))%" }.joined(separator: " < ")
         if let v = totals["vwifi"], let n = totals["native"], n > 0 { m += "; vwifi/native \(f(v / n, 2))x (paper 2.61x)" }
         m += " (host CPU, percent of one core; device rows excluded)"
-        m += causes(inversions(paperOrder: order, measured: totals)) { cpuCause(dir, $0, $1) }
+        m += causes(inversions(paperOrder: order, measured: totals), cpuParts(dir), cpuCause)
         if let idle = totals["system-idle"], let busy = order.filter({ $0 != "system-idle" }).compactMap({ totals[$0] }).min(), idle > busy {
             m += ". system-idle is machine-wide busy CPU, other users' work included: \(f(idle, 1))% says this machine was not idle during the run"
         }
