@@ -9,14 +9,7 @@ import Platform
 @Suite(.serialized, .enabled(if: KVMBackendHere.usable, "the kvm trap backend cannot run here: \(KVMBackendHere.why)"))
 struct KVMPassthroughTests {
     func run(_ edit: (inout PathConfig) -> Void = { _ in }) throws -> PathResult {
-        var c = PathConfig(path: .passthrough)
-        c.trap = .auto
-        c.packets = 400
-        c.warmupPackets = 20
-        c.air = .none
-        c.counters = ["perf::TASK-CLOCK"]
-        edit(&c)
-        return try PipelineExecutor().run(c, control: RunControl())
+        try KVMBackendHere.run(.passthrough, trap: .auto, edit)
     }
 
     @Test func doorbellStoreDoesNotExitAndEveryFrameArrives() throws {

@@ -7,20 +7,25 @@ enum KVMBackendHere {
     static let check = TrapBackendDecision.machineCheck(device: "/dev/kvm")
     static var usable: Bool { check.problem == nil }
     static var why: String { check.problem ?? "" }
-}
 
-/// The vwifi TX path with the `kvm` trap backend: a real vCPU, real exits.
-@Suite(.serialized, .enabled(if: KVMBackendHere.usable, "the kvm trap backend cannot run here: \(KVMBackendHere.why)"))
-struct KVMPathTests {
-    func run(_ edit: (inout PathConfig) -> Void = { _ in }) throws -> PathResult {
-        var c = PathConfig(path: .vwifi)
-        c.trap = .kvm
+    /// A short unpaced run of `path` on `trap` (400 packets, 20 warm-up, no air, one counter).
+    static func run(_ path: PathKind, trap: TrapBackendChoice = .kvm, _ edit: (inout PathConfig) -> Void) throws -> PathResult {
+        var c = PathConfig(path: path)
+        c.trap = trap
         c.packets = 400
         c.warmupPackets = 20
         c.air = .none
         c.counters = ["perf::TASK-CLOCK"]
         edit(&c)
         return try PipelineExecutor().run(c, control: RunControl())
+    }
+}
+
+/// The vwifi TX path with the `kvm` trap backend: a real vCPU, real exits.
+@Suite(.serialized, .enabled(if: KVMBackendHere.usable, "the kvm trap backend cannot run here: \(KVMBackendHere.why)"))
+struct KVMPathTests {
+    func run(_ edit: (inout PathConfig) -> Void = { _ in }) throws -> PathResult {
+        try KVMBackendHere.run(.vwifi, edit)
     }
 
     func row(_ r: PathResult, _ stage: String) -> StageStatistic? {

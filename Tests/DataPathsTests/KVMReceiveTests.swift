@@ -10,14 +10,7 @@ import Measurement
 @Suite(.serialized, .enabled(if: KVMBackendHere.usable, "the kvm trap backend cannot run here: \(KVMBackendHere.why)"))
 struct KVMReceiveTests {
     func run(_ edit: (inout PathConfig) -> Void) throws -> PathResult {
-        var c = PathConfig(path: .vwifi)
-        c.trap = .kvm
-        c.packets = 400
-        c.warmupPackets = 20
-        c.air = .none
-        c.counters = ["perf::TASK-CLOCK"]
-        edit(&c)
-        return try PipelineExecutor().run(c, control: RunControl())
+        try KVMBackendHere.run(.vwifi, edit)
     }
 
     @Test func rxFramesReachTheGuestVerifiedAndTheirBuffersReposted() throws {
