@@ -101,6 +101,7 @@ public final class Notifier: @unchecked Sendable {
 
     /// Waits until the sequence differs from `token`: spins at most `spinIterations` pause
     /// iterations, then announces itself and sleeps on the futex. `timeoutNs` < 0 waits forever.
+    /// A signal handler running on the waiting thread does not end the wait.
     public func wait(after token: UInt32, spinIterations: Int = 200, timeoutNs: Int64 = -1) -> WaitOutcome {
         if vw_load_acquire_u32(closedFlag) != 0 { return .closed }
         var spins = 0
@@ -130,11 +131,9 @@ public final class Notifier: @unchecked Sendable {
                 if vw_load_acquire_u32(closedFlag) != 0 { return .closed }
                 return vw_load_acquire_u32(sequence) != token ? .signalled : .timedOut
             }
-            if r == .interrupted {
-                if vw_load_acquire_u32(closedFlag) != 0 { return .closed }
-                return vw_load_acquire_u32(sequence) != token ? .signalled : .interrupted
-            }
-            // 0 (woken, possibly spuriously) or EAGAIN (sequence already moved): re-check.
+            // 0 (woken, possibly spuriously), EAGAIN (sequence already moved) or EINTR (a signal
+            // handler ran on this thread: a process-wide signal may land on any thread, and a timed
+            // FUTEX_WAIT is never restarted): re-check, and sleep again for what is left.
         }
     }
 

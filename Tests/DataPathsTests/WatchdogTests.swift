@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 @testable import DataPaths
+import Measurement
 import Platform
+import Synchronization
 
 /// A stalled pipeline fails with the stage that stopped: each test parks one real
 /// pipeline thread before it starts (`PipelineControl.hold`, via the executor's `beforeStart`
@@ -78,5 +80,33 @@ import Platform
         guard let m = try Self.stallMessage(config, holding: "vw-devmodel2") else { return }
         #expect(m.hasPrefix("device model (VM 2) (vw-devmodel2) made no progress"), "\(m)")
         #expect(m.contains("guest (VM 2) has 8 descriptors queued for it"), "\(m)")
+    }
+}
+
+/// The hold seam parks exactly the held thread: the system call handlers' accounts, which run on
+/// another account's thread and carry no hold number, are never parked, not even when the
+/// release (which stores "none", 0) lands between a thread's check and its wait.
+@Suite struct HoldSeamTests {
+    @Test func anUnnumberedAccountIsNotParkedByTheRelease() throws {
+        let control = PipelineControl()
+        let held = ThreadAccount(component: .guest, name: "vw-guest2", stampCapacity: 0, stampsEnabled: false, events: [])
+        held.holdID = 7
+        let handler = ThreadAccount(component: .hostDriver, name: "vw-devmodel:hostdrv", stampCapacity: 0,
+                                    stampsEnabled: false, events: [])
+        #expect(handler.holdID == 0)
+        control.hold(held)
+        // The caller saw a held thread (`holdsAThread`) and the release came before its wait.
+        control.release()
+        let returned = Atomic<Bool>(false)
+        let waiter = try OSThread.start(name: "vw-test-hold") { _ in
+            control.waitWhileHeld(handler)
+            returned.store(true, ordering: .releasing)
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !returned.load(ordering: .acquiring) && Date() < deadline { usleep(1_000) }
+        let wasParked = !returned.load(ordering: .acquiring)
+        control.stop()  // frees a parked waiter so the join cannot hang
+        waiter.join()
+        #expect(!wasParked, "the released hold parked an account nobody held")
     }
 }

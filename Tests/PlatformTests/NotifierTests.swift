@@ -50,6 +50,33 @@ import Testing
         #expect(n.wakeSyscalls == rounds)
     }
 
+    @Test func aSignalHandlerOnTheWaitingThreadDoesNotEndTheWait() {
+        // A handler installed without SA_RESTART (as the vCPU kick's is) makes a timed FUTEX_WAIT
+        // return EINTR; the waiter must sleep on until it is really signalled.
+        let kick = vw_vmm_kick_signal()
+        #expect(vw_install_interrupting_handler(kick) == 0)
+        let n = Notifier()
+        let tid = Atomic<Int32>(0)
+        let outcome = Mutex<WaitOutcome?>(nil)
+        let waiter = TestThread {
+            // Test threads may start with the signal blocked; the vCPU threads unblock it too.
+            _ = vw_unblock_signal(kick)
+            tid.store(vw_gettid(), ordering: .releasing)
+            let o = n.wait(after: n.prepare(), spinIterations: 0, timeoutNs: 10_000_000_000)
+            outcome.withLock { $0 = o }
+        }
+        #expect(eventually { n.hasSleeper })
+        for _ in 0..<5 {
+            #expect(vw_tgkill(tid.load(ordering: .acquiring), kick) == 0)
+            usleep(2_000)
+        }
+        #expect(outcome.withLock { $0 } == nil, "the wait ended on a signal handler, not on a signal")
+        n.signal()
+        #expect(waiter.join())
+        #expect(outcome.withLock { $0 } == .signalled)
+        #expect(n.sleeps > 1, "each interrupted sleep was followed by another")
+    }
+
     @Test func pingPongLosesNoWakeUps() {
         // Two threads hand a token back and forth; each waits with the prepare/check/wait
         // pattern. A lost wake-up would show up as a timed-out wait.

@@ -60,13 +60,20 @@ package final class PipelineControl: Sendable {
 
     /// Test seam: parks the thread owning `account` at its next loop iteration (the watchdog
     /// test's stalled stage) until `release()` or the run stops.
-    package func hold(_ account: ThreadAccount) { heldAccount.store(account.holdID, ordering: .releasing) }
+    package func hold(_ account: ThreadAccount) {
+        precondition(account.holdID != 0, "only an account the pipeline numbered can be held")
+        heldAccount.store(account.holdID, ordering: .releasing)
+    }
     package func release() { heldAccount.store(0, ordering: .releasing) }
     @inline(__always) package var holdsAThread: Bool { heldAccount.load(ordering: .relaxed) != 0 }
 
     /// Called by `account`'s own thread when some thread is held: sleeps while it is this one.
+    /// An account without a number (0: one on another account's thread, such as a system call's
+    /// handler) is never held: `release()` stores 0, which must not park it.
     package func waitWhileHeld(_ account: ThreadAccount) {
-        while heldAccount.load(ordering: .acquiring) == account.holdID && !isStopping {
+        let id = account.holdID
+        guard id != 0 else { return }
+        while heldAccount.load(ordering: .acquiring) == id && !isStopping {
             _ = vw_sleep_until_ns(vw_monotonic_ns() + 1_000_000)
         }
     }
