@@ -77,6 +77,7 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
 
     private func receiveStream() {
         control.startMeasuring()
+        tally.receiverReady.store(true, ordering: .releasing)
         while !control.isStopping {
             account.follow(control)
             guard let seq = receiveOne() else { return }

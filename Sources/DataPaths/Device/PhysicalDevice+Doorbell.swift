@@ -51,7 +51,9 @@ extension PhysicalDevice {
         if hasTXWork || control.isStopping { return }
         var timeout: Int64 = 100_000_000
         if policy.pending > 0, let deadline = policy.deadlineNs { timeout = min(timeout, max(0, deadline - now)) }
-        if rxRemaining > 0, let rate = config.rate {
+        // Nothing signals the receiver's readiness to the device: look again within a millisecond.
+        if rxRemaining > 0 && !rxStarted { timeout = min(timeout, 1_000_000) }
+        if rxRemaining > 0, rxStarted, let rate = config.rate {
             let due = rxStartNs + Int64(Double(rxSeq) / rate * 1e9)
             timeout = min(timeout, max(0, due - now))
         }

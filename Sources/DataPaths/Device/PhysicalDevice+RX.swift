@@ -24,8 +24,9 @@ extension PhysicalDevice {
         rxSeq &+= 1
         rxRemaining -= 1
         // The access point has the next frame ready when the medium frees (saturating), or at
-        // its offered time.
-        let ready = config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) } ?? pacer.mediumFreeNs
+        // its offered time; never before the stream began (the medium's clock runs from the
+        // device's start: a frame "ready" since then would catch up on air time nobody used).
+        let ready = config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) } ?? max(pacer.mediumFreeNs, rxStartNs)
         receive(seq: seq, payload: config.size, kind: .udp, readySinceNs: ready)
     }
 

@@ -28,6 +28,8 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     var rxRemaining: Int
     var rxSeq: UInt32 = 0
     var rxStartNs: Int64 = 0
+    /// The receiver was up and the stream began (at `rxStartNs`).
+    var rxStarted = false
     // Echo replies waiting for the air.
     var replySeqs: [UInt32]
     var replyHead = 0
@@ -103,7 +105,7 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
             } else if replyHead != replyTail {
                 receiveEchoReply()
                 worked = true
-            } else if rxRemaining > 0 && rxDue() {
+            } else if rxRemaining > 0 && rxStreamStarted() && rxDue() {
                 receiveStreamFrame()
                 worked = true
             }
@@ -114,6 +116,16 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
             }
             if worked { account.advance() } else { idle(now: now) }
         }
+    }
+
+    /// The access point's RX stream begins once the receiver has posted its buffers and listens;
+    /// its offered rate counts from then.
+    func rxStreamStarted() -> Bool {
+        if rxStarted { return true }
+        guard tally.receiverReady.load(ordering: .acquiring) else { return false }
+        rxStarted = true
+        rxStartNs = vw_monotonic_ns()
+        return true
     }
 
     /// Offered RX rate: frames are due at start + i/rate; saturating means always due.

@@ -86,7 +86,10 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
 
     func run() {
         startNs = vw_monotonic_ns()
-        if receivesFrames { postReceiveBuffers() }
+        if receivesFrames {
+            postReceiveBuffers()
+            tally.receiverReady.store(true, ordering: .releasing)
+        }
         if !sendsFrames { control.startMeasuring() }
         if config.workload == .idle { armTimer() }
         runLoop {

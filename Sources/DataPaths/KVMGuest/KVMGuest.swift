@@ -159,7 +159,11 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         runner.exitObserver = { [unowned self] reason in self.afterExit(reason) }
         // A guest that only receives blocks at its wait port after taking the last frames: what
         // it counted must be visible before the vCPU thread sleeps, or the run never ends.
-        runner.beforeWait = { [unowned self] in self.publishProgress() }
+        runner.beforeWait = { [unowned self] in
+            self.publishProgress()
+            // The receiving guest program posts its buffers, then waits for its first interrupt.
+            if self.mode == .udpRX { self.tally.receiverReady.store(true, ordering: .releasing) }
+        }
         if warmup == 0 || mode == .udpRX || mode == .idle { beginMeasuredRegion() }
         do {
             report = try runner.run(waitTimeoutNanoseconds: 10_000_000_000, summarizing: false)

@@ -14,6 +14,10 @@ package final class Tally: Sendable {
     package let senderDone = Atomic<Bool>(false)
     /// Guests that finished sending (several VMs share one pipeline; the last sets `senderDone`).
     package let sendersFinished = Atomic<Int>(0)
+    /// The receiver has posted its buffers and listens (written once by the receiving app or
+    /// guest, read by the device thread): the access point's RX stream starts then, as a sender
+    /// starts once its peer is up, and no frame waits in a queue for a receiver still starting.
+    package let receiverReady = Atomic<Bool>(false)
     private let afterSent = CacheLinePadding()
     /// TX completions the sender's driver has reclaimed.
     package let txReclaimed = Atomic<Int>(0)
