@@ -62,6 +62,27 @@ public final class AirPacer: @unchecked Sendable {
         }
     }
 
+    /// One round of contention between the two ends' head-of-line frames (nil: that end has
+    /// none; at least one is given): DCF picks the sender (or a collision), the thread sleeps
+    /// until the exchange ends, and each end's fate is in the result (`.none`: it did not send,
+    /// `.retry`: send the same frame again). `newFrames` counts frames entering the medium. With
+    /// no model: at once, each given frame delivered.
+    @inline(__always)
+    public func contend(station: PendingFrame?, accessPoint: PendingFrame?, newFrames: Int) -> AirExchange {
+        frames &+= newFrames
+        guard let medium else {
+            let now = vw_monotonic_ns()
+            return AirExchange(sender: station != nil ? .station : .accessPoint, startNs: now, endNs: now,
+                               station: station != nil ? .delivered : .none,
+                               accessPoint: accessPoint != nil ? .delivered : .none)
+        }
+        let e = medium.next(station: station, accessPoint: accessPoint)
+        airNs = medium.counters.busyNs
+        mediumFreeNs = e.endNs
+        sleep(until: e.endNs)
+        return e
+    }
+
     /// Reserves the medium for one exchange and returns when it ends (absolute monotonic ns),
     /// without sleeping. With no model, returns now.
     ///

@@ -106,10 +106,14 @@ public struct AirTimeModel: Sendable, Codable, Equatable {
     /// DIFS + mean backoff (CWmin / 2 slots) + data + SIFS + ACK, with the beacons' air time
     /// (each: PIFS instead of the DIFS it displaces is ignored; beacon frame + DIFS) taken out.
     public func expectedGoodputMbps(payloadBytes: Int, mpduBytes: Int, access: ChannelAccess) -> Double {
-        let base = goodputMbps(payloadBytes: payloadBytes, mpduBytes: mpduBytes)
-        guard let interval = access.beaconIntervalNs else { return base }
+        goodputMbps(payloadBytes: payloadBytes, mpduBytes: mpduBytes) * (1 - beaconShare(access: access))
+    }
+
+    /// The share of air time beacons take (each at the lowest basic rate, after its wait).
+    public func beaconShare(access: ChannelAccess) -> Double {
+        guard let interval = access.beaconIntervalNs else { return 0 }
         let beacon = frameNs(bytes: access.beaconBytes, rateMbps: lowestBasicRateMbps) + difsNs
-        return base * (1 - Double(beacon) / Double(interval))
+        return Double(beacon) / Double(interval)
     }
 
     /// Saturation goodput in Mbps for back-to-back exchanges carrying `payloadBytes` each.

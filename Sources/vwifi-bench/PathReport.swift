@@ -13,6 +13,9 @@ enum PathReport {
             lines.append("  drops: " + r.drops.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         lines.append("  goodput \(fmt(s.goodputMbps)) Mbps, \(fmt(s.framesPerSecond)) frames/s, wall \(fmt(s.wallSeconds)) s")
+        if let tx = r.goodputByDirectionMbps["tx"], let rx = r.goodputByDirectionMbps["rx"] {
+            lines.append("  both directions share the medium: TX \(fmt(tx)) Mbps (at the access point), RX \(fmt(rx)) Mbps (at the station)")
+        }
         if s.vms > 1 {
             lines.append("  per VM (one shared radio): " + r.deliveredByVM.sorted { $0.key < $1.key }.map {
                 "\($0.key) delivered \($0.value), \(fmt(r.goodputByVMMbps[$0.key] ?? 0)) Mbps"

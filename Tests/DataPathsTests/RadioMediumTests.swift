@@ -70,3 +70,63 @@ import Platform
         #expect(r.summaryRow.count == PathResult.summaryHeader.count)
     }
 }
+
+/// `--direction bidir`: the station and the access point each saturate their end of a real path
+/// and contend for the medium.
+@Suite(.serialized) struct BidirectionalMediumTests {
+    static func run(_ path: PathKind, packets: Int = 2_000) throws -> PathResult {
+        var c = PathConfig(path: path)
+        c.direction = .bidir
+        c.packets = packets
+        c.warmupPackets = 50
+        c.trap = .auto
+        return try PipelineExecutor().run(c, control: RunControl())
+    }
+
+    @Test func bothEndsSaturatedMatchBianchiForTwoStations() throws {
+        let r = try Self.run(.native)
+        let model = AirTimeModel.ieee80211g(slot: .long)
+        let access = ChannelAccess()
+        let size = PathConfig(path: .native).size
+        let bianchi = Bianchi.saturationGoodputMbps(stations: 2, model: model, access: access, payloadBytes: size,
+                                                    mpduBytes: FrameFormat.mpduLength(payload: size))
+            * (1 - model.beaconShare(access: access))
+        #expect(r.summary.packetsSent == 4_000 && r.summary.packetsDelivered == 4_000 && r.summary.packetsDropped == 0)
+        #expect(abs(r.summary.goodputMbps / bianchi - 1) < 0.03, "\(r.summary.goodputMbps) Mbps, Bianchi \(bianchi) Mbps")
+        let tx = try #require(r.goodputByDirectionMbps["tx"]), rx = try #require(r.goodputByDirectionMbps["rx"])
+        #expect(abs(tx + rx - r.summary.goodputMbps) < 1e-9)
+        // DCF is fair between two saturated nodes: each gets about half.
+        #expect(abs(tx / rx - 1) < 0.1, "TX \(tx) RX \(rx)")
+        let air = try #require(r.air)
+        #expect(air.collisions > 0, "two saturated ends collide")
+        #expect(air.attempts == air.frames + air.retries)
+        #expect(air.frames == 4_000)
+        // Each collision is a failed attempt of each end (no --loss here).
+        #expect(air.retries + air.retryLimitExceeded == 2 * air.collisions)
+    }
+
+    @Test(arguments: [PathKind.passthrough, .vwifi])
+    func vmPathsCarryBothStreamsOnTheThreadTrap(_ path: PathKind) throws {
+        let r = try Self.run(path, packets: 600)
+        #expect(r.summary.trapBackend == "thread")
+        #expect(r.trapReason.contains("not both at once"), "\(r.trapReason)")
+        #expect(r.summary.packetsDelivered == 1_200 && r.summary.packetsDropped == 0)
+        #expect((r.goodputByDirectionMbps["tx"] ?? 0) > 5 && (r.goodputByDirectionMbps["rx"] ?? 0) > 5, "\(r.goodputByDirectionMbps)")
+    }
+
+    @Test func kvmRefusesBidirWithTheReason() {
+        var c = PathConfig(path: .vwifi)
+        c.direction = .bidir
+        c.trap = .kvm
+        #expect { try TrapBackendDecision.decide(c) } throws: {
+            ($0 as? ConfigError)?.field == "trap" && "\($0)".contains("not both at once")
+        }
+    }
+
+    @Test func pingRefusesBidir() {
+        var c = PathConfig(path: .native)
+        c.workload = .ping
+        c.direction = .bidir
+        #expect { try c.validate() } throws: { ($0 as? ConfigError)?.field == "direction" }
+    }
+}

@@ -53,35 +53,10 @@ import Testing
         #expect(medium.counters.collisions == 0 && medium.counters.station.retries == 0)
     }
 
-    /// G. Bianchi, JSAC 2000, basic access: tau from the fixed point, then S.
-    static func bianchiMbps(stations n: Int, model: AirTimeModel, access: ChannelAccess, payload: Int, mpdu: Int) -> Double {
-        let w = Double(model.cwMin + 1)
-        let m = log2(Double(access.cwMax + 1) / w)
-        func tauOf(_ p: Double) -> Double {
-            2 * (1 - 2 * p) / ((1 - 2 * p) * (w + 1) + p * w * (1 - pow(2 * p, m)))
-        }
-        // tau is largest (2 / (W + 1)) when p = 0; the bracket keeps 2p away from the pole at 1.
-        var low = 0.0, high = 2 / (w + 1)
-        for _ in 0..<200 {
-            let tau = (low + high) / 2
-            let p = 1 - pow(1 - tau, Double(n - 1))
-            if tau > tauOf(p) { high = tau } else { low = tau }
-        }
-        let tau = (low + high) / 2
-        let ptr = 1 - pow(1 - tau, Double(n))
-        let ps = Double(n) * tau * pow(1 - tau, Double(n - 1)) / ptr
-        let data = Double(model.dataFrameNs(mpduBytes: mpdu))
-        let ts = data + Double(model.sifsNs + model.ackNs() + model.difsNs)
-        let tc = data + Double(model.difsNs)
-        let slot = Double(model.slotNs)
-        let bitsPerNs = ps * ptr * Double(payload * 8) / ((1 - ptr) * slot + ptr * ps * ts + ptr * (1 - ps) * tc)
-        return bitsPerNs * 1_000
-    }
-
     @Test func twoSaturatedStationsMatchBianchi() {
         var access = ChannelAccess()
         access.beaconIntervalNs = nil
-        let bianchi = Self.bianchiMbps(stations: 2, model: model, access: access, payload: Self.payload, mpdu: Self.mpdu)
+        let bianchi = Bianchi.saturationGoodputMbps(stations: 2, model: model, access: access, payloadBytes: Self.payload, mpduBytes: Self.mpdu)
         let (medium, total, _) = saturate(seed: 3, frames: 100_000, accessPoint: true, access: access)
         #expect(abs(total / bianchi - 1) < 0.03, "simulated \(total) Mbps, Bianchi \(bianchi) Mbps, collisions \(medium.counters.collisions) of 100000")
         #expect(medium.counters.collisions > 0)

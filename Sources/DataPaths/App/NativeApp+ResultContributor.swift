@@ -1,7 +1,7 @@
 // The native app reports what it received, its round trips and the kernel's socket drops.
 extension NativeApp: ResultContributor {
     func contribute(to readings: inout ResultReadings, config: PathConfig) {
-        if readings.received == nil {
+        if readings.received == nil && role != .send {
             readings.received = .init(delivered: received, count: measuredCount, bytes: measuredBytes,
                                       spanNs: lastMeasuredNs - firstMeasuredNs)
         }

@@ -23,9 +23,16 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
     /// Packets the kernel dropped because the socket's receive queue was full.
     private(set) var socketDrops = 0
 
-    init(context: ComponentContext, socket: Int32, transmitter: NativeTransmitRoutine, expectedFrames: Int) {
+    /// What this application thread does. With `--direction bidir` two run on the one socket,
+    /// a sender and a receiver (as `iperf3 --bidir` runs a stream each way).
+    enum Role { case send, receive, ping, idle }
+    let role: Role
+
+    init(context: ComponentContext, socket: Int32, transmitter: NativeTransmitRoutine, expectedFrames: Int,
+         role: Role? = nil) {
         let config = context.config
         self.context = context
+        self.role = role ?? Self.role(config)
         self.socket = socket
         self.transmitter = transmitter
         // SAFETY: ownership: the app's receive buffer, owned by this object and freed once in deinit.
@@ -37,11 +44,20 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
     // SAFETY: ownership: allocated once in init, no other reference survives this object.
     deinit { buffer.deallocate() }
 
+    /// The one application thread's role for `config` (bidir: the sender; assembly adds the receiver).
+    static func role(_ config: PathConfig) -> Role {
+        switch config.workload {
+        case .udp: config.direction.sends ? .send : .receive
+        case .ping: .ping
+        case .idle: .idle
+        }
+    }
+
     func run() {
         runThread {
-            switch config.workload {
-            case .udp where config.direction == .tx: sendStream()
-            case .udp: receiveStream()
+            switch role {
+            case .send: sendStream()
+            case .receive: receiveStream()
             case .ping: ping()
             case .idle: break
             }

@@ -4,6 +4,8 @@ struct NativeParts: PathParts {
     let device: PhysicalDevice
     let driver: NativeHostDriver
     let app: NativeApp
+    /// The receiving application thread of a bidir run.
+    var receiver: NativeApp? = nil
 
-    var contributors: [any ResultContributor] { [device, driver, app] }
+    var contributors: [any ResultContributor] { [device, driver, app] + (receiver.map { [$0] } ?? []) }
 }

@@ -28,14 +28,20 @@ extension Pipeline {
                                       tun: network.tun, transmitter: transmitter)
         let app = NativeApp(context: p.context(.app, "vw-app"), socket: network.socket,
                             transmitter: transmitter, expectedFrames: p.expectedFrames)
-        p.parts = NativeParts(device: device, driver: driver, app: app)
+        // Both directions: a second application thread receives on the same socket.
+        let receiver = config.workload == .udp && config.direction == .bidir
+            ? NativeApp(context: p.context(.app, "vw-app-rx"), socket: network.socket, transmitter: transmitter,
+                        expectedFrames: p.expectedFrames, role: .receive)
+            : nil
+        p.parts = NativeParts(device: device, driver: driver, app: app, receiver: receiver)
         p.notifiers.append(pool.room)
         p.add("vw-hostdrv") { driver.run() }
         p.add("vw-app") { app.run() }
+        if let receiver { p.add("vw-app-rx") { receiver.run() } }
         p.closers.append { queues.irq.channel.signal(1); pool.room.close() }
         p.interruptMechanism = "eventfd (MSI stand-in) to host driver; RX through a TUN interface into the kernel"
         p.watched = [
-            WatchedStage(label: "app", account: app.account) {
+            WatchedStage(label: receiver == nil ? "app" : "app (receiver)", account: (receiver ?? app).account) {
                 app.dataWaiting ? "the kernel has received data waiting on its socket" : nil
             },
             WatchedStage(label: "host driver", account: driver.account) {
@@ -44,6 +50,7 @@ extension Pipeline {
             },
             p.watchedDevice(device, from: "the app (the host driver's transmit routine)"),
         ]
+        if receiver != nil { p.watched.insert(WatchedStage(label: "app", account: app.account) { nil }, at: 0) }
         return p
     }
 }

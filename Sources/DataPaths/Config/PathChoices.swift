@@ -3,7 +3,16 @@ public enum PathKind: String, CaseIterable, Sendable, Codable {
     case native, passthrough, vwifi
 }
 
-public enum Direction: String, CaseIterable, Sendable, Codable { case tx, rx }
+/// Which way a UDP stream flows: station to access point, back, or both at once (`bidir`: the
+/// station and the access point each saturate their end and contend for the medium).
+public enum Direction: String, CaseIterable, Sendable, Codable {
+    case tx, rx, bidir
+
+    /// The station sends a UDP stream.
+    public var sends: Bool { self != .rx }
+    /// The access point sends a UDP stream to the station.
+    public var receives: Bool { self != .tx }
+}
 
 /// What traffic the run offers.
 public enum Workload: String, CaseIterable, Sendable, Codable {

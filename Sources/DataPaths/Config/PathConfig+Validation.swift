@@ -20,9 +20,9 @@ extension PathConfig {
             throw ConfigError(field: "trap", problem: "the native path runs no virtual CPU",
                               fix: "drop --trap kvm for the native path")
         }
-        if workload == .ping && direction == .rx {
+        if workload == .ping && direction != .tx {
             throw ConfigError(field: "direction", problem: "ping is a request/response round trip",
-                              fix: "drop --direction rx with --ping")
+                              fix: "drop --direction \(direction.rawValue) with --ping")
         }
         if vms > 1 {
             guard path == .vwifi else {

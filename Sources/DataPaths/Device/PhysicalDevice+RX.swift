@@ -33,19 +33,31 @@ extension PhysicalDevice {
     /// A frame from the access point: it occupies the air, then the device matches its
     /// destination to a VM and DMAs it into a posted buffer.
     func receive(seq: UInt32, payload: Int, kind: FrameKind, readySinceNs: Int64?) {
-        let length = FrameFormat.writeFrame(into: staging, capacity: Self.stagingBytes, payloadLength: payload,
-                                            seq: seq, source: Stations.peer, destination: station, bssid: bssid,
-                                            kind: kind, direction: .fromAP)
+        let length = stageRX(seq: seq, payload: payload, kind: kind)
         let (exchange, _) = pacer.send(mpduBytes: length, readySinceNs: readySinceNs ?? vw_monotonic_ns(), fromAccessPoint: true)
+        finishRX(seq: seq, length: length, fate: exchange.accessPoint)
+    }
+
+    /// The access point builds its frame (in `rxStaging`, apart from a TX frame the device may be
+    /// holding); its length on the air.
+    func stageRX(seq: UInt32, payload: Int, kind: FrameKind) -> Int {
+        FrameFormat.writeFrame(into: rxStaging, capacity: Self.stagingBytes, payloadLength: payload,
+                               seq: seq, source: Stations.peer, destination: station, bssid: bssid,
+                               kind: kind, direction: .fromAP)
+    }
+
+    /// The access point's frame ended its last attempt (`fate`): the device takes it into a posted
+    /// buffer, or counts it dropped.
+    func finishRX(seq: UInt32, length: Int, fate: AttemptFate) {
         account.stamp(.rxAir, seq)
         framesReceived += 1
-        if exchange.accessPoint == .dropped {
+        if fate == .dropped {
             drops[Int(DropReason.retryLimitExceeded.rawValue)] += 1
             tally.add(tally.dropped)
             control.bump()
             return
         }
-        let destination = FrameFormat.destinationMAC(frame: staging)
+        let destination = FrameFormat.destinationMAC(frame: rxStaging)
         guard let vmID = vms.vmID(forDestination: destination) else {
             drops[Int(DropReason.rxUnmatchedDestination.rawValue)] += 1
             tally.add(tally.dropped)
@@ -66,7 +78,7 @@ extension PhysicalDevice {
         }
         // SAFETY: bounds: writeFrame produced `length` <= stagingBytes bytes, and dmaAddress checked that
         // `length` writable bytes (<= the posted buffer's length) lie at `target`.
-        target.copyMemory(from: staging, byteCount: length)
+        target.copyMemory(from: rxStaging, byteCount: length)
         account.stamp(.rxDMA, seq)
         var c = buffer
         c.kind = DescriptorKind.rxFrame.rawValue

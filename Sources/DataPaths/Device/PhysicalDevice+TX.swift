@@ -7,16 +7,28 @@ import Platform
 
 extension PhysicalDevice {
     func transmit(_ d: Descriptor) {
+        guard let onAir = stageTX(d) else { return }
+        // DCF decides the exchange (backoff, retries, beacons); a frame queued while the medium was
+        // busy contends from its end, so this thread's wake-up latency does not stretch the air.
+        let (exchange, _) = pacer.send(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : vw_monotonic_ns(),
+                                       fromAccessPoint: false)
+        backToBack = true
+        finishTX(d, onAir: onAir, fate: exchange.station)
+    }
+
+    /// The frame into the device: DMA, the sender's MAC checked, the FCS appended in `staging`.
+    /// Its length on the air, or nil when the descriptor was completed as dropped.
+    func stageTX(_ d: Descriptor) -> Int? {
         account.stamp(.deviceDequeue, d.seq)
         let length = Int(d.length)
         guard length > 0, length + FrameFormat.fcsBytes <= Self.stagingBytes else {
             complete(d, dropped: .badDescriptor)
-            return
+            return nil
         }
         guard let source = dmaAddress(d, length: length, write: false) else {
             let hostBuffer = wiring.owner == .hostDriver && d.flags & DescriptorFlag.hostAddress != 0
             complete(d, dropped: hostBuffer ? .translationFault : .iommuFault)
-            return
+            return nil
         }
         let vmID = sender(of: d)
         // DMA: the frame moves from host or guest memory into the device.
@@ -25,18 +37,19 @@ extension PhysicalDevice {
         staging.copyMemory(from: source, byteCount: length)
         guard vms.sourceMatches(vmID: vmID, frame: staging) else {
             complete(d, dropped: .txSourceMACNotVMs)
-            return
+            return nil
         }
         // The device computes the frame check sequence in hardware as the frame goes out.
-        let onAir = FrameFormat.appendFCS(frame: staging, length: length)
-        // DCF decides the exchange (backoff, retries, beacons); a frame queued while the medium was
-        // busy contends from its end, so this thread's wake-up latency does not stretch the air.
-        let (exchange, _) = pacer.send(mpduBytes: onAir, readySinceNs: backToBack ? pacer.mediumFreeNs : vw_monotonic_ns(),
-                                       fromAccessPoint: false)
-        backToBack = true
+        return FrameFormat.appendFCS(frame: staging, length: length)
+    }
+
+    /// The staged frame's last attempt ended (`fate`: delivered or dropped at the retry limit):
+    /// the access point takes it, and the descriptor completes.
+    func finishTX(_ d: Descriptor, onAir: Int, fate: AttemptFate) {
         account.stamp(.air, d.seq)
         framesTransmitted += 1
-        if exchange.station == .dropped {
+        let vmID = sender(of: d)
+        if fate == .dropped {
             complete(d, dropped: .retryLimitExceeded)
             return
         }

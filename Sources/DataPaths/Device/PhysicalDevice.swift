@@ -19,6 +19,8 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     var policy: CoalescingPolicy
     var ap: AccessPoint
     let staging: UnsafeMutableRawPointer
+    /// The access point's frame on its way in (a TX frame may wait in `staging` meanwhile).
+    let rxStaging: UnsafeMutableRawPointer
     static let stagingBytes = 8192
     let station: MACAddress
     let bssid: MACAddress
@@ -57,6 +59,8 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     var txConsumed: UInt32 = 0
     var tailsRefused = 0
     var doorbellSamples = 0
+    /// Both directions at once: each end's head-of-line frame while it contends.
+    var bidir = BidirHeads()
 
     init(context: ComponentContext, wiring: DeviceWiring,
          vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int,
@@ -81,12 +85,18 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         // SAFETY: the staging buffer (stagingBytes) is owned by this device and freed once in deinit.
         staging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
         staging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
-        rxRemaining = (config.workload == .udp && config.direction == .rx) ? config.packets : 0
+        // SAFETY: the RX staging buffer (stagingBytes) is owned by this device and freed once in deinit.
+        rxStaging = .allocate(byteCount: Self.stagingBytes, alignment: 64)
+        rxStaging.initializeMemory(as: UInt8.self, repeating: 0, count: Self.stagingBytes)
+        rxRemaining = (config.workload == .udp && config.direction.receives) ? config.packets : 0
         replySeqs = [UInt32](repeating: 0, count: 1024)
     }
 
-    // SAFETY: frees the staging buffer from init, once; the device thread has been joined.
-    deinit { staging.deallocate() }
+    // SAFETY: frees the staging buffers from init, once; the device thread has been joined.
+    deinit {
+        staging.deallocate()
+        rxStaging.deallocate()
+    }
 
     var delivered: Int { ap.delivered }
     var measuredDelivered: Int { ap.measuredDelivered }
@@ -97,9 +107,12 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         vw_set_timer_slack(1)
         rxStartNs = vw_monotonic_ns()
         var d = Descriptor()
+        let bothWays = config.workload == .udp && config.direction == .bidir
         runLoop {
             var worked = false
-            if nextTX(into: &d) {
+            if bothWays {
+                worked = contendBothWays()
+            } else if nextTX(into: &d) {
                 transmit(d)
                 worked = true
             } else if replyHead != replyTail {

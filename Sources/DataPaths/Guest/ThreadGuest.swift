@@ -79,8 +79,8 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
         pingSentAt.deallocate()
     }
 
-    private var sendsFrames: Bool { config.workload == .ping || (config.workload == .udp && config.direction == .tx) }
-    private var receivesFrames: Bool { config.workload == .ping || (config.workload == .udp && config.direction == .rx) }
+    private var sendsFrames: Bool { config.workload == .ping || (config.workload == .udp && config.direction.sends) }
+    private var receivesFrames: Bool { config.workload == .ping || (config.workload == .udp && config.direction.receives) }
     private var payloadBytes: Int { config.workload == .ping ? PingWorkload.payloadBytes : config.size }
     private var frameKind: FrameKind { config.workload == .ping ? .echoRequest : .udp }
 

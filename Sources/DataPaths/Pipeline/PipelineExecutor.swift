@@ -87,6 +87,11 @@ public struct PipelineExecutor: PathExecutor {
             case (.udp, .rx):
                 done = rx + dropped >= config.packets
                 fraction = Double(rx + dropped) / Double(config.packets)
+            case (.udp, .bidir):
+                // Both streams: the station's reclaimed and the access point's taken (drops of
+                // either direction count against the RX stream's end, a bound on the last wait).
+                done = senderDone && reclaimed >= sent && rx + dropped >= config.packets
+                fraction = Double(reclaimed + rx + dropped) / Double(2 * config.packets)
             default:
                 done = senderDone && reclaimed >= sent
                 fraction = config.duration.map { Double(now - startNs) / ($0 * 1e9) }

@@ -34,7 +34,7 @@ enum CriticalPath: String, CaseIterable, Sendable {
     /// The critical paths of a run with this workload and direction.
     static func of(_ config: PathConfig) -> [CriticalPath] {
         switch config.workload {
-        case .udp: config.direction == .tx ? [.tx, .completion] : [.rx]
+        case .udp: (config.direction.sends ? [.tx, .completion] : []) + (config.direction.receives ? [.rx] : [])
         case .ping: [.ping]
         case .idle: []
         }

@@ -40,6 +40,9 @@ public struct PathResult: Sendable, Codable {
     /// Each VM's goodput: its measured payload bytes over the span of its own measured frames
     /// at the access point (VMs that overlap in time share the one radio).
     public var goodputByVMMbps: [String: Double] = [:]
+    /// With `--direction bidir`: each stream's goodput at its receiver (`tx`: at the access
+    /// point, `rx`: at the station's app or guest); the summary's goodput is their sum.
+    public var goodputByDirectionMbps: [String: Double] = [:]
     /// What the radio's DCF medium did (nil with `--air none`): set by the model, not the pipelines.
     public var air: AirStatistics?
     public init(config: PathConfig, summary: PathSummary) {

@@ -27,22 +27,24 @@ struct ResultBuilder {
 
         let readings = p.parts?.readings(config: config) ?? ResultReadings()
 
-        // Delivered and goodput, at the receiving end, over the measured (post-warm-up) packets.
-        var delivery = readings.transmitted
-        if config.workload == .udp && config.direction == .rx {
-            summary.packetsSent = config.packets
-            delivery = readings.received
-        }
-        var count = 0, bytes = 0, spanNs: Int64 = 0
-        if let delivery {
-            summary.packetsDelivered = delivery.delivered
-            count = delivery.count; bytes = delivery.bytes; spanNs = delivery.spanNs
-        }
-        if count > 1 && spanNs > 0 {
-            // n deliveries span n-1 inter-arrival gaps.
-            let perFrame = Double(bytes) / Double(count)
-            summary.framesPerSecond = Double(count - 1) / (Double(spanNs) / 1e9)
-            summary.goodputMbps = summary.framesPerSecond * perFrame * 8 / 1e6
+        // Delivered and goodput, at the receiving end, over the measured (post-warm-up) packets;
+        // with both directions, each stream at its own receiver, added up.
+        var byDirection: [String: Double] = [:]
+        if config.workload == .udp && config.direction == .bidir {
+            let tx = Self.rate(readings.transmitted), rx = Self.rate(readings.received)
+            summary.packetsSent += config.packets
+            summary.packetsDelivered = (readings.transmitted?.delivered ?? 0) + (readings.received?.delivered ?? 0)
+            summary.framesPerSecond = tx.framesPerSecond + rx.framesPerSecond
+            summary.goodputMbps = tx.mbps + rx.mbps
+            byDirection = ["tx": tx.mbps, "rx": rx.mbps]
+        } else {
+            var delivery = readings.transmitted
+            if config.workload == .udp && config.direction == .rx {
+                summary.packetsSent = config.packets
+                delivery = readings.received
+            }
+            if let delivery { summary.packetsDelivered = delivery.delivered }
+            (summary.framesPerSecond, summary.goodputMbps) = Self.rate(delivery)
         }
 
         summary.interruptsPhysical = readings.interruptsPhysical
@@ -76,6 +78,7 @@ struct ResultBuilder {
         result.air = readings.air
         result.deliveredByVM = readings.deliveredByVM
         result.goodputByVMMbps = readings.goodputByVMMbps
+        result.goodputByDirectionMbps = byDirection
         result.trapReason = ([p.trapReason] + readings.notes).filter { !$0.isEmpty }.joined(separator: "; ")
         if vw_allocation_counting_active() != 0 {
             // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread
@@ -84,6 +87,15 @@ struct ResultBuilder {
         }
         result.warnings = warnings(result, from: readings)
         return result
+    }
+
+    /// Frames per second and goodput of the measured deliveries at one end (0 with fewer than two).
+    static func rate(_ delivery: ResultReadings.Delivery?) -> (framesPerSecond: Double, mbps: Double) {
+        guard let d = delivery, d.count > 1, d.spanNs > 0 else { return (0, 0) }
+        // n deliveries span n-1 inter-arrival gaps.
+        let perFrame = Double(d.bytes) / Double(d.count)
+        let fps = Double(d.count - 1) / (Double(d.spanNs) / 1e9)
+        return (fps, fps * perFrame * 8 / 1e6)
     }
 
     /// Futex wake-ups really issued (a signal to a thread that was not asleep costs none).
