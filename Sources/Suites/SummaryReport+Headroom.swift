@@ -24,11 +24,12 @@ extension SummaryReport {
         for r in rows {
             let s = r["scenario"]!
             let h = r.double("headroom"), u = r.double("air_utilization"), sat = r.double("air_utilization_saturated")
-            let low = r.double("headroom_ci95_low") ?? h
+            let lowEnd = r.double("headroom_ci95_low")
+            let low = lowEnd ?? h
             var text = "\(s) \(f(r.double("frames_per_s_air_none"), 0)) frames/s unpaced "
                 + "[\(f(r.double("ci95_low"), 0)), \(f(r.double("ci95_high"), 0))]"
             if let h, let need = r.double("air_frames_per_s") {
-                text += " against \(f(need, 0)) frames/s on the air: \(f(h, 2))x" + (low.map { " (\(f($0, 2))x at the low end)" } ?? "")
+                text += " against \(f(need, 0)) frames/s on the air: \(f(h, 2))x" + (lowEnd.map { " (\(f($0, 2))x at the low end)" } ?? "")
             } else {
                 text += " (no fig5 TX run to set it against)"
             }
@@ -48,7 +49,8 @@ extension SummaryReport {
             }
         }
         let measured = Set(rows.map { $0["scenario"]! })
-        unshown += scenarios.filter { !measured.contains($0) }.map { "\($0) (no headroom run)" }
+        var listed = Set<String>()
+        unshown += scenarios.filter { !measured.contains($0) && listed.insert($0).inserted }.map { "\($0) (no headroom run)" }
         var out = "Headroom (TX): " + parts.joined(separator: "; ") + ". "
         if !limited.isEmpty {
             out += "Not set by the air model alone: " + limited.joined(separator: ", ")
