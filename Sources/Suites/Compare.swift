@@ -65,6 +65,8 @@ public enum Compare {
                            Metric(column: "goodput_mbps", higherIsBetter: true, low: nil, high: nil)]),
         FileSpec(file: ResultLayout.table1, keys: ["scenario", "component", "category", "point"],
                  metrics: [Metric(column: "percent_of_total", higherIsBetter: false, low: nil, high: nil)]),
+        FileSpec(file: ResultLayout.headroom, keys: ["scenario", "point"],
+                 metrics: [Metric(column: "frames_per_s_air_none", higherIsBetter: true, low: "ci95_low", high: "ci95_high")]),
     ]
 
     public static let defaultThresholdPercent = 10.0

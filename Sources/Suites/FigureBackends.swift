@@ -22,12 +22,20 @@ enum FigureBackends {
         byFigure(dir.records(ResultLayout.rawSamples).map { ($0["figure"] ?? "", $0["trap_backend"] ?? "") })
     }
 
-    /// One warning per figure whose VM runs mixed backends.
+    /// One warning per figure whose VM runs mixed backends, and one when the headroom runs used
+    /// another backend than the fig5 throughput runs they are set against.
     static func warnings(_ records: [PointRecords]) -> [String] {
-        byFigure(records).filter { $0.backends.count > 1 }.map {
+        let figures = byFigure(records)
+        var out = figures.filter { $0.backends.count > 1 }.map {
             "\($0.figure): its VM runs used different trap backends (\($0.backends.joined(separator: ", "))): the figure "
                 + "compares different machines; rerun with --trap kvm (or --trap thread) so every VM run uses one"
         }
+        let of = { (f: Figure) in figures.first { $0.figure == f.rawValue }?.backends }
+        if let h = of(.headroom), let t = of(.fig5Throughput), h != t {
+            out.append("headroom: its VM runs used \(h.joined(separator: " + ")) but fig5_throughput's used \(t.joined(separator: " + ")): "
+                       + "the headroom is another machine's; rerun with --trap kvm (or --trap thread) so both use one")
+        }
+        return out
     }
 
     /// SUMMARY's line: which backend each figure's VM runs used.

@@ -12,7 +12,7 @@ public enum FigureTables {
         [
             (ResultLayout.fig5Throughput, false, fig5Throughput), (ResultLayout.fig5Latency, false, fig5Latency),
             (ResultLayout.fig6, false, fig6), (ResultLayout.fig7, false, fig7), (ResultLayout.fig8, false, fig8),
-            (ResultLayout.table1, false, table1),
+            (ResultLayout.table1, false, table1), (ResultLayout.headroom, false, headroom),
             (ResultLayout.rawSamples, true, rawSamples), (ResultLayout.rawStages, true, rawStages),
             (ResultLayout.rawCPU, true, rawCPU), (ResultLayout.rawCategories, true, rawCategories),
             (ResultLayout.rawRTT, true, rawRTT),

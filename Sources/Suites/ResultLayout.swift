@@ -9,6 +9,7 @@ public enum ResultLayout {
     public static let fig7 = "fig7_cpu.csv"
     public static let fig8 = "fig8_optimizations.csv"
     public static let table1 = "table1_time.csv"
+    public static let headroom = "headroom.csv"
     public static let rawSamples = "raw_samples.csv"
     public static let rawStages = "raw_stages.csv"
     public static let rawCPU = "raw_cpu.csv"
@@ -25,6 +26,10 @@ public enum ResultLayout {
     public static let fig8Columns = ["configuration", "cpu_percent", "ci95_low", "ci95_high", "goodput_mbps",
                                      "interrupts_per_s"]
     public static let table1Columns = ["scenario", "component", "category", "percent_of_total"]
+    /// Per fig5 TX scenario: its unpaced frame rate (air: none) with the interval, the frame rate
+    /// its fig5 TX run delivered on the air, and their ratio.
+    public static let headroomColumns = ["scenario", "frames_per_s_air_none", "ci95_low", "ci95_high", "air_frames_per_s",
+                                         "headroom"]
     /// Columns identifying a row of raw samples.
     public static let rawKeyColumns = ["experiment", "figure", "point", "row", "repetition", "seed"]
 }

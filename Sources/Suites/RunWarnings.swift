@@ -54,6 +54,7 @@ enum RunWarnings {
         let rs = p.runs.map(\.result)
         switch p.point.figure {
         case .fig5Throughput: return ("goodput_mbps", rs.map(\.summary.goodputMbps))
+        case .headroom: return ("frames_per_s", rs.map(\.summary.framesPerSecond))
         case .fig5Latency: return ("rtt_ms_median", rs.map(\.rttMedianMs).filter(\.isFinite))
         case .fig6: return ("extra_path_cycles", rs.map(\.extraPathCycles))
         case .fig7:

@@ -8,13 +8,16 @@ public enum Figure: String, CaseIterable, Sendable, Codable {
     case fig7
     case fig8
     case table1
+    /// The fig5 TX scenarios with the air model off (`air: none`): how many frames/s each path's
+    /// pipeline sustains unpaced, against the frames/s the radio takes (headroom.csv).
+    case headroom
     /// Measured and kept in the raw samples only.
     case custom
 
     /// Scenarios an experiment of this figure may name (`fig8` names a configuration instead).
     var allowedScenarios: [Scenario] {
         switch self {
-        case .fig5Throughput, .fig5Latency, .table1: [.native, .passthrough, .vwifi, .vwifiIOMMU]
+        case .fig5Throughput, .fig5Latency, .table1, .headroom: [.native, .passthrough, .vwifi, .vwifiIOMMU]
         case .fig6: [.vwifi, .vwifiIOMMU]
         case .fig7: Scenario.allCases
         case .fig8: []

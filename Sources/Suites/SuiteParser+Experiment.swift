@@ -73,6 +73,7 @@ extension SuiteParser {
         var base = PathConfig(path: path)
         try apply(defaults, to: &base, prefix: "defaults", fail)
         if figure == .fig5Latency { base.workload = .ping }
+        if figure == .headroom { base.air = .none }
         scenario?.applyImplied(to: &base)
         optimization?.applyImplied(to: &base)
         try apply(options, to: &base, prefix: "\(p).options", fail)

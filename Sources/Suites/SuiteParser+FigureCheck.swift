@@ -15,7 +15,7 @@ extension SuiteParser {
             if !ok { throw fail("\(p).options.\(field)", problem + suffix, fix) }
         }
         switch figure {
-        case .fig5Throughput, .fig6, .fig8, .table1:
+        case .fig5Throughput, .fig6, .fig8, .table1, .headroom:
             try need(c.workload == .udp, "workload", "\(figure.rawValue) measures a UDP stream, not \(c.workload.rawValue)",
                      "drop `workload` (or `ping`) from this experiment")
         case .fig5Latency:
@@ -33,6 +33,13 @@ extension SuiteParser {
         }
         if figure == .fig6 {
             try need(c.direction == .tx, "direction", "Figure 6 is the TX extra path", "drop `direction: rx`")
+        }
+        if figure == .headroom {
+            // The headroom is a pipeline's unpaced TX rate set against fig5's TX rate on the air.
+            try need(c.direction == .tx, "direction", "headroom measures the TX pipelines that fig5's TX runs pace",
+                     "drop `direction`")
+            try need(c.air == .none, "air", "headroom runs the pipeline unpaced, with the air model off",
+                     "drop `air` (headroom implies air: none)")
         }
         if let s = scenario, s == .vwifi, figure != .custom {
             try need(c.translation == .software, "translation", "scenario vwifi uses software translation",

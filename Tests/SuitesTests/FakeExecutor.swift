@@ -22,10 +22,18 @@ final class FakeExecutor: PathExecutor {
     /// The trap backend vwifi runs report (passthrough always reports `thread`): `kvm` makes the
     /// figures mix backends.
     let vwifiBackend: String
+    /// Frames/s of UDP runs with the air model off (`air: none`), per path; a path missing here
+    /// runs at the default of its kind (tens of thousands: far above the air's ~2,000).
+    let unpacedFramesPerSecond: [PathKind: Double]
+    /// The air utilization paced runs report (a saturated 802.11g long-slot medium is ~0.6).
+    let airUtilization: Double
 
     init(cancelAfter: Int? = nil, cpuScale: Double = 1, pathCPUScale: [PathKind: Double] = [:],
-         goodputJitter: Double = 0.02, vwifiBackend: String = "thread", failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
+         goodputJitter: Double = 0.02, vwifiBackend: String = "thread", unpacedFramesPerSecond: [PathKind: Double] = [:],
+         airUtilization: Double = 0.6, failWhen: (@Sendable (PathConfig) -> Bool)? = nil) {
         self.vwifiBackend = vwifiBackend
+        self.unpacedFramesPerSecond = unpacedFramesPerSecond
+        self.airUtilization = airUtilization
         self.goodputJitter = goodputJitter
         self.cancelAfter = cancelAfter
         self.cpuScale = cpuScale
@@ -44,7 +52,10 @@ final class FakeExecutor: PathExecutor {
 
         var s = PathSummary(path: config.path.rawValue, direction: config.direction.rawValue, workload: config.workload.rawValue)
         var r = PathResult(config: config, summary: s)
-        let wall = config.duration ?? Double(config.packets) / 1950
+        let unpaced = config.air == .none && config.workload == .udp
+        let defaultUnpaced: Double = switch config.path { case .native: 100_000; case .passthrough: 200_000; case .vwifi: 15_000 }
+        let unpacedRate = unpacedFramesPerSecond[config.path] ?? defaultUnpaced
+        let wall = config.duration ?? Double(config.packets) / (unpaced ? unpacedRate : 1950)
         s.wallSeconds = wall
         r.tscHz = 2.445e9
         r.wallCycles = wall * r.tscHz
@@ -54,8 +65,9 @@ final class FakeExecutor: PathExecutor {
         case .udp:
             s.packetsSent = config.packets
             s.packetsDelivered = config.packets
-            s.goodputMbps = jitter(config.direction == .tx ? 22.6 : 18.2, goodputJitter)
+            s.goodputMbps = jitter(unpaced ? unpacedRate * 1450 * 8 / 1e6 : config.direction == .tx ? 22.6 : 18.2, goodputJitter)
             s.framesPerSecond = s.goodputMbps * 1e6 / (1450 * 8)
+            if !unpaced { r.air = Self.air(utilization: jitter(airUtilization, 0.002), frames: config.packets) }
             s.interruptsPhysical = config.packets / config.coalesceDevice
             s.interruptsVirtual = vm ? Int(Double(config.packets) / coalesce) : 0
         case .ping:
@@ -116,5 +128,12 @@ final class FakeExecutor: PathExecutor {
         r.trapReason = vm ? "fake executor" : ""
         r.summary = s
         return r
+    }
+
+    /// AirStatistics has no public memberwise initializer; it is Codable, so decode one.
+    static func air(utilization: Double, frames: Int) -> AirStatistics {
+        let json = #"{"utilization":\#(utilization),"frames":\#(frames),"attempts":\#(frames),"retries":0,"collisions":0,"#
+            + #""lostAttempts":0,"retryLimitExceeded":0,"beacons":0,"seed":1}"#
+        return try! JSONDecoder().decode(AirStatistics.self, from: Data(json.utf8))
     }
 }

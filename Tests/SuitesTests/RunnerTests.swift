@@ -68,6 +68,17 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(dir.table(ResultLayout.fig5Throughput)?.rows.count == 8)
         #expect(dir.table(ResultLayout.fig5Latency)?.rows.count == 4)
         #expect(dir.table(ResultLayout.fig8)?.rows.count == 4)
+        // Headroom: one row per fig5 TX scenario, set against that scenario's fig5 TX run.
+        let headroom = dir.records(ResultLayout.headroom)
+        #expect(Set(headroom.compactMap { $0["scenario"] }) == ["native", "passthrough", "vwifi", "vwifi-iommu"])
+        #expect(headroom.allSatisfy { $0["experiment"]!.hasPrefix("headroom-") && $0["air_experiment"]!.hasPrefix("fig5-") })
+        let vwifiRoom = headroom.first { $0["scenario"] == "vwifi" }!
+        let unpaced = vwifiRoom.double("frames_per_s_air_none")!, air = vwifiRoom.double("air_frames_per_s")!
+        #expect(unpaced > 14_000 && unpaced < 16_000 && air > 1_900 && air < 2_000)
+        #expect(abs(vwifiRoom.double("headroom")! - unpaced / air) < 0.01)
+        #expect(abs(vwifiRoom.double("air_utilization")! - 0.6) < 0.01)
+        // fig5's rows stay fig5's: the unpaced runs never mix into them.
+        #expect(dir.records(ResultLayout.fig5Throughput).allSatisfy { $0.double("frames_per_s")! < 2_100 })
         let fig6 = dir.records(ResultLayout.fig6)
         #expect(Set(fig6.compactMap { $0["translation"] }) == ["software", "iommu"])
         let shares = fig6.filter { $0["translation"] == "software" }.compactMap { $0.double("share") }
@@ -95,6 +106,8 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         // SUMMARY states findings with verdicts.
         let summary = try String(contentsOfFile: out.directory + "/SUMMARY.md", encoding: .utf8)
         #expect(summary.contains("## Throughput parity: **agrees**"))
+        #expect(summary.contains("Set by the air model: every path's pipeline sustains more than 1.1x"))
+        #expect(summary.contains("headroom.csv"))
         #expect(summary.contains("## Latency ordering: **agrees**"))
         #expect(summary.contains("## CPU ordering"))
         #expect(summary.contains("## Saving of coalescing: **agrees**"))
@@ -115,6 +128,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
             ("fig7_cpu.csv", ["scenario", "component", "cpu_percent"]),
             ("fig8_optimizations.csv", ["configuration", "cpu_percent", "ci95_low", "ci95_high", "goodput_mbps", "interrupts_per_s"]),
             ("table1_time.csv", ["scenario", "component", "category", "percent_of_total"]),
+            ("headroom.csv", ["scenario", "frames_per_s_air_none", "ci95_low", "ci95_high", "air_frames_per_s", "headroom"]),
             ("raw_samples.csv", ["experiment", "figure", "point", "row", "repetition", "seed"]),
         ]
         for (file, columns) in expected {
@@ -197,6 +211,19 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         let s2 = try String(contentsOfFile: agreeing.directory + "/SUMMARY.md", encoding: .utf8)
         #expect(s2.contains("## CPU ordering: **agrees**"))
         #expect(s2.contains("## Interrupt rate: **agrees**"))
+    }
+
+    @Test func aPipelineSlowerThanTheAirIsNamedInTheThroughputFinding() throws {
+        let out = try runSuite("paper.yaml", executor: FakeExecutor(unpacedFramesPerSecond: [.passthrough: 1_500]),
+                               only: ["fig5_throughput", "headroom"])
+        defer { cleanup(out) }
+        let summary = try String(contentsOfFile: out.directory + "/SUMMARY.md", encoding: .utf8)
+        #expect(summary.contains("Not set by the air model alone: passthrough (its pipeline sustains only 0.7"))
+        #expect(summary.contains("the pipeline, not the air, limited it"))
+        let noHeadroom = try runSuite("paper.yaml", only: ["fig5_throughput"])
+        defer { cleanup(noHeadroom) }
+        let s2 = try String(contentsOfFile: noHeadroom.directory + "/SUMMARY.md", encoding: .utf8)
+        #expect(s2.contains("What sets it was not measured in this run: no headroom runs"))
     }
 
     @Test func noisyMachineAndWideSpreadGetWarningsSayingWhatToDo() throws {

@@ -30,6 +30,10 @@ func oneExperiment(_ body: String) -> String {
         #expect(Set(rows(.fig7)) == ["system-idle", "vm-idle", "native", "passthrough", "vwifi"])
         #expect(Set(rows(.fig8)) == ["none", "coalescing", "iommu", "coalescing+iommu"])
         #expect(Set(rows(.table1)) == ["vwifi", "passthrough", "native"])
+        // Headroom: every fig5 throughput scenario, TX, with the air model off; fig5 keeps the air.
+        #expect(Set(rows(.headroom)) == Set(rows(.fig5Throughput)) && rows(.headroom).count == 4)
+        #expect(points.filter { $0.figure == .headroom }.allSatisfy { $0.config.air == .none && $0.config.direction == .tx })
+        #expect(points.filter { $0.figure == .fig5Throughput }.allSatisfy { $0.config.air == .ieee80211g })
         // Scenario and configuration meanings reach the configs.
         let byName = Dictionary(grouping: points, by: \.experiment)
         #expect(byName["fig5-vwifi-iommu"]!.allSatisfy { $0.config.translation == .iommu && $0.config.path == .vwifi })
@@ -159,6 +163,9 @@ func oneExperiment(_ body: String) -> String {
         ("validate at sweep point", oneExperiment("figure: custom\npath: passthrough\nsweep: { coalesce-device-model: [1, 4] }"), "experiments[0].options.coalesce-device-model", "vwifi"),
         ("latency needs ping", oneExperiment("figure: fig5_latency\nscenario: native\noptions: { workload: udp }"), "experiments[0].options.workload", "drop"),
         ("throughput not ping", oneExperiment("figure: fig5_throughput\nscenario: native\noptions: { ping: 10 }"), "experiments[0].options.workload", "drop"),
+        ("headroom rx", oneExperiment("figure: headroom\nscenario: native\noptions: { direction: rx }"), "experiments[0].options.direction", "drop `direction`"),
+        ("headroom on the air", oneExperiment("figure: headroom\nscenario: vwifi\noptions: { air: 80211g }"), "experiments[0].options.air", "implies air: none"),
+        ("headroom idle scenario", oneExperiment("figure: headroom\nscenario: vm-idle"), "experiments[0].scenario", "vwifi-iommu"),
         ("fig6 rx", oneExperiment("figure: fig6\nscenario: vwifi\noptions: { direction: rx }"), "experiments[0].options.direction", "direction"),
         ("vwifi with iommu", oneExperiment("figure: fig7\nscenario: vwifi\noptions: { translation: iommu }"), "experiments[0].options.translation", "vwifi-iommu"),
         ("coalescing configuration without coalescing", oneExperiment("figure: fig8\nconfiguration: coalescing\noptions: { coalesce-device-model: 1 }"), "experiments[0].options.coalesce-device-model", "10"),
