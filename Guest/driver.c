@@ -176,6 +176,9 @@ void driver_main(void) {
     if (mode == MODE_UDP_RX || mode == MODE_PING) rx_post_all();
     if (mode == MODE_IDLE) arm_timer();
     u64 ticks_seen = 0;
+    /* Ping: the outstanding request's send time, and whether its reply came or timed out. */
+    u64 request_tsc = 0;
+    int settled = 1;
     for (;;) {
         /* An interrupt the host could not enter (it arrived while the ISR ran). */
         if (*at32(mailbox_base + MB_IRQ_PENDING) != 0) {
@@ -199,13 +202,27 @@ void driver_main(void) {
         }
         u64 sent = mbget(MB_SENT);
         u64 reclaimed = mbget(MB_RECLAIMED);
+        if (mode == MODE_PING && !settled) {
+            /* The ISR writes the request's RTT slot when its reply arrives; a request or reply
+               dropped on the air never comes, so after the timeout the request is lost. */
+            u64 packet = sent - 1;
+            if (packet < mbget(MB_RTT_CAPACITY) && *at64(mbget(MB_RTT_AREA) + packet * 8) != 0) {
+                settled = 1;
+            } else if (rdtsc() - request_tsc >= mbget(MB_PING_TIMEOUT)) {
+                mbinc(MB_PING_TIMEOUTS);
+                settled = 1;
+            } else {
+                wait_port(observed, request_tsc + mbget(MB_PING_TIMEOUT));
+                continue;
+            }
+        }
         if (sent >= mbget(MB_PACKET_COUNT)) {
-            if (reclaimed >= sent && (mode != MODE_PING || mbget(MB_ECHOES) >= sent)) finished();
+            if (reclaimed >= sent) finished();
             wait_port(observed, 0);
             continue;
         }
-        /* No free buffer (bufferCount <= capacity: the ring has room), or an echo outstanding. */
-        if (sent - reclaimed >= mbget(MB_TX_BUFFER_COUNT) || (mode == MODE_PING && mbget(MB_ECHOES) < sent)) {
+        /* No free buffer (bufferCount <= capacity: the ring has room). */
+        if (sent - reclaimed >= mbget(MB_TX_BUFFER_COUNT)) {
             wait_port(observed, 0);
             continue;
         }
@@ -216,6 +233,10 @@ void driver_main(void) {
                 wait_port(observed, due);
                 continue;
             }
+        }
+        if (mode == MODE_PING) {
+            request_tsc = rdtsc();
+            settled = 0;
         }
         send_one(sent);
     }

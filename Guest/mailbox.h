@@ -41,6 +41,7 @@
 #define MB_TIMER 0xe0                   /* idle: GPA of the trapping timer register (8-byte store of a TSC deadline) */
 #define MB_TIMER_PERIOD 0xe8            /* idle: TSC ticks between ticks */
 #define MB_SEQ_BASE 0xf0                /* this VM's first seq: frame seq = seqBase + packet number (one seq space per VM) */
+#define MB_PING_TIMEOUT 0xf8            /* ping: TSC ticks a request waits for its reply before it counts as lost */
 
 /* Driver state, written by the guest, read (clamped) by the host. */
 #define MB_SENT 0x100
@@ -73,6 +74,7 @@
 #define MB_IRQ_MODE 0x1e8
 #define MB_APIC_TICKS_PER_TSC 0x1f0     /* irqchip: LAPIC timer ticks per TSC tick, 32.32 fixed point */
 #define MB_IDT_ISR 0x1f8                /* irqchip: ISRs entered through the IDT (device vector) */
+#define MB_PING_TIMEOUTS 0x200          /* ping: requests whose reply did not come within MB_PING_TIMEOUT */
 /* TX completion, two ways (both a physical device could use): with MB_COMPLETION_INDEX set, the
    device sets each descriptor's status and then the index; with it 0, the device writes one
    KIND_TX_STATUS descriptor per packet, in order, to the completion ring (FLAG_DROPPED: dropped). */

@@ -1,9 +1,8 @@
 import CVWiFiShim
 import Measurement
 
-/// Paces transmissions at the medium's rate. `send` runs each frame through the DCF medium
-/// (WirelessMedium: random backoff, retries, beacons); `deadline`/`transmit` reserve the mean
-/// exchange (`AirTimeModel.exchangeNs`) back to back, the model without randomness.
+/// Paces transmissions at the medium's rate: `send` runs one end's frame through the DCF medium
+/// (WirelessMedium: random backoff, retries, beacons), `contend` one round between both ends'.
 ///
 /// THIS SLEEP IS THE ONLY SIMULATED PHYSICS IN THE PROJECT: it stands for the radio, which no
 /// software path can make faster. Everything else the benchmark measures is real work.
@@ -83,27 +82,6 @@ public final class AirPacer: @unchecked Sendable {
         return e
     }
 
-    /// Reserves the medium for one exchange and returns when it ends (absolute monotonic ns),
-    /// without sleeping. With no model, returns now.
-    ///
-    /// `readySinceNs` is when the frame was ready for the air. A device that finds the next
-    /// descriptor already queued when the previous exchange ends (its DMA engine prefetches while
-    /// the radio is busy) passes `mediumFreeNs`, so its own wake-up latency does not stretch the
-    /// medium; a frame that arrives on an idle device starts when it arrives. Default: now.
-    @inline(__always)
-    public func deadline(forMpdu mpduBytes: Int, readySinceNs: Int64? = nil) -> Int64 {
-        frames &+= 1
-        let now = vw_monotonic_ns()
-        guard let model else { return now }
-        let duration = model.exchangeNs(mpduBytes: mpduBytes)
-        // A medium never used has no previous exchange to follow: start now.
-        let ready = mediumFreeNs == 0 ? now : min(now, readySinceNs ?? now)
-        let end = max(ready, mediumFreeNs) &+ duration
-        mediumFreeNs = end
-        airNs &+= duration
-        return end
-    }
-
     /// Sleeps until the absolute monotonic time `deadlineNs` (retrying on EINTR).
     @inline(__always)
     public func sleep(until deadlineNs: Int64) {
@@ -112,15 +90,5 @@ public final class AirPacer: @unchecked Sendable {
             slackSet = true
         }
         while SystemCall.errno(of: vw_sleep_until_ns(deadlineNs)) == .interrupted {}
-    }
-
-    /// Transmits one MPDU: reserves the medium and sleeps until the exchange ends; returns that
-    /// time. With no model, returns at once.
-    @inline(__always)
-    @discardableResult
-    public func transmit(mpduBytes: Int, readySinceNs: Int64? = nil) -> Int64 {
-        let end = deadline(forMpdu: mpduBytes, readySinceNs: readySinceNs)
-        if model != nil { sleep(until: end) }
-        return end
     }
 }

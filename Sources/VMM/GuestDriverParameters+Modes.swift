@@ -93,6 +93,8 @@ extension GuestDriverParameters {
             ram.zero(r.completionRing, length: TXDescriptorLayout.ringBytes(capacity: r.completionRingCapacity))
             ram.zero(r.seenBitmap, length: UInt64(r.seenWords) * 8)
         }
+        ram.storeU64(m + GuestMailbox.pingTimeout, pingTimeoutTicks == 0 ? .max : pingTimeoutTicks)
+        ram.storeU64(m + GuestMailbox.pingTimeouts, 0)
         if rttCapacity > 0 {
             ram.storeU64(m + GuestMailbox.rttArea, rttArea)
             ram.storeU64(m + GuestMailbox.rttCapacity, UInt64(rttCapacity))

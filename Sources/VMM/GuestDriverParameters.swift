@@ -33,6 +33,8 @@ public struct GuestDriverParameters: Sendable, Equatable {
     /// Ping: `rttCapacity` u64 RTTs (TSC cycles), indexed by echo seq.
     public var rttArea: UInt64 = 0
     public var rttCapacity: Int = 0
+    /// Ping: TSC ticks a request waits for its reply before it counts as lost (0: forever).
+    public var pingTimeoutTicks: UInt64 = 0
     /// Idle: the trapping timer register (MMIO, outside RAM) and the tick period in TSC ticks.
     public var timerAddress: UInt64 = 0
     public var timerPeriodTicks: UInt64 = 0

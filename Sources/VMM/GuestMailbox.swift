@@ -46,6 +46,8 @@ public enum GuestMailbox {
     public static let timerPeriod: UInt64 = 0xe8
     /// This VM's first frame seq (one seq space per VM): frame seq = seqBase + packet number.
     public static let seqBase: UInt64 = 0xf0
+    /// Ping: TSC ticks a request waits for its reply before the guest counts it lost.
+    public static let pingTimeout: UInt64 = 0xf8
     // Driver state, written by the guest.
     public static let sent: UInt64 = 0x100
     public static let reclaimed: UInt64 = 0x108
@@ -86,6 +88,8 @@ public enum GuestMailbox {
     public static let irqMode: UInt64 = 0x1e8
     public static let apicTicksPerTSC: UInt64 = 0x1f0
     public static let idtISR: UInt64 = 0x1f8
+    /// Ping: requests whose reply did not come within `pingTimeout` (guest-written).
+    public static let pingTimeouts: UInt64 = 0x200
     public static let irqModePendingFlag: UInt64 = 0
     public static let irqModeIRQChip: UInt64 = 1
     /// irqchip mode's vectors: the device's MSI, the wait's LAPIC one-shot timer, the DPL3 wait gate.

@@ -30,6 +30,9 @@ enum PathReport {
             let sorted = r.rttMs.sorted()
             lines.append("  rtt ms: median \(fmt(sorted[sorted.count / 2])), p99 \(fmt(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])), n \(sorted.count)")
         }
+        if r.pingTimeouts > 0 {
+            lines.append("  echo requests without a reply within --ping-timeout-ms: \(r.pingTimeouts)")
+        }
         lines.append("  CPU (percent of one core): host \(fmt(s.hostCPUPercent)), device \(fmt(s.deviceCPUPercent)) (hardware stand-in, not host)")
         for c in r.cpu {
             lines.append("    \(pad(c.component.rawValue, 13)) \(pad(fmt(c.cpuPercent), 8))% user \(fmt(c.userSeconds)) s, system \(fmt(c.systemSeconds)) s\(c.countedAsHost ? "" : "  [not host]")")

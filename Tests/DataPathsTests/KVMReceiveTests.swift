@@ -83,7 +83,13 @@ struct KVMReceiveTests {
         #expect(guest.guestRTTs?.count == 5)
         let m = guest.layout.mailbox
         guest.ram.storeU64(m + GuestMailbox.echoes, .max)
+        guest.ram.storeU64(m + GuestMailbox.sent, .max)
         #expect(guest.guestRTTs?.count == 5, "no more RTTs than the area the host allocated holds")
+        // The guest's count of requests that timed out is clamped to the requests it could send.
+        guest.ram.storeU64(m + GuestMailbox.pingTimeouts, .max)
+        var readings = ResultReadings()
+        guest.contribute(to: &readings, config: guest.config)
+        #expect(readings.pingTimeouts == 5)
         guest.ram.storeU64(guest.runner.parameters.rttArea, .max)
         guest.ram.storeU64(guest.runner.parameters.rttArea + 8, 0)
         #expect(guest.guestRTTs?.count == 3, "an RTT longer than the run, or none, is no round trip")

@@ -68,27 +68,4 @@ import Testing
         let data = try JSONEncoder().encode(m)
         #expect(try JSONDecoder().decode(AirTimeModel.self, from: data) == m)
     }
-
-    @Test func pacerReservesTheMediumBackToBack() {
-        let pacer = AirPacer(model: .ieee80211g(slot: .long))
-        let first = pacer.deadline(forMpdu: 1514)
-        let second = pacer.deadline(forMpdu: 1514)
-        #expect(second - first >= 498_000)
-        #expect(pacer.frames == 2)
-        #expect(pacer.airNs == 996_000)
-        // A real transmit returns only once its exchange has ended.
-        let end = pacer.transmit(mpduBytes: 120)
-        #expect(vw_monotonic_ns() >= end)
-        #expect(end >= second + 290_000)
-        #expect(pacer.frames == 3)
-    }
-
-    @Test func noAirMeansNoPacing() {
-        let pacer = AirPacer(model: nil)
-        let before = vw_monotonic_ns()
-        let end = pacer.transmit(mpduBytes: 1514)
-        #expect(end >= before)
-        #expect(pacer.frames == 1)
-        #expect(pacer.airNs == 0)
-    }
 }

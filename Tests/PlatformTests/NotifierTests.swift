@@ -35,19 +35,21 @@ import Testing
         }
         var syscallsMade = 0
         for r in 0..<rounds {
-            // The waiter has announced it sleeps: a signal must now make the wake system call.
+            // The waiter has announced it sleeps; give it time to enter FUTEX_WAIT. A signal then
+            // makes the wake system call, unless the waiter was still between its announcement
+            // and the futex (it then sees the new sequence itself: no system call is needed).
             // On any failure, close() releases the waiter at once so the test fails fast.
             guard eventually({ n.hasSleeper }) else { Issue.record("waiter never slept in round \(r)"); n.close(); break }
-            guard n.signal() else { Issue.record("no wake syscall in round \(r)"); n.close(); break }
-            syscallsMade += 1
+            usleep(200)
+            if n.signal() { syscallsMade += 1 }
             guard eventually({ completed.load(ordering: .acquiring) == r + 1 }) else {
                 Issue.record("waiter not woken in round \(r)"); n.close(); break
             }
         }
         #expect(waiter.join())
         #expect(unexpected.load(ordering: .relaxed) == 0)
-        #expect(syscallsMade == rounds)
-        #expect(n.wakeSyscalls == rounds)
+        #expect(syscallsMade > rounds / 2, "the waiter was asleep in most rounds: \(syscallsMade) wake calls")
+        #expect(n.wakeSyscalls == syscallsMade)
     }
 
     @Test func aSignalHandlerOnTheWaitingThreadDoesNotEndTheWait() {

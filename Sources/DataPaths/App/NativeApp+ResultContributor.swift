@@ -5,7 +5,10 @@ extension NativeApp: ResultContributor {
             readings.received = .init(delivered: received, count: measuredCount, bytes: measuredBytes,
                                       spanNs: lastMeasuredNs - firstMeasuredNs)
         }
-        if readings.rttCycles == nil { readings.rttCycles = rttCycles }
+        if readings.rttCycles == nil {
+            readings.rttCycles = rttCycles
+            readings.pingTimeouts = pingTimeouts
+        }
         // The kernel drops a datagram when the app's socket receive queue is full.
         readings.drop("rx_socket_queue_full", socketDrops)
     }

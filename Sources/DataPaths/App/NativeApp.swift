@@ -22,6 +22,8 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
     private(set) var measuredCount = 0
     /// Packets the kernel dropped because the socket's receive queue was full.
     private(set) var socketDrops = 0
+    /// Echo requests whose reply did not come within the ping timeout.
+    private(set) var pingTimeouts = 0
 
     /// What this application thread does. With `--direction bidir` two run on the one socket,
     /// a sender and a receiver (as `iperf3 --bidir` runs a stream each way).
@@ -117,7 +119,7 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
 
     /// Receives one datagram, waiting (uncharged) while the socket is empty; on the way it counts
     /// what the kernel dropped at the full socket, so the run knows those will never arrive.
-    private func receiveDatagram() -> Int {
+    private func receiveDatagram(until deadlineNs: Int64 = .max) -> Int {
         while true {
             let start = TSC.now()
             let n = vw_recv(socket, buffer, 8192, 1)
@@ -128,13 +130,15 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
                 tally.add(tally.dropped, drops - socketDrops)
                 socketDrops = drops
             }
-            _ = vw_poll_readable(socket, 100)
+            let left = deadlineNs - vw_monotonic_ns()
+            if left <= 0 { return n }
+            _ = vw_poll_readable(socket, left >= 100_000_000 ? 100 : Int32((left + 999_999) / 1_000_000))
         }
     }
 
     /// Receives and verifies one payload; nil when the socket was shut down.
-    private func receiveOne() -> UInt32? {
-        let n = receiveDatagram()
+    private func receiveOne(until deadlineNs: Int64 = .max) -> UInt32? {
+        let n = receiveDatagram(until: deadlineNs)
         let t1 = TSC.now()
         guard n > 0 else { return nil }
         let (seq, ok) = FrameFormat.verifyPayload(buffer, length: n)
@@ -166,9 +170,19 @@ final class NativeApp: PipelineComponent, @unchecked Sendable {
             account.stamp(.doorbell, seq, tsc: t0)
             guard send(PingWorkload.payloadBytes) else { break }
             tally.add(tally.sent)
-            guard let reply = receiveOne() else { break }
-            if reply == seq { rttCycles.append(TSC.now() &- t0) }
-            tally.add(tally.echoes)
+            // This request's reply, or the timeout (a frame dropped at the retry limit never
+            // comes); a late reply to an earlier request is counted, not timed.
+            let giveUp = vw_monotonic_ns() + Int64(config.pingTimeoutMs * 1e6)
+            var answered = false
+            while !answered && !control.isStopping {
+                guard let reply = receiveOne(until: giveUp) else { break }
+                if reply == seq {
+                    rttCycles.append(TSC.now() &- t0)
+                    answered = true
+                }
+                tally.add(tally.echoes)
+            }
+            if !answered && !control.isStopping { pingTimeouts += 1 }
         }
         tally.senderDone.store(true, ordering: .relaxed)
     }

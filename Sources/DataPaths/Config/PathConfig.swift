@@ -20,6 +20,9 @@ public struct PathConfig: Sendable, Codable, Equatable {
     public var pingCount: Int = 200
     /// Gap between echo requests, milliseconds.
     public var pingIntervalMs: Double = 5
+    /// How long a ping waits for its reply before it counts the request lost and sends the next
+    /// (ping's -W): a request or reply dropped at the retry limit never comes back.
+    public var pingTimeoutMs: Double = 1_000
     public var translation: TranslationMode = .software
     /// Adds a real /proc/self/pagemap lookup per translated page (software translation).
     public var pagemap: Bool = false

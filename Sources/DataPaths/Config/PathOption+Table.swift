@@ -23,6 +23,9 @@ extension PathOption {
         number("ping-interval-ms", "MS", "Gap between echo requests, milliseconds.", 0...60_000) {
             $0.pingIntervalMs = $1
         },
+        number("ping-timeout-ms", "MS", "Wait for an echo reply before counting it lost, milliseconds.", 1...60_000) {
+            $0.pingTimeoutMs = $1
+        },
         choice("translation", "GPA->HPA translation (iommu: vwifi only).", TranslationMode.self) {
             $0.translation = $1
         },

@@ -7,7 +7,10 @@ extension ThreadGuest: ResultContributor {
                                       spanNs: measuredRxSpanNs)
         }
         readings.ringFullWaits += txRingFullWaits
-        if readings.rttCycles == nil { readings.rttCycles = rttCycles }
+        if readings.rttCycles == nil {
+            readings.rttCycles = rttCycles
+            readings.pingTimeouts = pingTimeouts
+        }
         if readings.idleInterruptsVirtual == nil { readings.idleInterruptsVirtual = line.injected }
     }
 }

@@ -38,6 +38,11 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
     private(set) var rxDelivered = 0
     private(set) var rttCycles: [UInt64] = []
     private var startNs: Int64 = 0
+    /// The last echo request is outstanding since `lastRequestNs`.
+    private var awaitingReply = false
+    private var lastRequestNs: Int64 = 0
+    /// Echo requests whose reply did not come within the ping timeout.
+    private(set) var pingTimeouts = 0
 
     init(context: ComponentContext, rings: GuestRings,
          line: ThreadInterruptLine, doorbell: GuestDoorbell, station: MACAddress, peer: MACAddress,
@@ -121,8 +126,14 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
         }
         if config.workload == .ping {
             let seq = Int(nextSeq)
-            // One echo outstanding at a time, spaced by the ping interval.
-            if seq > 0 && rttCycles.count < seq { return 100_000_000 }
+            // One echo outstanding at a time, spaced by the ping interval; a reply that does not
+            // come within the timeout is lost (a frame dropped at the retry limit never comes).
+            if awaitingReply {
+                let timeout = Int64(config.pingTimeoutMs * 1e6), waited = now - lastRequestNs
+                if waited < timeout { return timeout - waited }
+                awaitingReply = false
+                pingTimeouts += 1
+            }
             let due = startNs + Int64(Double(seq) * config.pingIntervalMs * 1e6)
             if now < due { return due - now }
         } else if let rate = config.rate {
@@ -173,7 +184,11 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
         d.seq = seq
         d.kind = DescriptorKind.tx.rawValue
         d.bufferID = buffer
-        if config.workload == .ping { pingSentAt[Int(count)] = TSC.now() }
+        if config.workload == .ping {
+            pingSentAt[Int(count)] = TSC.now()
+            awaitingReply = true
+            lastRequestNs = vw_monotonic_ns()
+        }
         if Int(count) == config.warmupPackets { control.startMeasuring() }
         // Stamped before publication: the device (or device model) may take it at once.
         let now = TSC.now()
@@ -222,6 +237,7 @@ final class ThreadGuest: PipelineComponent, @unchecked Sendable {
                 if Int(seq) < plannedPings && pingSentAt[Int(seq)] != 0 {
                     rttCycles.append(TSC.now() &- pingSentAt[Int(seq)])
                 }
+                if seq == seqBase &+ nextSeq &- 1 { awaitingReply = false }
                 tally.add(tally.echoes)
             } else {
                 tally.add(tally.rxDelivered)

@@ -46,7 +46,7 @@ extension KVMGuest {
         publish(tally.txReclaimed, runner.guestCount(GuestMailbox.reclaimed), &published.reclaimed)
         // Every TX frame the device or device model dropped completes with a non-done status
         // (RX drops the device model counts itself).
-        if mode == .udpTX { publish(tally.dropped, runner.guestCount(GuestMailbox.badStatus), &published.dropped) }
+        if mode == .udpTX || mode == .ping { publish(tally.dropped, runner.guestCount(GuestMailbox.badStatus), &published.dropped) }
         publishReceived()
     }
 

@@ -55,6 +55,7 @@ extension KVMGuest {
                 parameters.rttCapacity = max(1, config.pingCount)
                 parameters.rttArea = try memory.allocate(bytes: parameters.rttCapacity * 8, alignment: 64)
                 parameters.txIntervalTicks = UInt64(max(1, config.pingIntervalMs * 1e-3 * TSCClock.shared.hz))
+                parameters.pingTimeoutTicks = UInt64(max(1, config.pingTimeoutMs * 1e-3 * TSCClock.shared.hz))
             }
         case .idle:
             parameters.timerAddress = VMTimer.base

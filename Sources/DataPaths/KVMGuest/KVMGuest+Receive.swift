@@ -88,7 +88,8 @@ extension KVMGuest {
     var guestRTTs: [UInt64]? {
         guard mode == .ping, let runner else { return nil }
         let parameters = runner.parameters
-        let n = min(runner.guestCount(GuestMailbox.echoes), parameters.rttCapacity)
+        // Every request's slot: a lost one stays 0 (so the first `echoes` slots are not the answered ones).
+        let n = min(runner.guestCount(GuestMailbox.sent), parameters.rttCapacity)
         let limit = report?.hostCycles ?? UInt64.max
         var rtts: [UInt64] = []
         rtts.reserveCapacity(n)

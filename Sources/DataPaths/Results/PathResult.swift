@@ -43,6 +43,8 @@ public struct PathResult: Sendable, Codable {
     /// With `--direction bidir`: each stream's goodput at its receiver (`tx`: at the access
     /// point, `rx`: at the station's app or guest); the summary's goodput is their sum.
     public var goodputByDirectionMbps: [String: Double] = [:]
+    /// Ping: echo requests whose reply did not come within `--ping-timeout-ms`.
+    public var pingTimeouts = 0
     /// What the radio's DCF medium did (nil with `--air none`): set by the model, not the pipelines.
     public var air: AirStatistics?
     public init(config: PathConfig, summary: PathSummary) {

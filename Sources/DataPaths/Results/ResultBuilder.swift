@@ -79,6 +79,7 @@ struct ResultBuilder {
         result.deliveredByVM = readings.deliveredByVM
         result.goodputByVMMbps = readings.goodputByVMMbps
         result.goodputByDirectionMbps = byDirection
+        result.pingTimeouts = readings.pingTimeouts
         result.trapReason = ([p.trapReason] + readings.notes).filter { !$0.isEmpty }.joined(separator: "; ")
         if vw_allocation_counting_active() != 0 {
             // A system-time share of a thread (the KVM vCPU's hypervisor half) is the same thread

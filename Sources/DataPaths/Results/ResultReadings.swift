@@ -33,6 +33,8 @@ struct ResultReadings {
     var drops: [String: Int] = [:]
     /// VM 1's (or the app's) round trips.
     var rttCycles: [UInt64]?
+    /// Echo requests whose reply did not come within the ping timeout (lost on the air).
+    var pingTimeouts = 0
     var notes: [String] = []
     /// The radio medium's tallies (nil with `--air none`).
     var air: AirStatistics?
