@@ -51,15 +51,11 @@ import Platform
             #expect(port.cycles(in: .systemCalls) > 0)
             #expect((port.usage?.systemSeconds ?? 0) > 0, "the handling's cycles are the host driver's CPU")
         }
-        // The host driver's CPU includes its handling in the callers' context; the rows add up.
+        // The host driver's CPU includes its handling in the callers' context. (Whether the rows
+        // add up to the process's CPU is CPUAddsUpTests' check, on the CLI in its own process: here
+        // getrusage's process total includes whatever other suites run at the same time.)
         let hostDriverCPU = r.cpu.filter { $0.component == .hostDriver }.reduce(0) { $0 + $1.cpuPercent }
         #expect(hostDriverCPU > 0)
-        // (One VM: a short run of many threads lags getrusage by up to a scheduler tick, 4 ms at
-        // HZ 250, per thread that ran, which a slow build such as ASan's makes visible;
-        // CPUAddsUpTests checks the long runs against the 2 % bound.)
-        if vms == 1, let process = r.processCPUSeconds, let components = r.componentCPUSeconds {
-            #expect(abs(components - process) <= max(0.02 * process, 0.004 * Double(r.cpu.count)), "\(components) vs \(process)")
-        }
     }
 
     @Test func theDeviceServesEveryVMsQueueInTurn() throws {
