@@ -13,6 +13,19 @@ extension SummaryReport {
         return out
     }
 
+    /// The inverted pairs whose 95 % intervals overlap: the verdict follows the medians, but this
+    /// run cannot tell those two apart (empty when every inversion is resolved or none has intervals).
+    static func overlapping(_ pairs: [(String, String)], _ interval: [String: (low: Double, high: Double)]) -> String {
+        let unresolved = pairs.compactMap { pair -> String? in
+            let (a, b) = pair
+            guard let x = interval[a], let y = interval[b], x.low <= y.high && y.low <= x.high else { return nil }
+            return "\(a) [\(f(x.low, 3)), \(f(x.high, 3))] and \(b) [\(f(y.low, 3)), \(f(y.high, 3))]"
+        }
+        guard !unresolved.isEmpty else { return "" }
+        return ". The 95 % intervals of " + unresolved.joined(separator: "; ")
+            + " overlap: this run does not resolve their order (rerun with more repetitions)"
+    }
+
     /// Median over repetitions of each stage's median cycles, per row (scenario) of `figure`.
     static func stageMedians(_ dir: ResultsDirectory, figure: String) -> [String: [String: Double]] {
         var samples: [String: [String: [Double]]] = [:]

@@ -74,7 +74,12 @@ public enum SummaryReport {
     static func latency(_ dir: ResultsDirectory) -> Finding {
         let rows = dir.records(ResultLayout.fig5Latency)
         var med: [String: Double] = [:]
-        for r in rows { if let s = r["scenario"], let v = r.double("rtt_ms_median"), med[s] == nil { med[s] = v } }
+        var interval: [String: (low: Double, high: Double)] = [:]
+        for r in rows {
+            guard let s = r["scenario"], let v = r.double("rtt_ms_median"), med[s] == nil else { continue }
+            med[s] = v
+            if let low = r.double("ci95_low"), let high = r.double("ci95_high") { interval[s] = (low, high) }
+        }
         let paperOrder = ["native", "passthrough", "vwifi-iommu", "vwifi"].filter { med[$0] != nil }
         guard paperOrder.count >= 2 else {
             return Finding(title: "Latency ordering", paper: "native 5.74 < passthrough 6.17 < vwifi+VT-d 6.63 < vwifi 7.87 ms",
@@ -85,6 +90,7 @@ public enum SummaryReport {
         let desc = measuredOrder.map { s in
             "\(s) \(f(med[s], 3)) ms" + (native.map { n in n > 0 && s != "native" ? " (\(pct(med[s]! / n - 1)) vs native)" : "" } ?? "")
         }.joined(separator: " < ") + causes(inversions(paperOrder: paperOrder, measured: med), LatencyTables(dir), latencyCause)
+            + overlapping(inversions(paperOrder: paperOrder, measured: med), interval)
         return Finding(title: "Latency ordering",
                        paper: "native 5.74 < passthrough 6.17 (+7%) < vwifi with VT-d 6.63 (+15%) < vwifi 7.87 ms (+37%)",
                        measured: desc, agrees: measuredOrder == paperOrder)

@@ -33,6 +33,29 @@ import Testing
         #expect(SummaryReport.inversions(paperOrder: ["native", "passthrough"], measured: ["native": 0.7, "passthrough": 0.8]).isEmpty)
     }
 
+    @Test func anInversionInsideOverlappingIntervalsIsSaidToBeUnresolved() throws {
+        let dir = try directory([ResultLayout.fig5Latency: """
+            scenario,rtt_ms_median,ci95_low,ci95_high
+            native,0.41,0.38,0.57
+            passthrough,0.575,0.51,0.69
+            vwifi,0.726,0.49,0.85
+            vwifi-iommu,0.773,0.48,0.91
+            """])
+        defer { try? FileManager.default.removeItem(atPath: dir.path) }
+        let finding = SummaryReport.latency(dir)
+        #expect(finding.agrees == false, "the verdict still follows the medians")
+        #expect(finding.measured.contains("The 95 % intervals of vwifi-iommu [0.48, 0.91] and vwifi [0.49, 0.85] overlap: this run does not resolve their order"),
+                "\(finding.measured)")
+        // Separated intervals: a resolved inversion gets no such remark.
+        let apart = try directory([ResultLayout.fig5Latency: """
+            scenario,rtt_ms_median,ci95_low,ci95_high
+            native,0.9,0.88,0.92
+            passthrough,0.5,0.48,0.52
+            """])
+        defer { try? FileManager.default.removeItem(atPath: apart.path) }
+        #expect(!SummaryReport.latency(apart).measured.contains("overlap"))
+    }
+
     @Test func aCPUInversionNamesTheComponentWithTheLargestExcess() throws {
         let dir = try directory([ResultLayout.fig7: """
             scenario,component,cpu_percent,counted_as_host
