@@ -182,8 +182,11 @@ public enum SummaryReport {
 
     static func optimizations(_ dir: ResultsDirectory) -> [Finding] {
         var cpu: [String: Double] = [:]
+        var interval: [String: (low: Double, high: Double)] = [:]
         for r in dir.records(ResultLayout.fig8) {
-            if let c = r["configuration"], let v = r.double("cpu_percent"), cpu[c] == nil { cpu[c] = v }
+            guard let c = r["configuration"], let v = r.double("cpu_percent"), cpu[c] == nil else { continue }
+            cpu[c] = v
+            if let low = r.double("ci95_low"), let high = r.double("ci95_high") { interval[c] = (low, high) }
         }
         let paperNone = PaperReference.optimizationCPUPercent["none"]!
         return ["coalescing", "iommu", "coalescing+iommu"].map { c in
@@ -196,7 +199,8 @@ public enum SummaryReport {
             let saving = 1 - v / none
             return Finding(title: "Saving of \(c)", paper: paper,
                            measured: "\(f(none, 1))% -> \(f(v, 1))% (\(pct(-saving)); the paper's relative saving is \(pct(-paperSaving))). "
-                               + "Agreement means it saves CPU at all (a saving above 2%)",
+                               + "Agreement means it saves CPU at all (a saving above 2%)"
+                               + overlapping([("none", c)], interval),
                            agrees: saving > 0.02)
         }
     }

@@ -56,6 +56,21 @@ import Testing
         #expect(!SummaryReport.latency(apart).measured.contains("overlap"))
     }
 
+    @Test func aSavingInsideOverlappingIntervalsIsSaidToBeUnresolved() throws {
+        let dir = try directory([ResultLayout.fig8: """
+            configuration,cpu_percent,ci95_low,ci95_high
+            none,33.941,30.556,36.543
+            coalescing,20.583,19.454,22.604
+            iommu,33.542,32.096,35.687
+            """])
+        defer { try? FileManager.default.removeItem(atPath: dir.path) }
+        let findings = SummaryReport.optimizations(dir)
+        let iommu = try #require(findings.first { $0.title == "Saving of iommu" })
+        let coalescing = try #require(findings.first { $0.title == "Saving of coalescing" })
+        #expect(iommu.measured.contains("The 95 % intervals of none [30.556, 36.543] and iommu [32.096, 35.687] overlap"), "\(iommu.measured)")
+        #expect(!coalescing.measured.contains("overlap"), "\(coalescing.measured)")
+    }
+
     @Test func aCPUInversionNamesTheComponentWithTheLargestExcess() throws {
         let dir = try directory([ResultLayout.fig7: """
             scenario,component,cpu_percent,counted_as_host
