@@ -117,9 +117,9 @@ static void send_one(u64 seq) {
 }
 
 static void validate(u64 mode) {
-    if (mode > MODE_IDLE) fail(ERR_MODE);
+    if (mode > MODE_UDP_BIDIR) fail(ERR_MODE);
     if (!power_of_two(mbget(MB_STAMP_CAPACITY))) fail(ERR_STAMP_CAPACITY);
-    if (mode == MODE_UDP_TX || mode == MODE_PING) {
+    if (mode == MODE_UDP_TX || mode == MODE_PING || mode == MODE_UDP_BIDIR) {
         u64 length = mbget(MB_PAYLOAD_LENGTH);
         if (length < STAMP_BYTES) fail(ERR_PAYLOAD_SHORT);
         if (length + mbget(MB_PAYLOAD_OFFSET) > mbget(MB_TX_BUFFER_STRIDE)) fail(ERR_PAYLOAD_LONG);
@@ -128,7 +128,7 @@ static void validate(u64 mode) {
         u64 buffers = mbget(MB_TX_BUFFER_COUNT);
         if (buffers == 0 || buffers > capacity) fail(ERR_NO_BUFFERS);
     }
-    if (mode == MODE_UDP_RX || mode == MODE_PING) {
+    if (mode == MODE_UDP_RX || mode == MODE_PING || mode == MODE_UDP_BIDIR) {
         u64 buffers = mbget(MB_RX_BUFFER_COUNT);
         if (!power_of_two(mbget(MB_RX_RING_CAPACITY)) || !power_of_two(mbget(MB_COMPLETION_RING_CAPACITY))
             || !power_of_two(mbget(MB_RX_SEEN_WORDS)) || buffers == 0 || buffers > mbget(MB_RX_RING_CAPACITY)
@@ -173,7 +173,7 @@ void driver_main(void) {
     u64 mode = mbget(MB_MODE);
     validate(mode);
     mbset(MB_START_TSC, rdtsc());
-    if (mode == MODE_UDP_RX || mode == MODE_PING) rx_post_all();
+    if (mode == MODE_UDP_RX || mode == MODE_PING || mode == MODE_UDP_BIDIR) rx_post_all();
     if (mode == MODE_IDLE) arm_timer();
     u64 ticks_seen = 0;
     /* Ping: the outstanding request's send time, and whether its reply came or timed out. */
@@ -217,7 +217,8 @@ void driver_main(void) {
             }
         }
         if (sent >= mbget(MB_PACKET_COUNT)) {
-            if (reclaimed >= sent) finished();
+            /* Both ways: the RX stream may still be arriving; the host stops the program. */
+            if (reclaimed >= sent && mode != MODE_UDP_BIDIR) finished();
             wait_port(observed, 0);
             continue;
         }

@@ -111,7 +111,8 @@ static inline __attribute__((always_inline)) void rx_frame(u64 d) {
             mbinc(MB_RX_DELIVERED);
             mbinc(MB_ECHOES);
         } else {
-            *at64(stamp_record(packet) + ST_RECLAIMED) = now;
+            /* Both ways, packet k's record is the TX packet's: its reclaim stamp stays. */
+            if (mbget(MB_MODE) != MODE_UDP_BIDIR) *at64(stamp_record(packet) + ST_RECLAIMED) = now;
             if (seq >= mbget(MB_WARMUP)) {
                 if (mbget(MB_RX_MEASURED) == 0) mbset(MB_RX_FIRST_TSC, now);
                 mbset(MB_RX_LAST_TSC, now);

@@ -84,6 +84,7 @@
 #define MODE_UDP_RX 1
 #define MODE_PING 2
 #define MODE_IDLE 3
+#define MODE_UDP_BIDIR 4                /* TX's stream and RX's at once (the host stops the program) */
 
 /* Interrupt modes (MB_IRQ_MODE) and the irqchip mode's vectors and xAPIC registers. */
 #define IRQ_MODE_PENDING_FLAG 0

@@ -46,7 +46,7 @@ extension GuestDriverParameters {
         func powerOfTwo(_ name: String, _ value: Int) throws(VMMError) {
             guard value > 0, value & (value - 1) == 0, value <= 1 << 20 else { throw .config(name, "\(value) is not a power of two up to 2^20") }
         }
-        if (mode == .udpRX || mode == .ping || txCompletionsInRing) && receive == nil {
+        if (mode == .udpRX || mode == .ping || mode == .udpBidir || txCompletionsInRing) && receive == nil {
             throw .config("receive", "mode \(mode)\(txCompletionsInRing ? " with TX completions in the ring" : "") needs the RX rings and buffers")
         }
         if let r = receive {

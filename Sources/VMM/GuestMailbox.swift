@@ -129,6 +129,8 @@ public enum GuestMailbox {
 /// What the guest driver runs (mailbox.mode).
 public enum GuestDriverMode: UInt64, Sendable, CaseIterable {
     case udpTX = 0, udpRX = 1, ping = 2, idle = 3
+    /// TX's stream and RX's at once; the program never finishes by itself (the host stops it).
+    case udpBidir = 4
 }
 
 /// Offsets within one 32-byte guest stamp record.

@@ -36,9 +36,6 @@ struct TrapBackendDecision: Equatable {
 
     /// Runs the guest program (Guest/, C behind an assembly entry stub) does not implement.
     static func unsupported(_ config: PathConfig) -> String? {
-        if config.workload == .udp && config.direction == .bidir {
-            return "the KVM guest program sends or receives a UDP stream, not both at once (--direction bidir)"
-        }
         if config.path == .passthrough { return unsupportedPassthrough(config) }
         if config.path != .vwifi {
             return "the KVM guest program implements the vwifi and passthrough drivers only (this run: \(config.path.rawValue))"

@@ -46,8 +46,15 @@ extension KVMGuest {
         publish(tally.txReclaimed, runner.guestCount(GuestMailbox.reclaimed), &published.reclaimed)
         // Every TX frame the device or device model dropped completes with a non-done status
         // (RX drops the device model counts itself).
-        if mode == .udpTX || mode == .ping { publish(tally.dropped, runner.guestCount(GuestMailbox.badStatus), &published.dropped) }
+        if mode != .udpRX && mode != .idle { publish(tally.dropped, runner.guestCount(GuestMailbox.badStatus), &published.dropped) }
         publishReceived()
+        if mode == .udpBidir {
+            // The program posts its RX buffers before its first packet: the receiver listens.
+            if sent > 0 { tally.receiverReady.store(true, ordering: .releasing) }
+            // Its own stream is done while it goes on taking the access point's.
+            // (The count the guest re-reads: a time-bounded run lowers it.)
+            if sent >= runner.guestCount(GuestMailbox.packetCount) && reclaimed >= sent { markSenderDone() }
+        }
     }
 
     /// Several VMs share the run's tally: each adds what its own counter moved since it last

@@ -14,6 +14,7 @@ extension KVMGuest {
         case (.ping, _): .ping
         case (.idle, _): .idle
         case (.udp, .rx): .udpRX
+        case (.udp, .bidir): .udpBidir
         default: .udpTX
         }
     }
@@ -28,7 +29,7 @@ extension KVMGuest {
         switch mode(config) {
         case .ping: config.pingCount
         case .udpRX, .idle: 0
-        case .udpTX: config.duration == nil ? config.packets : Int(Int32.max)
+        case .udpTX, .udpBidir: config.duration == nil ? config.packets : Int(Int32.max)
         }
     }
 
@@ -39,7 +40,7 @@ extension KVMGuest {
         parameters.mode = mode(config)
         parameters.warmup = config.warmupPackets
         switch parameters.mode {
-        case .udpRX, .ping:
+        case .udpRX, .ping, .udpBidir:
             let stride = UInt64(GuestRings.bufferBytes)
             for (i, gpa) in rings.rxBuffers.enumerated() where gpa != rings.rxBuffers[0] + UInt64(i) * stride {
                 throw PipelineError.setup("RX buffer \(i) at GPA \(gpa) is not contiguous with buffer 0: the KVM guest needs equally spaced buffers")

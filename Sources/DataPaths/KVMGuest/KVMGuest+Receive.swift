@@ -11,7 +11,7 @@ extension KVMGuest {
     /// RX and ping: publish the guest's receive counters; a corrupt or repeated frame fails the
     /// run, as it does on the thread trap.
     func publishReceived() {
-        guard mode == .udpRX || mode == .ping else { return }
+        guard mode == .udpRX || mode == .ping || mode == .udpBidir else { return }
         let echoes = runner.guestCount(GuestMailbox.echoes)
         let delivered = max(0, runner.guestCount(GuestMailbox.rxDelivered) - echoes)
         publish(tally.rxDelivered, delivered, &published.rxDelivered)
@@ -71,7 +71,7 @@ extension KVMGuest {
     /// The measured frames (seq >= warm-up): count, payload bytes (at most the largest payload
     /// per frame) and the span between the first and last (at most the run's length).
     var receivedDelivery: ResultReadings.Delivery? {
-        guard mode == .udpRX, let runner else { return nil }
+        guard mode == .udpRX || mode == .udpBidir, let runner else { return nil }
         let echoes = runner.guestCount(GuestMailbox.echoes)
         let delivered = max(0, runner.guestCount(GuestMailbox.rxDelivered) - echoes)
         let count = runner.guestCount(GuestMailbox.rxMeasured)

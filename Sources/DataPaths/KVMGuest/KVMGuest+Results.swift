@@ -46,6 +46,7 @@ extension KVMGuest {
         case .udpRX: parts.append("guest program: RX driver (buffers on the RX free ring, frames from the completion ring, verified in the guest ISR)")
         case .ping: parts.append("guest program: ping (one echo outstanding, RTT by rdtsc in the guest)")
         case .idle: parts.append("guest program: idle (one-shot timer armed by a trapping store; \(runner?.timerInterrupts ?? 0) ticks injected through the KVM line)")
+        case .udpBidir: parts.append("guest program: TX and RX drivers at once (both streams' frames in the one completion ring; RX frames carry no per-frame stamps, their seq's stamp record is the TX packet's)")
         case .udpTX: break
         }
         if let r = report {

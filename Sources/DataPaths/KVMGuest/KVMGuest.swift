@@ -60,6 +60,9 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     var scannedStores = 0
     var scannedDelivered = 0
     var reportedCorruption = false
+    /// This guest's stream is sent and reclaimed (set once; both ways it happens while the
+    /// program still runs, taking the RX stream).
+    var senderMarkedDone = false
     var durationEndNs: Int64 = 0
     var packetCountLowered = false
     /// Who logs the guest's doorbell stamp, read from its descriptor, when no device model does
@@ -175,9 +178,7 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         finishLastDoorbell()
         scanGuest(final: true)
         publishProgress()
-        if tally.sendersFinished.add(1, ordering: .relaxed).newValue >= senders {
-            tally.senderDone.store(true, ordering: .relaxed)
-        }
+        markSenderDone()
     }
 
     /// After every exit, before the guest runs again (vCPU thread).
@@ -199,6 +200,15 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
             }
         }
         return !control.isStopping
+    }
+
+    /// The last of the run's guests to finish sending marks the run's sender done.
+    func markSenderDone() {
+        guard !senderMarkedDone else { return }
+        senderMarkedDone = true
+        if tally.sendersFinished.add(1, ordering: .relaxed).newValue >= senders {
+            tally.senderDone.store(true, ordering: .relaxed)
+        }
     }
 
     /// The measured region starts: exits are counted from here; every thread follows.
