@@ -37,21 +37,14 @@ public final class AirPacer: @unchecked Sendable {
     @inline(__always)
     public func send(mpduBytes: Int, readySinceNs: Int64, fromAccessPoint: Bool) -> (exchange: AirExchange, attempts: Int) {
         frames &+= 1
-        guard let medium else {
-            let now = vw_monotonic_ns()
-            return (AirExchange(sender: fromAccessPoint ? .accessPoint : .station, startNs: now, endNs: now,
-                                station: fromAccessPoint ? .none : .delivered,
-                                accessPoint: fromAccessPoint ? .delivered : .none), 1)
-        }
+        guard let medium else { return (atOnce(station: !fromAccessPoint, accessPoint: fromAccessPoint), 1) }
         var attempts = 0
         var ready = readySinceNs
         while true {
             attempts += 1
             let frame = PendingFrame(mpduBytes: mpduBytes, readySinceNs: ready)
-            let e = fromAccessPoint ? medium.next(station: nil, accessPoint: frame) : medium.next(station: frame, accessPoint: nil)
+            let e = fromAccessPoint ? resolve(medium, station: nil, accessPoint: frame) : resolve(medium, station: frame, accessPoint: nil)
             let fate = fromAccessPoint ? e.accessPoint : e.station
-            airNs = medium.counters.busyNs
-            mediumFreeNs = e.endNs
             if fate == .retry {
                 ready = e.endNs
                 continue
@@ -69,17 +62,26 @@ public final class AirPacer: @unchecked Sendable {
     @inline(__always)
     public func contend(station: PendingFrame?, accessPoint: PendingFrame?, newFrames: Int) -> AirExchange {
         frames &+= newFrames
-        guard let medium else {
-            let now = vw_monotonic_ns()
-            return AirExchange(sender: station != nil ? .station : .accessPoint, startNs: now, endNs: now,
-                               station: station != nil ? .delivered : .none,
-                               accessPoint: accessPoint != nil ? .delivered : .none)
-        }
+        guard let medium else { return atOnce(station: station != nil, accessPoint: accessPoint != nil) }
+        let e = resolve(medium, station: station, accessPoint: accessPoint)
+        sleep(until: e.endNs)
+        return e
+    }
+
+    /// The medium's next exchange, and the pacer's view of it (busy air, when the medium frees).
+    @inline(__always)
+    private func resolve(_ medium: WirelessMedium, station: PendingFrame?, accessPoint: PendingFrame?) -> AirExchange {
         let e = medium.next(station: station, accessPoint: accessPoint)
         airNs = medium.counters.busyNs
         mediumFreeNs = e.endNs
-        sleep(until: e.endNs)
         return e
+    }
+
+    /// With no model (`--air none`): now, each given end's frame delivered.
+    private func atOnce(station: Bool, accessPoint: Bool) -> AirExchange {
+        let now = vw_monotonic_ns()
+        return AirExchange(sender: station ? .station : .accessPoint, startNs: now, endNs: now,
+                           station: station ? .delivered : .none, accessPoint: accessPoint ? .delivered : .none)
     }
 
     /// Sleeps until the absolute monotonic time `deadlineNs` (retrying on EINTR).

@@ -44,6 +44,6 @@ extension FigureTables {
         let access = ChannelAccess()
         guard let interval = access.beaconIntervalNs.map(Double.init) else { return busy / exchange }
         let beacon = Double(model.frameNs(bytes: access.beaconBytes, rateMbps: model.lowestBasicRateMbps))
-        return beacon / interval + (1 - (beacon + Double(model.difsNs)) / interval) * busy / exchange
+        return beacon / interval + (1 - model.beaconShare(access: access)) * busy / exchange
     }
 }

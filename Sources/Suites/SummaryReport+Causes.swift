@@ -13,6 +13,19 @@ extension SummaryReport {
         return out
     }
 
+    /// Each row's `value` (the first row of a name wins) and its 95 % interval, where recorded.
+    static func mediansAndIntervals(_ rows: [[String: String]], row: String, value: String)
+        -> ([String: Double], [String: (low: Double, high: Double)]) {
+        var medians: [String: Double] = [:]
+        var intervals: [String: (low: Double, high: Double)] = [:]
+        for r in rows {
+            guard let name = r[row], let v = r.double(value), medians[name] == nil else { continue }
+            medians[name] = v
+            if let low = r.double("ci95_low"), let high = r.double("ci95_high") { intervals[name] = (low, high) }
+        }
+        return (medians, intervals)
+    }
+
     /// The inverted pairs whose 95 % intervals overlap: the verdict follows the medians, but this
     /// run cannot tell those two apart (empty when every inversion is resolved or none has intervals).
     static func overlapping(_ pairs: [(String, String)], _ interval: [String: (low: Double, high: Double)]) -> String {

@@ -72,14 +72,7 @@ public enum SummaryReport {
     }
 
     static func latency(_ dir: ResultsDirectory) -> Finding {
-        let rows = dir.records(ResultLayout.fig5Latency)
-        var med: [String: Double] = [:]
-        var interval: [String: (low: Double, high: Double)] = [:]
-        for r in rows {
-            guard let s = r["scenario"], let v = r.double("rtt_ms_median"), med[s] == nil else { continue }
-            med[s] = v
-            if let low = r.double("ci95_low"), let high = r.double("ci95_high") { interval[s] = (low, high) }
-        }
+        let (med, interval) = mediansAndIntervals(dir.records(ResultLayout.fig5Latency), row: "scenario", value: "rtt_ms_median")
         let paperOrder = ["native", "passthrough", "vwifi-iommu", "vwifi"].filter { med[$0] != nil }
         guard paperOrder.count >= 2 else {
             return Finding(title: "Latency ordering", paper: "native 5.74 < passthrough 6.17 < vwifi+VT-d 6.63 < vwifi 7.87 ms",
@@ -181,13 +174,7 @@ public enum SummaryReport {
     }
 
     static func optimizations(_ dir: ResultsDirectory) -> [Finding] {
-        var cpu: [String: Double] = [:]
-        var interval: [String: (low: Double, high: Double)] = [:]
-        for r in dir.records(ResultLayout.fig8) {
-            guard let c = r["configuration"], let v = r.double("cpu_percent"), cpu[c] == nil else { continue }
-            cpu[c] = v
-            if let low = r.double("ci95_low"), let high = r.double("ci95_high") { interval[c] = (low, high) }
-        }
+        let (cpu, interval) = mediansAndIntervals(dir.records(ResultLayout.fig8), row: "configuration", value: "cpu_percent")
         let paperNone = PaperReference.optimizationCPUPercent["none"]!
         return ["coalescing", "iommu", "coalescing+iommu"].map { c in
             let paperValue = PaperReference.optimizationCPUPercent[c]!

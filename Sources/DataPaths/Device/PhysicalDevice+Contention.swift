@@ -32,12 +32,10 @@ extension PhysicalDevice {
             newFrames += 1
         }
         if !bidir.apHeld && rxRemaining > 0 && rxStreamStarted() && rxDue() {
-            let seq = rxSeq
-            rxSeq &+= 1
-            rxRemaining -= 1
+            let (seq, ready) = takeStreamFrame()
             bidir.apSeq = seq
             bidir.apMpdu = stageRX(seq: seq, payload: config.size, kind: .udp)
-            bidir.apReadyNs = config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) } ?? max(pacer.mediumFreeNs, rxStartNs)
+            bidir.apReadyNs = ready
             bidir.apHeld = true
             newFrames += 1
         }

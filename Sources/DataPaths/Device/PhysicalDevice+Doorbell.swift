@@ -53,10 +53,7 @@ extension PhysicalDevice {
         if policy.pending > 0, let deadline = policy.deadlineNs { timeout = min(timeout, max(0, deadline - now)) }
         // Nothing signals the receiver's readiness to the device: look again within a millisecond.
         if rxRemaining > 0 && !rxStarted { timeout = min(timeout, 1_000_000) }
-        if rxRemaining > 0, rxStarted, let rate = config.rate {
-            let due = rxStartNs + Int64(Double(rxSeq) / rate * 1e9)
-            timeout = min(timeout, max(0, due - now))
-        }
+        if rxRemaining > 0, rxStarted, let due = streamDueNs(rxSeq) { timeout = min(timeout, max(0, due - now)) }
         if timeout == 0 { return }
         guard wiring.samplesDoorbell, let registers = wiring.registers else {
             _ = wiring.doorbell.wait(after: token, spinIterations: 100, timeoutNs: timeout)

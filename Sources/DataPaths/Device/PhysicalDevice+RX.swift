@@ -20,14 +20,19 @@ extension PhysicalDevice {
 
     /// The access point sends the RX stream's next frame (the device thread's loop; tests call it).
     func receiveStreamFrame() {
+        let (seq, ready) = takeStreamFrame()
+        receive(seq: seq, payload: config.size, kind: .udp, readySinceNs: ready)
+    }
+
+    /// The RX stream's next frame: its seq, and when the access point has it ready: at its
+    /// offered time, or (saturating) when the medium frees; never before the stream began (the
+    /// medium's clock runs from the device's start: a frame "ready" since then would catch up on
+    /// air time nobody used).
+    func takeStreamFrame() -> (seq: UInt32, readyNs: Int64) {
         let seq = rxSeq
         rxSeq &+= 1
         rxRemaining -= 1
-        // The access point has the next frame ready when the medium frees (saturating), or at
-        // its offered time; never before the stream began (the medium's clock runs from the
-        // device's start: a frame "ready" since then would catch up on air time nobody used).
-        let ready = config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) } ?? max(pacer.mediumFreeNs, rxStartNs)
-        receive(seq: seq, payload: config.size, kind: .udp, readySinceNs: ready)
+        return (seq, streamDueNs(seq) ?? max(pacer.mediumFreeNs, rxStartNs))
     }
 
     /// A frame from the access point: it occupies the air, then the device matches its

@@ -105,7 +105,6 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
 
     func run() {
         vw_set_timer_slack(1)
-        rxStartNs = vw_monotonic_ns()
         var d = Descriptor()
         let bothWays = config.workload == .udp && config.direction == .bidir
         runLoop {
@@ -141,10 +140,14 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
         return true
     }
 
-    /// Offered RX rate: frames are due at start + i/rate; saturating means always due.
+    /// Offered RX rate: frame `seq` is due at start + seq/rate; nil when the stream saturates.
+    func streamDueNs(_ seq: UInt32) -> Int64? {
+        config.rate.map { rxStartNs + Int64(Double(seq) / $0 * 1e9) }
+    }
+
+    /// The stream's next frame is due (saturating: always).
     func rxDue() -> Bool {
-        guard let rate = config.rate else { return true }
-        let due = rxStartNs + Int64(Double(rxSeq) / rate * 1e9)
+        guard let due = streamDueNs(rxSeq) else { return true }
         return vw_monotonic_ns() >= due
     }
 
