@@ -25,6 +25,29 @@ public enum Workload: String, CaseIterable, Sendable, Codable {
     case idle
 }
 
+/// Who makes the traffic: the harness's own generator, or a real program the user trusts, run
+/// in the station's network namespace against its server in the peer namespace behind the
+/// access point.
+public enum Traffic: String, CaseIterable, Sendable, Codable {
+    case builtin
+    case iperf3UDP = "iperf3-udp"
+    case iperf3TCP = "iperf3-tcp"
+    case ping
+    case sockperf
+
+    /// A real program, not the harness's generator.
+    public var isTool: Bool { self != .builtin }
+    /// The executable the traffic needs, and the Debian package that has it.
+    public var executable: (name: String, package: String)? {
+        switch self {
+        case .builtin: nil
+        case .iperf3UDP, .iperf3TCP: ("iperf3", "iperf3")
+        case .ping: ("ping", "iputils-ping")
+        case .sockperf: ("sockperf", "sockperf")
+        }
+    }
+}
+
 public enum TranslationMode: String, CaseIterable, Sendable, Codable { case software, iommu }
 
 public enum AirModel: String, CaseIterable, Sendable, Codable {

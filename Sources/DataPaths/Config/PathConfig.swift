@@ -16,6 +16,10 @@ public struct PathConfig: Sendable, Codable, Equatable {
     /// Offered packets per second; nil saturates.
     public var rate: Double? = nil
     public var direction: Direction = .tx
+    /// Who makes the traffic (a real program: see `Traffic`).
+    public var traffic: Traffic = .builtin
+    /// Extra flags for the traffic program, split on spaces (no shell runs them).
+    public var trafficArgs: [String] = []
     /// Echo requests for the ping workload.
     public var pingCount: Int = 200
     /// Gap between echo requests, milliseconds.

@@ -16,6 +16,12 @@ extension PathOption {
         },
         boolean("saturate", "Offer as much as the path takes (the default).") { if $1 { $0.rate = nil } },
         choice("direction", "Traffic direction.", Direction.self) { $0.direction = $1 },
+        choice("traffic", "Who makes the traffic: the harness's generator or a real program.", Traffic.self) {
+            $0.traffic = $1
+        },
+        text("traffic-args", "ARGS", "Extra flags for the traffic program (split on spaces; no shell).") {
+            $0.trafficArgs = $1.split(separator: " ").map(String.init)
+        },
         integer("ping", "N", "Send N echo requests and report round-trip times.", 1...10_000_000) {
             $0.pingCount = $1
             $0.workload = .ping
