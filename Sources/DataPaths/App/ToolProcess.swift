@@ -130,6 +130,11 @@ public final class ToolProcess: Sendable {
         }
     }
 
+    /// What it has printed so far (e.g. a server's "listening" line), while it runs too.
+    public func outputSoFar() -> (stdout: String, stderr: String) {
+        (Self.captured(stdoutFD), Self.captured(stderrFD))
+    }
+
     /// Everything written to a capture memfd (read from offset 0: the tool's writes moved the
     /// shared offset, not ours).
     static func captured(_ fd: Int32) -> String {
