@@ -176,3 +176,32 @@ extension ToolProcess {
         return exit.stdout
     }
 }
+
+extension TrafficTopologyTests {
+    @Test func aNameOfThisPidThatThisProcessDidNotMakeIsStale() throws {
+        // A crashed run whose pid this process reuses: its name has our pid but is not ours.
+        let left = try NetworkNamespace.create(name: "\(NetworkNamespace.prefix)\(getpid())-999999-sta")
+        _ = NetworkNamespace.made.withLock { $0.remove(left.name) }
+        let own = try NetworkNamespace.create(name: NetworkNamespace.uniqueName(role: "peer"))
+        defer { try? own.delete() }
+        let removed = NetworkNamespace.removeStale()
+        #expect(removed.map(\.name) == [left.name])
+        #expect(NetworkNamespace.staleReport(removed)?.hasPrefix("removed 1 stale network namespace of killed runs: \(left.name)") == true)
+        #expect(NetworkNamespace.staleReport([]) == nil)
+        #expect(FileManager.default.fileExists(atPath: own.path))
+    }
+
+    @Test func aToolDiesWithTheThreadThatSpawnedIt() throws {
+        // PR_SET_PDEATHSIG follows the spawning thread, not the process: why the coordinator
+        // spawns from the run's long-lived thread.
+        final class Box: @unchecked Sendable {
+            // SAFETY: written by the short thread, read after joining it.
+            var tool: Result<ToolProcess, any Error>?
+        }
+        let box = Box()
+        let thread = try OSThread.start(name: "vw-spawner") { _ in box.tool = Result { try ToolProcess.spawn(["sleep", "30"]) } }
+        thread.join()
+        let tool = try #require(try box.tool?.get())
+        #expect(try tool.wait(timeoutNs: 5_000_000_000)?.termination == .signaled(SIGKILL))
+    }
+}

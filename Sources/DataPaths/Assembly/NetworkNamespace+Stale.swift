@@ -26,7 +26,8 @@ extension NetworkNamespace {
     public static let harnessExecutables: Set<String> = ["vwifi-bench", "VirtualWiFiBenchPackageTests.xctest"]
 
     /// Removes every `vwb-*` namespace in /run/netns whose pid (the number after the prefix) is
-    /// not a live harness process (this process always counts as live): each process inside is
+    /// not a live harness process (of this process's own pid, every name it did not make
+    /// itself: a crashed run whose pid it reuses left those): each process inside is
     /// sent SIGKILL (found by its /proc/<pid>/ns/net inode), then the name is unmounted and
     /// unlinked. Returns what it removed; call it at the start of a tool run.
     public static func removeStale(harness: Set<String> = harnessExecutables,
@@ -40,9 +41,19 @@ extension NetworkNamespace {
         }
         closedir(dir)
         return names.sorted().compactMap { name in
-            if let pid = ownerPID(of: name), isLiveHarness(pid, harness: harness) { return nil }
+            if let pid = ownerPID(of: name), pid == getpid() ? made.withLock({ $0.contains(name) }) : isLiveHarness(pid, harness: harness) {
+                return nil
+            }
             return removeOrphan(name: name, settleNs: settleNs)
         }
+    }
+
+    /// The one line the CLI prints about what removeStale removed; nil when it removed nothing.
+    public static func staleReport(_ removed: [StaleNamespace]) -> String? {
+        guard !removed.isEmpty else { return nil }
+        let what = removed.count == 1 ? "namespace" : "namespaces"
+        return "removed \(removed.count) stale network \(what) of killed runs: "
+            + removed.map(\.description).joined(separator: "; ")
     }
 
     /// The pid in `vwb-<pid>-<n>-<role>`, nil when the name has none.
@@ -51,9 +62,8 @@ extension NetworkNamespace {
         return Int32(name.dropFirst(prefix.count).prefix { $0 != "-" })
     }
 
-    /// This process, or a live process whose executable is one of `harness`.
+    /// A live process (not this one) whose executable is one of `harness`.
     static func isLiveHarness(_ pid: Int32, harness: Set<String>) -> Bool {
-        if pid == getpid() { return true }
         guard pid > 0, vw_process_exists(pid) == 0 else { return false }
         return executableName(of: pid).map(harness.contains) ?? false
     }

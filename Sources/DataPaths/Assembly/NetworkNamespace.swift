@@ -44,6 +44,9 @@ public final class NetworkNamespace: Sendable {
     }
 
     private static let sequence = Atomic<Int>(0)
+    /// Names this process made and has not deleted: removeStale keeps only these of its own pid
+    /// (a crashed run whose pid this one reuses left the others).
+    static let made = Mutex<Set<String>>([])
 
     /// A fresh name for this process: `vwb-<pid>-<n>-<role>` (n counts up within the process).
     public static func uniqueName(role: String) -> String {
@@ -78,6 +81,7 @@ public final class NetworkNamespace: Sendable {
             _ = vw_netns_delete(path)
             throw PipelineError.setup("network namespace \(path) vanished right after it was made")
         }
+        made.withLock { _ = $0.insert(name) }
         return NetworkNamespace(name: name, path: path, identity: identity)
     }
 
@@ -115,6 +119,7 @@ public final class NetworkNamespace: Sendable {
             return !done
         }
         guard first else { return }
+        _ = Self.made.withLock { $0.remove(name) }
         let r = vw_netns_delete(path)
         if SystemCall.errno(of: r) == .noSuchFileOrDirectory { return }
         try SystemCall.check("delete network namespace \(path) (umount, unlink)", r, as: PipelineError.system)
