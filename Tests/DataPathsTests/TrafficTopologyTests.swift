@@ -205,3 +205,29 @@ extension TrafficTopologyTests {
         #expect(try tool.wait(timeoutNs: 5_000_000_000)?.termination == .signaled(SIGKILL))
     }
 }
+
+extension TrafficTopologyTests {
+    @Test func aKilledRunsNamespaceAndToolAreGoneAfterTheNextStart() throws {
+        // A run killed at once (a second Ctrl-C skips teardown): a shell standing for it makes
+        // its namespace the way `ip netns add` does, leaves a tool inside, and is SIGKILLed.
+        let script = """
+            ip netns add \(NetworkNamespace.prefix)$$-0-peer || exit 1
+            ip netns exec \(NetworkNamespace.prefix)$$-0-peer sleep 30 </dev/null >/dev/null 2>&1 &
+            echo $$ $!
+            kill -9 $$
+            """
+        let run = try ToolProcess.spawn(["/bin/sh", "-c", script])
+        let exit = try #require(try run.wait(timeoutNs: 10_000_000_000))
+        #expect(exit.termination == .signaled(SIGKILL), "\(exit.stderr)")
+        let pids = exit.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+        try #require(pids.count == 2, "\(exit.stdout)")
+        let name = "\(NetworkNamespace.prefix)\(pids[0])-0-peer"
+        let toolIdentity = try #require(Self.identity(of: pids[1]), "the tool did not survive its run")
+        #expect(toolIdentity == NetworkNamespace.Identity.of(path: "\(NetworkNamespace.directory)/\(name)"))
+        let removed = NetworkNamespace.removeStale()
+        let entry = try #require(removed.first { $0.name == name }, "\(removed)")
+        #expect(entry.killed == [pids[1]] && entry.problem == nil, "\(entry)")
+        #expect(!FileManager.default.fileExists(atPath: "\(NetworkNamespace.directory)/\(name)"))
+        #expect(Self.identity(of: pids[1]) == nil, "the tool is still alive")
+    }
+}
