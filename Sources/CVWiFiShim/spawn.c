@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -185,3 +186,15 @@ int vw_reap(int pid, vw_exit_status *out) {
 int vw_kill_group(int pgid, int sig) { return kill(-pgid, sig) < 0 ? -errno : 0; }
 
 int vw_process_exists(int pid) { return kill(pid, 0) < 0 ? -errno : 0; }
+
+int vw_kill(int pid, int sig) { return kill(pid, sig) < 0 ? -errno : 0; }
+
+long vw_process_executable(int pid, char *out, size_t out_len) {
+    if (out_len == 0) return -EINVAL;
+    char link[64];
+    snprintf(link, sizeof link, "/proc/%d/exe", pid);
+    ssize_t n = readlink(link, out, out_len - 1);
+    if (n < 0) return -errno;
+    out[n] = 0;
+    return (long)n;
+}

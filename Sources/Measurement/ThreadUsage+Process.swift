@@ -16,14 +16,7 @@ extension ThreadUsage {
 extension ThreadUsage {
     /// Kernel thread ids of every live thread of this process (/proc/self/task).
     public static func processThreadIDs() -> [Int32] {
-        guard let dir = opendir("/proc/self/task") else { return [] }
-        defer { closedir(dir) }
-        var ids: [Int32] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if let id = Int32(name) { ids.append(id) }
-        }
-        return ids
+        (TextFile.entries(of: "/proc/self/task") ?? []).compactMap { Int32($0) }
     }
 
     /// User and system scaled so that they sum to `cpuSeconds`: /proc gives them in clock

@@ -213,6 +213,10 @@ extension TrafficTopologyTests {
         let script = """
             ip netns add \(NetworkNamespace.prefix)$$-0-peer || exit 1
             ip netns exec \(NetworkNamespace.prefix)$$-0-peer sleep 30 </dev/null >/dev/null 2>&1 &
+            n=0
+            until [ "$(ip netns identify $!)" = \(NetworkNamespace.prefix)$$-0-peer ]; do
+                n=$((n + 1)); [ $n -lt 1000 ] || exit 1; sleep 0.01
+            done
             echo $$ $!
             kill -9 $$
             """

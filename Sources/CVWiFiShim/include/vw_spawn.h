@@ -59,4 +59,8 @@ int vw_reap(int pid, vw_exit_status *out);
 int vw_kill_group(int pgid, int sig);
 /// kill(pid, 0): 0 when `pid` exists (a zombie too), -ESRCH when not.
 int vw_process_exists(int pid);
+/// kill(pid, sig): one process.
+int vw_kill(int pid, int sig);
+/// readlink /proc/<pid>/exe into `out` (NUL-terminated): its length, or -errno.
+long vw_process_executable(int pid, char *out, size_t out_len);
 #endif

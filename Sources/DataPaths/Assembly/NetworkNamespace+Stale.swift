@@ -32,14 +32,7 @@ extension NetworkNamespace {
     /// unlinked. Returns what it removed; call it at the start of a tool run.
     public static func removeStale(harness: Set<String> = harnessExecutables,
                                    settleNs: Int64 = 2_000_000_000) -> [StaleNamespace] {
-        guard let dir = opendir(directory) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            // SAFETY: readdir returned a valid entry; d_name is a NUL-terminated array inside it.
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasPrefix(prefix) { names.append(name) }
-        }
-        closedir(dir)
+        let names = (TextFile.entries(of: directory) ?? []).filter { $0.hasPrefix(prefix) }
         return names.sorted().compactMap { name in
             if let pid = ownerPID(of: name), pid == getpid() ? made.withLock({ $0.contains(name) }) : isLiveHarness(pid, harness: harness) {
                 return nil
@@ -71,8 +64,8 @@ extension NetworkNamespace {
     /// The file name of /proc/<pid>/exe (without " (deleted)" when the binary was rebuilt since).
     static func executableName(of pid: Int32) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/\(pid)/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
+        let n = vw_process_executable(pid, &buffer, buffer.count)
+        guard SystemCall.errno(of: n) == nil, n > 0 else { return nil }
         var path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
         return path.split(separator: "/").last.map(String.init)
@@ -85,7 +78,8 @@ extension NetworkNamespace {
         if let identity = Identity.of(path: path) {
             let me = getpid()
             for pid in processIDs(in: identity) where pid != me {
-                if kill(pid, SIGKILL) == 0 { killed.append(pid) }
+                // ESRCH: it exited on its own meanwhile; nothing else can fail for root.
+                if SystemCall.errno(of: vw_kill(pid, SIGKILL)) == nil { killed.append(pid) }
             }
             // A killed process leaves the namespace as it exits (its namespaces go before it
             // becomes a zombie); wait for that, bounded, so the namespace is really freed.

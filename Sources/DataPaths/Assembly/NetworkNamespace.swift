@@ -130,16 +130,8 @@ public final class NetworkNamespace: Sendable {
     public func processIDs() -> [Int32] { Self.processIDs(in: identity) }
 
     static func processIDs(in identity: Identity) -> [Int32] {
-        guard let dir = opendir("/proc") else { return [] }
-        defer { closedir(dir) }
-        var pids: [Int32] = []
-        while let entry = readdir(dir) {
-            // SAFETY: readdir returned a valid entry; d_name is a NUL-terminated array inside it.
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = Int32(name), Identity.of(path: "/proc/\(pid)/ns/net") == identity else { continue }
-            pids.append(pid)
-        }
-        return pids
+        (TextFile.entries(of: "/proc") ?? []).compactMap(Int32.init)
+            .filter { Identity.of(path: "/proc/\($0)/ns/net") == identity }.sorted()
     }
 
     /// Runs `body` on a new OS thread and waits for it: a thread that unshares or setns's stays

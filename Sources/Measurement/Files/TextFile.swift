@@ -34,6 +34,20 @@ public enum TextFile {
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
+
+    /// The names in a directory such as /proc or /run/netns, without "." and "..", unsorted;
+    /// nil if it cannot be opened.
+    public static func entries(of path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            // SAFETY: readdir returned a valid entry; d_name is a NUL-terminated array inside it.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
 }
 
 extension StringProtocol {
