@@ -1,9 +1,15 @@
-// /proc/self/task/<tid>/stat split into fields. The second field (comm) is in parentheses and
-// may contain spaces, so fields are split after its closing parenthesis.
-enum ProcTaskStat {
+// /proc/self/task/<tid>/stat (one thread) or /proc/<pid>/stat (a whole process, such as a
+// traffic tool the harness spawned) split into fields. The second field (comm) is in
+// parentheses and may contain spaces, so fields are split after its closing parenthesis.
+public enum ProcTaskStat {
     /// All fields, 0-based as in proc(5) minus one: [0] = pid, [1] = comm, [2] = state, ...
-    static func fields(tid: Int32) -> [Substring]? {
-        guard let text = TextFile.read("/proc/self/task/\(tid)/stat"),
+    static func fields(tid: Int32) -> [Substring]? { fields(path: "/proc/self/task/\(tid)/stat") }
+
+    /// The same for a whole process (every thread's time summed by the kernel).
+    public static func fields(process pid: Int32) -> [Substring]? { fields(path: "/proc/\(pid)/stat") }
+
+    private static func fields(path: String) -> [Substring]? {
+        guard let text = TextFile.read(path),
               let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
         let pid = text[..<open].trimmedWhitespace
         let comm = text[text.index(after: open)..<close]

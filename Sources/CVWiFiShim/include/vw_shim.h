@@ -16,4 +16,6 @@
 #include "vw_hostile.h"
 #include "vw_net.h"
 #include "vw_signals.h"
+#include "vw_netns.h"
+#include "vw_spawn.h"
 #endif
