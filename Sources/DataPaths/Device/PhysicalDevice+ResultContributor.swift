@@ -5,6 +5,7 @@ extension PhysicalDevice: ResultContributor {
         readings.transmitted = bridge?.delivery
             ?? .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes, spanNs: measuredSpanNs)
         if let bridge {
+            readings.peerFrames = bridge.fromPeer
             readings.notes.append("the access point carried \(bridge.toPeer) frames to the peer and \(bridge.fromPeer) of the peer's packets to the station"
                 + (bridge.foreign > 0 ? " (\(bridge.foreign) non-IPv4 packets on the peer's interface skipped)" : ""))
         }

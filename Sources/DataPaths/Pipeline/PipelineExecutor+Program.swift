@@ -41,12 +41,14 @@ extension PipelineExecutor {
         let client = try topology.spawn(invocation.client.argv, on: .station)
         let outcome = try superviseProgram(client, invocation: invocation, config: config, pipeline: pipeline,
                                            control: control)
+        if case .exited = outcome { drain(pipeline) }
         let stopTSC = TSC.now()
         let stopNs = vw_monotonic_ns()
         pipeline.stop()
         pipeline.harness.finish()
         stopped = true
         let machineAfter = SystemCPUSnapshot.take()
+        let offeredBeyond = topology.station.transmitDrops(of: station.interface) ?? 0
         // A one-off server ends with its client; one that does not is ended by the teardown.
         let serverExit = try server.flatMap { try $0.wait(timeoutNs: 2_000_000_000) }
         topology.teardown()
@@ -68,7 +70,7 @@ extension PipelineExecutor {
             report = try ToolReport.parse(config.traffic, output: clientExit.stdout, clientArgv: invocation.client.argv)
         } catch {
             throw PipelineError.setup("\(invocation.client.executable) ended \(clientExit.termination) and its report is unreadable: \(error)"
-                + Self.firstLine(clientExit.stderr).map { " (it said: \($0))" }.joined())
+                + (Self.firstLine(clientExit.stderr).map { " (it said: \($0))" } ?? ""))
         }
         if let failure = report.toolError {
             throw PipelineError.setup("\(invocation.client.executable) failed: \(failure)")
@@ -83,6 +85,10 @@ extension PipelineExecutor {
         }
         result.summary.workload = config.traffic.rawValue
         result.chargeProgram(user: clientExit.userSeconds, system: clientExit.systemSeconds, to: .app)
+        if offeredBeyond > 0 {
+            result.drops["station_tun_queue_full", default: 0] += offeredBeyond
+            result.warnings.append("the station's TUN queue dropped \(offeredBeyond) packets the program offered beyond what the path took: a TUN interface has no queue back-pressure (a WiFi driver stops its queue and the sender blocks), so the program's CPU here is not a real station's at saturation; give --rate (or the tool's own rate flag) to offer what the path carries")
+        }
         if !stale.isEmpty {
             result.warnings.append("removed namespaces an earlier run left behind: " + stale.map(\.description).joined(separator: "; "))
         }
@@ -105,7 +111,7 @@ extension PipelineExecutor {
             if control.isCancelled { throw RunCancelled() }
             if let exit = try server.wait(timeoutNs: 0) {
                 throw PipelineError.setup("\(server.executable) (the server) ended \(exit.termination) before it listened"
-                    + Self.firstLine(exit.stderr + exit.stdout).map { ": \($0)" }.joined())
+                    + (Self.firstLine(exit.stderr + exit.stdout).map { ": \($0)" } ?? ""))
             }
             if vw_monotonic_ns() > deadline {
                 throw PipelineError.setup("\(server.executable) (the server) did not listen on \(invocation.readiness) within \(Int(Self.serverReadySeconds)) s")
@@ -131,6 +137,17 @@ extension PipelineExecutor {
             if now > deadline {
                 return .stalled("\(invocation.client.executable) still ran \(Int(Self.clientGraceSeconds)) s after its \(Int(expected)) s; sent \(pipeline.tally.sent.load(ordering: .relaxed)) packets, the access point carried \(pipeline.tally.txReclaimed.load(ordering: .relaxed)) back")
             }
+        }
+    }
+
+    /// Frames still on their way when the client exited finish first (bounded: a frame the
+    /// device holds completes within one exchange and its retries).
+    private func drain(_ pipeline: Pipeline) {
+        let deadline = vw_monotonic_ns() + 1_000_000_000
+        while vw_monotonic_ns() < deadline && pipeline.control.failureMessage == nil {
+            let t = pipeline.tally
+            if t.txReclaimed.load(ordering: .relaxed) >= t.sent.load(ordering: .relaxed) { return }
+            _ = vw_sleep_until_ns(vw_monotonic_ns() + 1_000_000)
         }
     }
 
