@@ -309,15 +309,7 @@ public enum FrameFormat {
 
     /// One's-complement sum of the 20-byte header (0 when the stored checksum is right).
     @inline(__always)
-    static func ipv4Checksum(_ header: UnsafeRawPointer) -> UInt16 {
-        var sum: UInt32 = 0
-        for i in stride(from: 0, to: 20, by: 2) {
-            // SAFETY: bounds: i < 20, inside the 20-byte IPv4 header the caller points at.
-            sum &+= UInt32(UInt16(bigEndian: header.loadUnaligned(fromByteOffset: i, as: UInt16.self)))
-        }
-        while sum >> 16 != 0 { sum = (sum & 0xFFFF) &+ (sum >> 16) }
-        return ~UInt16(truncatingIfNeeded: sum)
-    }
+    static func ipv4Checksum(_ header: UnsafeRawPointer) -> UInt16 { headerChecksum(header, bytes: ipv4HeaderBytes) }
 
     /// Multiplier of the pattern hash (the guest program uses the same constant).
     public static let patternMultiplier: UInt64 = 0x9E37_79B9_7F4A_7C15

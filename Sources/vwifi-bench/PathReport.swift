@@ -21,6 +21,7 @@ enum PathReport {
                 "\($0.key) delivered \($0.value), \(fmt(r.goodputByVMMbps[$0.key] ?? 0)) Mbps"
             }.joined(separator: "; "))
         }
+        lines += programLines(r)
         if s.ringFullWaits > 0 { lines.append("  back-pressure: producers found a full ring \(s.ringFullWaits) times") }
         lines.append("  interrupts: physical \(s.interruptsPhysical), virtual \(s.interruptsVirtual); exits \(s.exits)")
         if s.translations > 0 || s.iotlbHits + s.iotlbMisses > 0 {

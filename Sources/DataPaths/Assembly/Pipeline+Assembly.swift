@@ -8,12 +8,14 @@ import VMM
 extension Pipeline {
     static let guestMemoryBytes = 64 << 20
 
-    static func assemble(_ config: PathConfig) throws -> Pipeline {
+    /// `interfaces`: the run's TUN interfaces when a real program is the traffic.
+    static func assemble(_ config: PathConfig, interfaces: TrafficInterfaces? = nil) throws -> Pipeline {
         let trap = try TrapBackendDecision.decide(config)
         CRC32.prepare()   // lazily built tables allocate: never inside a measured region
         let p: Pipeline
         switch config.path {
-        case .native: p = try assembleNative(config)
+        case .native:
+            if let interfaces { p = try assembleNativeProgram(config, interfaces: interfaces) } else { p = try assembleNative(config) }
         case .passthrough: p = try assemblePassthrough(config, kvm: trap.backend == .kvm)
         case .vwifi: p = try assembleVirtualWiFi(config, kvm: trap.backend == .kvm)
         }

@@ -37,9 +37,24 @@ extension PathConfig {
         if !(1...Self.maxVMs).contains(vms) {
             throw ConfigError(field: "vms", problem: "\(vms) is out of range", fix: "give a whole number from 1 to \(Self.maxVMs)")
         }
+        if traffic.isTool { try validateProgram() }
         if warmupPackets >= packets && duration == nil && workload == .udp {
             throw ConfigError(field: "warmup", problem: "warm-up (\(warmupPackets)) is not below packets (\(packets))",
                               fix: "lower --warmup or raise --packets")
         }
+    }
+
+    /// A real program as the traffic: where it can run, and that it is installed.
+    private func validateProgram() throws(ConfigError) {
+        guard path == .native else {
+            throw ConfigError(field: "traffic", problem: "a real program's traffic runs on the native path only so far (\(path.rawValue) carries the harness's own)",
+                              fix: "run `path native`, or use --traffic builtin")
+        }
+        guard workload == .udp || (workload == .ping && traffic == .ping) else {
+            throw ConfigError(field: "workload", problem: "--workload \(workload.rawValue) describes the harness's own generator, and --traffic \(traffic.rawValue) makes its own traffic",
+                              fix: "drop --workload (with --traffic ping, --ping N sets the count)")
+        }
+        _ = try ToolInvocation(self)
+        try ToolInvocation.checkInstalled(traffic)
     }
 }

@@ -1,7 +1,8 @@
 // Both directions at once (`--direction bidir`): the station's radio and the access point each
 // hold a head-of-line frame, and DCF decides every round between them: the one whose backoff
 // ends first sends while the other freezes its count; equal counts collide and both retry with
-// their windows doubled. Each round is one exchange on the medium; the device thread sleeps
+// their windows doubled. A real program's traffic contends the same way: the access point's
+// head-of-line frame is then the peer's next packet (TCP acks against the data, echo replies). Each round is one exchange on the medium; the device thread sleeps
 // through it (the radio) and then finishes whatever the round delivered or dropped.
 import CVWiFiShim
 import Measurement
@@ -31,7 +32,15 @@ extension PhysicalDevice {
             bidir.stationReadyNs = backToBack ? pacer.mediumFreeNs : vw_monotonic_ns()
             newFrames += 1
         }
-        if !bidir.apHeld && rxRemaining > 0 && rxStreamStarted() && rxDue() {
+        if !bidir.apHeld, let bridge {
+            if bridge.pending.load(ordering: .acquiring), let (seq, mpdu) = stagePeerFrame(bridge) {
+                bidir.apSeq = seq
+                bidir.apMpdu = mpdu
+                bidir.apReadyNs = vw_monotonic_ns()
+                bidir.apHeld = true
+                newFrames += 1
+            }
+        } else if !bidir.apHeld && rxRemaining > 0 && rxStreamStarted() && rxDue() {
             let (seq, ready) = takeStreamFrame()
             bidir.apSeq = seq
             bidir.apMpdu = stageRX(seq: seq, payload: config.size, kind: .udp)

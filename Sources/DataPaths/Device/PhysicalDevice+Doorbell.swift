@@ -48,7 +48,7 @@ extension PhysicalDevice {
     func idle(now: Int64) {
         backToBack = false
         let token = wiring.doorbell.prepare()
-        if hasTXWork || control.isStopping { return }
+        if hasTXWork || control.isStopping || bridge?.pending.load(ordering: .acquiring) == true { return }
         var timeout: Int64 = 100_000_000
         if policy.pending > 0, let deadline = policy.deadlineNs { timeout = min(timeout, max(0, deadline - now)) }
         // Nothing signals the receiver's readiness to the device: look again within a millisecond.

@@ -2,8 +2,13 @@
 extension PhysicalDevice: ResultContributor {
     func contribute(to readings: inout ResultReadings, config: PathConfig) {
         readings.interruptsPhysical += interruptsRaised
-        readings.transmitted = .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes,
-                                     spanNs: measuredSpanNs)
+        readings.transmitted = bridge?.delivery
+            ?? .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes, spanNs: measuredSpanNs)
+        if let bridge {
+            readings.peerFrames = bridge.fromPeer
+            readings.notes.append("the access point carried \(bridge.toPeer) frames to the peer and \(bridge.fromPeer) of the peer's packets to the station"
+                + (bridge.foreign > 0 ? " (\(bridge.foreign) non-IPv4 packets on the peer's interface skipped)" : ""))
+        }
         for (name, count) in dropCounts { readings.drop(name, count) }
         if let medium = pacer.medium {
             readings.air = AirStatistics(medium: medium, untilNs: pacer.mediumFreeNs, seed: config.seed)

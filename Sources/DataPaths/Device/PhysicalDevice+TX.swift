@@ -55,6 +55,10 @@ extension PhysicalDevice {
         }
         // The access point takes the frame now: its own clock reading, after the exchange ended.
         let now = vw_monotonic_ns()
+        if let bridge {
+            deliverToPeer(d, onAir: onAir, vmID: vmID, bridge: bridge, nowNs: now)
+            return
+        }
         switch ap.accept(frame: staging, length: onAir, nowNs: now) {
         case .corrupt(let reason):
             control.fail("frame seq \(d.seq) reached the access point corrupted: \(reason)")

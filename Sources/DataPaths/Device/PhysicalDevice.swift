@@ -61,6 +61,9 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     var doorbellSamples = 0
     /// Both directions at once: each end's head-of-line frame while it contends.
     var bidir = BidirHeads()
+    /// A real program is the traffic: the access point's wired side (set at assembly, before
+    /// the thread starts; nil for the harness's own traffic).
+    var bridge: PeerBridge?
 
     init(context: ComponentContext, wiring: DeviceWiring,
          vms: VMTable, station: MACAddress, bssid: MACAddress, stationVMID: UInt8, expectedFrames: Int,
@@ -106,7 +109,9 @@ final class PhysicalDevice: PipelineComponent, @unchecked Sendable {
     func run() {
         vw_set_timer_slack(1)
         var d = Descriptor()
-        let bothWays = config.workload == .udp && config.direction == .bidir
+        // A program's traffic flows both ways whatever it is (TCP acks, replies): the access
+        // point's frames from the peer contend with the station's.
+        let bothWays = (config.workload == .udp && config.direction == .bidir) || bridge != nil
         runLoop {
             var worked = false
             if bothWays {

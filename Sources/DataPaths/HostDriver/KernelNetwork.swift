@@ -53,21 +53,8 @@ struct KernelNetwork {
         var done = false
         defer { if !done { for fd in opened { _ = vw_close(fd) } } }
         try SystemCall.check("unshare(CLONE_NEWNET)", vw_unshare_net(), hint: "the native path needs root")
-        // A new interface would otherwise queue IPv6 router solicitations beside the run's packets.
-        let v6 = vw_disable_ipv6_default()
-        if SystemCall.errno(of: v6) != .noSuchFileOrDirectory { try SystemCall.check("disable_ipv6 in the run's namespace", v6) }
-        var name = [CChar](repeating: 0, count: 16)
-        let tun = try SystemCall.check("open /dev/net/tun, TUNSETIFF IFF_TUN|IFF_NO_PI",
-                                       vw_tun_open(&name, name.count), hint: "needs /dev/net/tun")
+        let (tun, interface) = try openInterface(address: FrameFormat.stationIPv4, mtu: mtu)
         opened.append(tun)
-        let interface = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let ctl = try SystemCall.check("socket(AF_INET, SOCK_DGRAM)", vw_udp_socket())
-        defer { _ = vw_close(ctl) }
-        try SystemCall.check("SIOCSIFADDR \(interface) 198.18.0.1",
-                             vw_if_set_address(ctl, interface, FrameFormat.stationIPv4))
-        try SystemCall.check("SIOCSIFNETMASK \(interface) /24", vw_if_set_netmask(ctl, interface, netmask))
-        try SystemCall.check("SIOCSIFMTU \(interface) \(mtu)", vw_if_set_mtu(ctl, interface, Int32(mtu)))
-        try SystemCall.check("SIOCSIFFLAGS \(interface) up", vw_if_up(ctl, interface))
         let socket = try SystemCall.check("socket(AF_INET, SOCK_DGRAM)", vw_udp_socket())
         opened.append(socket)
         try SystemCall.check("SO_RCVBUFFORCE \(receiveBufferBytes)", vw_set_rcvbuf_force(socket, receiveBufferBytes))
@@ -76,5 +63,32 @@ struct KernelNetwork {
         try SystemCall.check("connect 198.18.0.2:\(peerPort)", vw_connect_inet(socket, FrameFormat.peerIPv4, peerPort))
         done = true
         return KernelNetwork(tun: tun, socket: socket, interface: interface)
+    }
+
+    /// What a WiFi interface presents to the kernel, so a program's TCP segments have the size
+    /// they have on a real station (1448 payload bytes with timestamps).
+    static let programMTU = 1500
+
+    /// Opens a TUN interface in the calling thread's namespace (non-blocking fd), with `address`/24
+    /// and `mtu`, and brings it up. IPv6 is off for new interfaces first, so the kernel queues no
+    /// router solicitations beside the run's packets.
+    static func openInterface(address: UInt32, mtu: Int) throws -> (tun: Int32, interface: String) {
+        let v6 = vw_disable_ipv6_default()
+        if SystemCall.errno(of: v6) != .noSuchFileOrDirectory { try SystemCall.check("disable_ipv6 in the run's namespace", v6) }
+        var name = [CChar](repeating: 0, count: 16)
+        let tun = try SystemCall.check("open /dev/net/tun, TUNSETIFF IFF_TUN|IFF_NO_PI",
+                                       vw_tun_open(&name, name.count), hint: "needs /dev/net/tun")
+        var done = false
+        defer { if !done { _ = vw_close(tun) } }
+        let interface = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let ctl = try SystemCall.check("socket(AF_INET, SOCK_DGRAM)", vw_udp_socket())
+        defer { _ = vw_close(ctl) }
+        let dotted = "\(address >> 24).\(address >> 16 & 0xFF).\(address >> 8 & 0xFF).\(address & 0xFF)"
+        try SystemCall.check("SIOCSIFADDR \(interface) \(dotted)", vw_if_set_address(ctl, interface, address))
+        try SystemCall.check("SIOCSIFNETMASK \(interface) /24", vw_if_set_netmask(ctl, interface, netmask))
+        try SystemCall.check("SIOCSIFMTU \(interface) \(mtu)", vw_if_set_mtu(ctl, interface, Int32(mtu)))
+        try SystemCall.check("SIOCSIFFLAGS \(interface) up", vw_if_up(ctl, interface))
+        done = true
+        return (tun, interface)
     }
 }

@@ -15,12 +15,20 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     private let tun: Int32
     let transmitter: NativeTransmitRoutine
     private(set) var interruptsHandled = 0
+    /// A real program is the traffic: frames carry any IPv4 packet, and the driver counts the
+    /// transport payload it hands the kernel (the harness's goodput of a peer-to-station flow).
+    let carried: Bool
+    private(set) var carriedDelivery = ResultReadings.Delivery(delivered: 0, count: 0, bytes: 0, spanNs: 0)
+    private var firstPayloadNs: Int64 = 0
+    /// A real ping's replies, as the driver hands them to the kernel (nil unless the traffic is ping).
+    var echoReplies: EchoTimes?
 
     init(context: ComponentContext, device: HostDeviceQueues, tun: Int32, transmitter: NativeTransmitRoutine) {
         self.context = context
         self.device = device
         self.tun = tun
         self.transmitter = transmitter
+        carried = context.config.traffic.isTool
     }
 
     var deviceQueueFullWaits: Int { transmitter.deviceQueueFullWaits }
@@ -68,20 +76,38 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     private func receive(_ d: Descriptor, since mark: inout UInt64) -> Bool {
         let frame = device.rxFrame(d)
         let length = Int(d.length)
-        guard length >= FrameFormat.overheadBytes + FrameFormat.minimumPayload, FrameFormat.isIPv4DataFrame(frame) else {
+        let shortest = carried ? FrameFormat.ipv4Offset + FrameFormat.minimumCarriedIPv4 + FrameFormat.fcsBytes
+            : FrameFormat.overheadBytes + FrameFormat.minimumPayload
+        guard length >= shortest, FrameFormat.isIPv4DataFrame(frame) else {
             control.fail("native host driver received a frame that is not IPv4 over LLC/SNAP (seq \(d.seq))")
             return false
         }
         mark = account.charge(.interruptHandlingForwarding, since: mark)
         account.stamp(.rxForward, d.seq, tsc: mark)
         let ip = frame + FrameFormat.ipv4Offset
-        let n = vw_write(tun, ip, length - FrameFormat.ipv4Offset - FrameFormat.fcsBytes)
+        let ipLength = length - FrameFormat.ipv4Offset - FrameFormat.fcsBytes
+        let n = vw_write(tun, ip, ipLength)
         mark = account.charge(.networkStack, since: mark)
         guard n > 0 else {
             control.fail("native host driver: write to the TUN interface failed: \(SystemCall.errno(of: n)?.named ?? "nothing written")")
             return false
         }
+        if carried {
+            count(ip, length: ipLength)
+            echoReplies?.note(ip, length: ipLength, at: mark)
+        }
         device.repost(bufferID: d.bufferID)
         return true
+    }
+
+    /// The instrument's tally of a carried packet handed to the kernel (its transport payload).
+    private func count(_ ip: UnsafeRawPointer, length: Int) {
+        carriedDelivery.delivered += 1
+        guard case .ok(let packet) = FrameFormat.inspect(ipv4: ip, length: length), packet.payloadBytes > 0 else { return }
+        let now = vw_monotonic_ns()
+        if carriedDelivery.count == 0 { firstPayloadNs = now }
+        carriedDelivery.count += 1
+        carriedDelivery.bytes += packet.payloadBytes
+        carriedDelivery.spanNs = now - firstPayloadNs
     }
 }

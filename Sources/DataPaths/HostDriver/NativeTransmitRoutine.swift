@@ -12,16 +12,18 @@ import Glibc
 
 final class NativeTransmitRoutine: @unchecked Sendable {
     // SAFETY: used only by the application's thread after start (the pool's hand-back is SPSC).
-    private let tun: Int32
-    private let device: HostDeviceQueues
+    let tun: Int32
+    let device: HostDeviceQueues
     let pool: TXBufferPool
-    private let station: MACAddress
-    private let peer: MACAddress
-    private let bssid: MACAddress
+    let station: MACAddress
+    let peer: MACAddress
+    let bssid: MACAddress
     /// Times the sender found no free TX buffer or a full device ring (back-pressure), counted.
     private(set) var deviceQueueFullWaits = 0
     /// Packets on the TUN queue that were not the run's (not IPv4/UDP), skipped.
-    private(set) var foreignPackets = 0
+    var foreignPackets = 0
+    /// A real ping's requests, as the routine takes them (nil unless the traffic is ping).
+    var echoRequests: EchoTimes?
 
     init(tun: Int32, device: HostDeviceQueues, pool: TXBufferPool, station: MACAddress, peer: MACAddress,
          bssid: MACAddress) {

@@ -18,6 +18,7 @@ public struct PipelineExecutor: PathExecutor {
 
     public func run(_ config: PathConfig, control: RunControl) throws -> PathResult {
         try config.validate()
+        if config.traffic.isTool { return try runProgram(config, control: control) }
         if config.workload == .idle && config.path == .native {
             return try systemIdle(config, control: control)
         }

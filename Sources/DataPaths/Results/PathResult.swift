@@ -45,6 +45,9 @@ public struct PathResult: Sendable, Codable {
     public var goodputByDirectionMbps: [String: Double] = [:]
     /// Ping: echo requests whose reply did not come within `--ping-timeout-ms`.
     public var pingTimeouts = 0
+    /// A real program's run (`--traffic <tool>`): its own report and the cross-check; nil for
+    /// the harness's own traffic.
+    public var traffic: TrafficResult?
     /// What the radio's DCF medium did (nil with `--air none`): set by the model, not the pipelines.
     public var air: AirStatistics?
     public init(config: PathConfig, summary: PathSummary) {

@@ -30,7 +30,21 @@ struct ResultBuilder {
         // Delivered and goodput, at the receiving end, over the measured (post-warm-up) packets;
         // with both directions, each stream at its own receiver, added up.
         var byDirection: [String: Double] = [:]
-        if config.workload == .udp && config.direction == .bidir {
+        if config.traffic.isTool {
+            // A program's packets flow both ways whatever its direction (acks, replies): the
+            // station's frames and the peer's all count; goodput is the data direction's.
+            summary.packetsSent += readings.peerFrames
+            summary.packetsDelivered = (readings.transmitted?.delivered ?? 0) + (readings.received?.delivered ?? 0)
+            let tx = Self.rate(readings.transmitted), rx = Self.rate(readings.received)
+            switch config.direction {
+            case .tx: (summary.framesPerSecond, summary.goodputMbps) = tx
+            case .rx: (summary.framesPerSecond, summary.goodputMbps) = rx
+            case .bidir:
+                summary.framesPerSecond = tx.framesPerSecond + rx.framesPerSecond
+                summary.goodputMbps = tx.mbps + rx.mbps
+                byDirection = ["tx": tx.mbps, "rx": rx.mbps]
+            }
+        } else if config.workload == .udp && config.direction == .bidir {
             let tx = Self.rate(readings.transmitted), rx = Self.rate(readings.received)
             summary.packetsSent += config.packets
             summary.packetsDelivered = (readings.transmitted?.delivered ?? 0) + (readings.received?.delivered ?? 0)

@@ -17,6 +17,8 @@ struct ResultReadings {
     /// At the device's far side (what every other run counts).
     var transmitted: Delivery?
     var interruptsPhysical = 0
+    /// A real program's run: the peer's packets the access point carried to the station.
+    var peerFrames = 0
     var interruptsVirtual = 0
     /// VM 1's interrupt line, which an idle run counts instead (its timer ticks included).
     var idleInterruptsVirtual: Int?

@@ -1,0 +1,83 @@
+// Holding the harness's numbers against a program's own report of the same run.
+import Measurement
+
+extension CrossCheck {
+    static func make(result: PathResult, report: ToolReport) -> CrossCheck {
+        var check = CrossCheck()
+        if let iperf3 = report.iperf3 {
+            for entry in iperf3.directions {
+                guard let tool = entry.goodputMbps else {
+                    check.notChecked.append("iperf3 reported no receiver total for \(entry.direction.rawValue)")
+                    continue
+                }
+                let harness = result.goodputByDirectionMbps[entry.direction.rawValue]
+                    ?? (entry.direction == result.config.direction ? result.summary.goodputMbps : nil)
+                guard let harness else {
+                    check.notChecked.append("the harness has no goodput of its own for \(entry.direction.rawValue)")
+                    continue
+                }
+                check.goodput.append(goodput(entry.direction, harness: harness, tool: tool, seconds: entry.received?.seconds))
+            }
+        }
+        if let ping = report.ping {
+            check.roundTrip = roundTrip(harnessMs: result.rttMs, toolMs: ping.rttMs)
+            if check.roundTrip == nil { check.notChecked.append("no echo was answered: no round trip to compare") }
+        }
+        if report.sockperf != nil {
+            check.notChecked.append("sockperf's latency: the harness stamps ICMP echoes only, not sockperf's UDP messages")
+        }
+        return check
+    }
+
+    static func goodput(_ direction: Direction, harness: Double, tool: Double, seconds: Double?) -> Goodput {
+        let difference = tool > 0 ? (harness - tool) / tool * 100 : (harness > 0 ? 100 : 0)
+        let agrees = abs(difference) <= goodputTolerancePercent
+        var why: String?
+        if !agrees {
+            why = "the harness counts transport payload between the first and last payload frame it carried; the program counts what its receiver got over its own test interval"
+                + (seconds.map { " (\(NumberFormat.trimmed($0, decimals: 2)) s)" } ?? "")
+                + (difference > 0 ? ": a shorter interval, or segments the harness carried twice (retransmits), make the harness's higher"
+                                  : ": ramp-up before the first frame or idle after the last make the program's higher")
+        }
+        return Goodput(direction: direction, harnessMbps: harness, toolMbps: tool, differencePercent: difference,
+                       agrees: agrees, why: why)
+    }
+
+    static func roundTrip(harnessMs: [Double], toolMs: [Double]) -> RoundTrip? {
+        guard !harnessMs.isEmpty, !toolMs.isEmpty else { return nil }
+        let harness = Statistics.summarize(harnessMs).median
+        let tool = Statistics.summarize(toolMs).median
+        var why: [String] = []
+        if harness > tool { why.append("the harness's median exceeds ping's, though it times a part of each round trip") }
+        if harnessMs.count < toolMs.count { why.append("ping counted \(toolMs.count) replies, the harness saw \(harnessMs.count)") }
+        return RoundTrip(harnessMedianMs: harness, toolMedianMs: tool, differenceMs: tool - harness,
+                         harnessCount: harnessMs.count, toolCount: toolMs.count, agrees: why.isEmpty,
+                         why: why.isEmpty ? nil : why.joined(separator: "; "))
+    }
+
+    /// One warning per check that disagrees.
+    var disagreements: [String] {
+        goodput.filter { !$0.agrees }.map {
+            "cross-check: \($0.direction.rawValue) goodput \(NumberFormat.trimmed($0.harnessMbps, decimals: 2)) Mbps (harness) vs \(NumberFormat.trimmed($0.toolMbps, decimals: 2)) Mbps (program), \(NumberFormat.trimmed($0.differencePercent, decimals: 1)) %: \($0.why ?? "")"
+        } + [roundTrip].compactMap { $0 }.filter { !$0.agrees }.map { "cross-check: round trip: \($0.why ?? "")" }
+    }
+}
+
+extension PathResult {
+    /// Adds a program's CPU (a separate process's rusage, inside the measured window) to
+    /// `component`'s row and to both totals the CPU balance compares.
+    mutating func chargeProgram(user: Double, system: Double, to component: Component) {
+        let seconds = tscHz > 0 ? wallCycles / tscHz : 0
+        if let i = cpu.firstIndex(where: { $0.component == component }) {
+            cpu[i].userSeconds += user
+            cpu[i].systemSeconds += system
+            cpu[i].cpuPercent = seconds > 0 ? (cpu[i].userSeconds + cpu[i].systemSeconds) / seconds * 100 : 0
+        } else {
+            cpu.append(ComponentCPU(component: component, userSeconds: user, systemSeconds: system,
+                                    cpuPercent: seconds > 0 ? (user + system) / seconds * 100 : 0))
+        }
+        summary.hostCPUPercent = cpu.filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent }
+        componentCPUSeconds = componentCPUSeconds.map { $0 + user + system }
+        processCPUSeconds = processCPUSeconds.map { $0 + user + system }
+    }
+}
