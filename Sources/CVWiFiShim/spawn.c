@@ -20,47 +20,6 @@
 
 extern char **environ;
 
-static int vw_is_executable(const char *path) {
-    struct stat st;
-    if (stat(path, &st) < 0) return -errno;
-    if (!S_ISREG(st.st_mode)) return -EACCES;
-    return access(path, X_OK) < 0 ? -errno : 0;
-}
-
-int vw_spawn_resolve(const char *name, char *out, size_t out_len) {
-    if (name[0] == 0) return -ENOENT;
-    if (strchr(name, '/')) {
-        if (strlen(name) + 1 > out_len) return -ENAMETOOLONG;
-        int err = vw_is_executable(name);
-        if (err < 0) return err;
-        strcpy(out, name);
-        return 0;
-    }
-    const char *path = getenv("PATH");
-    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
-    int last = -ENOENT;
-    size_t name_len = strlen(name);
-    for (const char *p = path; ; ) {
-        const char *colon = strchr(p, ':');
-        size_t dir_len = colon ? (size_t)(colon - p) : strlen(p);
-        // An empty entry means the current directory, as for execvp.
-        const char *dir = dir_len ? p : ".";
-        size_t use_len = dir_len ? dir_len : 1;
-        if (use_len + 1 + name_len + 1 <= out_len) {
-            memcpy(out, dir, use_len);
-            out[use_len] = '/';
-            memcpy(out + use_len + 1, name, name_len + 1);
-            int err = vw_is_executable(out);
-            if (err == 0) return 0;
-            // Remember a permission problem over "not here", as execvp does.
-            if (err != -ENOENT && err != -ENOTDIR) last = err;
-        }
-        if (!colon) break;
-        p = colon + 1;
-    }
-    return last;
-}
-
 typedef struct { int stage; int err; } vw_spawn_report;
 
 // Child side: never returns. Only async-signal-safe calls (the parent has other threads, whose

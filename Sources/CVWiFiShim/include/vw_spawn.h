@@ -24,9 +24,6 @@ typedef struct {
     int stage;
 } vw_spawn_info;
 
-/// Finds `name` as execvp would (a name with '/' is taken as is, else each $PATH entry), checks
-/// it is an executable regular file and writes the path to `out`. -ENOENT, -EACCES, -ENAMETOOLONG.
-int vw_spawn_resolve(const char *name, char *out, size_t out_len);
 /// fork; in the child (async-signal-safe calls only): PR_SET_PDEATHSIG SIGKILL (and exit if the
 /// parent is already gone), setns into `netns_fd` (< 0: stay), a process group of its own,
 /// /dev/null on stdin, `stdout_fd` / `stderr_fd` on 1 / 2, every other fd close-on-exec, default

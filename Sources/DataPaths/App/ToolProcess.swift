@@ -18,7 +18,7 @@ import Glibc
 public final class ToolProcess: Sendable {
     public let pid: Int32
     public let argv: [String]
-    /// The executable that ran (argv[0] resolved through $PATH).
+    /// The executable that ran (argv[0], looked up in $PATH when it has no slash).
     public let executable: String
     private let pidfd: Int32
     private let stdoutFD: Int32
@@ -30,10 +30,16 @@ public final class ToolProcess: Sendable {
     /// setns / exec failure reported back through a close-on-exec pipe - never a silent exit 127.
     public static func spawn(_ argv: [String], in namespace: NetworkNamespace? = nil) throws -> ToolProcess {
         guard let name = argv.first, !name.isEmpty else { throw PipelineError.setup("tool command line is empty") }
-        var resolved = [CChar](repeating: 0, count: 4096)
-        try SystemCall.check("find executable \(name) (in $PATH \(TextFile.exists(name) ? "" : "or as a path"))",
-                             vw_spawn_resolve(name, &resolved, resolved.count), hint: "is the tool installed?")
-        let executable = String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // A name with a slash is run as given (execve's own ENOENT / EACCES come back through the
+        // pipe); a bare name is looked up in $PATH first, so "not installed" needs no fork.
+        let executable: String
+        if name.contains("/") {
+            executable = name
+        } else if let found = ExecutableSearch.locate(name) {
+            executable = found
+        } else {
+            throw SystemCall.failure("find executable \(name) in $PATH", errno: ENOENT, hint: "is the tool installed?")
+        }
         var fds: [Int32] = []
         var done = false
         defer { if !done { for fd in fds { _ = vw_close(fd) } } }
