@@ -235,3 +235,21 @@ extension TrafficTopologyTests {
         #expect(Self.identity(of: pids[1]) == nil, "the tool is still alive")
     }
 }
+
+extension TrafficTopologyTests {
+    @Test func teardownKillsWhatEscapedTheToolsProcessGroup() throws {
+        let topology = try TrafficTopology.create()
+        defer { topology.teardown() }
+        // A tool that leaves a daemon behind in a session (and so a process group) of its own.
+        let tool = try topology.spawn(["/bin/sh", "-c", "setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $!"], on: .peer)
+        let exit = try #require(try tool.wait(timeoutNs: 10_000_000_000))
+        let daemon = try #require(Int32(exit.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(exit.stdout)")
+        let deadline = vw_monotonic_ns() + 5_000_000_000
+        while Self.identity(of: daemon) != topology.peer.identity, vw_monotonic_ns() < deadline {
+            _ = vw_sleep_until_ns(vw_monotonic_ns() + 5_000_000)
+        }
+        try #require(Self.identity(of: daemon) == topology.peer.identity)
+        #expect(topology.teardown().isEmpty)
+        #expect(Self.identity(of: daemon) == nil, "pid \(daemon) outlived the run")
+    }
+}

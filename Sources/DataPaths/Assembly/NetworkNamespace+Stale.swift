@@ -76,19 +76,8 @@ extension NetworkNamespace {
         var killed: [Int32] = []
         var problem: String?
         if let identity = Identity.of(path: path) {
-            let me = getpid()
-            for pid in processIDs(in: identity) where pid != me {
-                // ESRCH: it exited on its own meanwhile; nothing else can fail for root.
-                if SystemCall.errno(of: vw_kill(pid, SIGKILL)) == nil { killed.append(pid) }
-            }
-            // A killed process leaves the namespace as it exits (its namespaces go before it
-            // becomes a zombie); wait for that, bounded, so the namespace is really freed.
-            let deadline = vw_monotonic_ns() + settleNs
-            var left = processIDs(in: identity).filter { $0 != me }
-            while !left.isEmpty, vw_monotonic_ns() < deadline {
-                _ = vw_sleep_until_ns(vw_monotonic_ns() + 5_000_000)
-                left = processIDs(in: identity).filter { $0 != me }
-            }
+            let (gone, left) = killEverything(in: identity, settleNs: settleNs)
+            killed = gone
             if !left.isEmpty { problem = "processes still inside after SIGKILL: \(left)" }
         }
         let r = vw_netns_delete(path)
@@ -96,5 +85,25 @@ extension NetworkNamespace {
             problem = (problem.map { $0 + "; " } ?? "") + "umount/unlink \(path): \(e.named)"
         }
         return StaleNamespace(name: name, killed: killed, problem: problem)
+    }
+
+    /// SIGKILL to every process inside the namespace `identity` (never this one), then a bounded
+    /// wait until none is left: a killed process leaves the namespace as it exits (its namespaces
+    /// go before it becomes a zombie), and only then can the namespace be freed. Returns the pids
+    /// signalled and those still inside at the end.
+    static func killEverything(in identity: Identity, settleNs: Int64) -> (killed: [Int32], left: [Int32]) {
+        let me = getpid()
+        var killed: [Int32] = []
+        for pid in processIDs(in: identity) where pid != me {
+            // ESRCH: it exited on its own meanwhile; nothing else can fail for root.
+            if SystemCall.errno(of: vw_kill(pid, SIGKILL)) == nil { killed.append(pid) }
+        }
+        let deadline = vw_monotonic_ns() + settleNs
+        var left = processIDs(in: identity).filter { $0 != me }
+        while !left.isEmpty, vw_monotonic_ns() < deadline {
+            _ = vw_sleep_until_ns(vw_monotonic_ns() + 5_000_000)
+            left = processIDs(in: identity).filter { $0 != me }
+        }
+        return (killed, left)
     }
 }

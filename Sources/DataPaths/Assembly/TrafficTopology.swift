@@ -70,8 +70,8 @@ public final class TrafficTopology: Sendable {
     public var processes: [ToolProcess] { state.withLock { $0.processes } }
 
     /// Ends every process (SIGTERM to each group at once, SIGKILL to what still runs after
-    /// `graceNs`), reaps them (their outcome stays readable through ToolProcess.wait), then
-    /// deletes both namespaces. Safe from any exit path and idempotent: later calls do nothing.
+    /// `graceNs`), reaps them (their outcome stays readable through ToolProcess.wait), kills
+    /// whatever else is still inside either namespace, then deletes both namespaces. Safe from any exit path and idempotent: later calls do nothing.
     /// Returns what could not be cleaned (empty when all went).
     @discardableResult
     public func teardown(graceNs: Int64 = 1_000_000_000) -> [String] {
@@ -92,9 +92,11 @@ public final class TrafficTopology: Sendable {
                 problems.append("\(error)")
             }
         }
+        // Anything a tool left that escaped its process group (a daemon that called setsid) is
+        // still inside its namespace: killed there, by the namespace's inode.
         for namespace in [station, peer] {
-            let left = namespace.processIDs()
-            if !left.isEmpty { problems.append("\(namespace.name): processes still inside: \(left)") }
+            let left = NetworkNamespace.killEverything(in: namespace.identity, settleNs: 2_000_000_000).left
+            if !left.isEmpty { problems.append("\(namespace.name): processes still inside after SIGKILL: \(left)") }
             do { try namespace.delete() } catch { problems.append("\(error)") }
         }
         return problems
