@@ -62,8 +62,7 @@ public final class ToolProcess: Sendable {
             vw_spawn(executable, args.baseAddress, netnsFD, out, err, &info)
         }
         if netnsFD >= 0 { _ = vw_close(netnsFD); fds.removeLast() }
-        try SystemCall.check("\(stageName(info.stage)) for \(executable)", rc,
-                             hint: info.stage == Int32(VW_SPAWN_STAGE_EXEC) ? "is it a program for this machine?" : "")
+        try SystemCall.check("\(stageName(info.stage)) for \(executable)", rc, hint: execHint(stage: info.stage, rc: rc))
         done = true
         return ToolProcess(pid: info.pid, pidfd: info.pidfd, argv: argv, executable: executable, stdout: out, stderr: err)
     }
@@ -75,6 +74,16 @@ public final class ToolProcess: Sendable {
         self.executable = executable
         self.stdoutFD = stdout
         self.stderrFD = stderr
+    }
+
+    static func execHint(stage: Int32, rc: Int32) -> String {
+        guard stage == Int32(VW_SPAWN_STAGE_EXEC) else { return "" }
+        switch SystemCall.errno(of: rc) {
+        case .noSuchFileOrDirectory?: return "is the tool installed there?"
+        case .permissionDenied?: return "is it executable?"
+        case .execFormatError?: return "is it a program for this machine?"
+        default: return ""
+        }
     }
 
     static func stageName(_ stage: Int32) -> String {
