@@ -459,4 +459,33 @@ Server or Client:
     static let parameterErrorStderr = #"""
 iperf3: parameter error - cannot be both reverse and bidirectional
 """#
+
+    /// `iperf3 -c 127.0.0.1 -t 1 --json -C bogus`: exit 0, the socket option's failure in "error".
+    static let congestionControlRefused = #"""
+{
+	"start":	{
+		"connected":	[],
+		"version":	"iperf 3.12",
+		"system_info":	"Linux vm 6.18.44-fc-v1045 #1 SMP PREEMPT_DYNAMIC @0 x86_64",
+		"timestamp":	{
+			"time":	"Wed, 02 Dec 2026 04:56:42 GMT",
+			"timesecs":	1796187402
+		},
+		"connecting_to":	{
+			"host":	"127.0.0.1",
+			"port":	5201
+		},
+		"cookie":	"b2zncyivuwowsugggaxbbwtjzbsnf2o52iyg",
+		"tcp_mss_default":	32768,
+		"target_bitrate":	0,
+		"sock_bufsize":	0,
+		"sndbuf_actual":	16384,
+		"rcvbuf_actual":	131072
+	},
+	"intervals":	[],
+	"end":	{
+	},
+	"error":	"unable to set TCP_CONGESTION: Supplied congestion control algorithm not supported on this host"
+}
+"""#
 }

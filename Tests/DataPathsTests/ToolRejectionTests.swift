@@ -15,10 +15,20 @@ import Testing
         #expect(parameter.problem.hasSuffix(": parameter error - cannot be both reverse and bidirectional"))
     }
 
+    @Test func iperf3SocketOptionTheUserAskedForIsAnArgumentError() throws {
+        let cc = try #require(ToolInvocation.rejection(of: .iperf3TCP, status: 0, stdout: Iperf3Fixtures.congestionControlRefused,
+                                                       stderr: "", trafficArgs: ["-C", "bogus"]))
+        #expect(cc.field == "traffic-args")
+        #expect(cc.problem.hasSuffix(": unable to set TCP_CONGESTION: Supplied congestion control algorithm not supported on this host"))
+        // Without user flags the harness asked for no socket option: a run failure, not theirs.
+        #expect(ToolInvocation.rejection(of: .iperf3TCP, status: 0, stdout: Iperf3Fixtures.congestionControlRefused,
+                                         stderr: "", trafficArgs: []) == nil)
+    }
+
     @Test func iperf3RunFailuresAreNotArgumentErrors() {
         // --json: a refused connection is exit 0 with a JSON "error"; without it, exit 1.
         #expect(ToolInvocation.rejection(of: .iperf3TCP, status: 0, stdout: Iperf3Fixtures.connectionRefused,
-                                         stderr: "", trafficArgs: []) == nil)
+                                         stderr: "", trafficArgs: ["-P", "2"]) == nil)
         #expect(ToolInvocation.rejection(of: .iperf3TCP, status: 1, stdout: "",
                                          stderr: "iperf3: error - unable to connect to server: Connection refused",
                                          trafficArgs: []) == nil)
