@@ -111,6 +111,14 @@ import Testing
         let r = try PingReport.parse(text)
         #expect(r.replies.count == 2 && r.replies[1].duplicate && r.rttMs == [1.5])
         #expect(r.duplicates == 1 && r.errors == 1 && r.lossPercent == 50 && r.received == 1)
+        // -i 0 (root): ping appends its inter-packet gap to the rtt line (seen on this machine).
+        let gap = try PingReport.parse("""
+            64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=0.239 ms
+            3 packets transmitted, 3 received, 0% packet loss, time 0ms
+            rtt min/avg/max/mdev = 0.004/0.083/0.239/0.110 ms, ipg/ewma 0.153/0.184 ms
+            """)
+        #expect(gap.summary == PingReport.Summary(minMs: 0.004, avgMs: 0.083, maxMs: 0.239, mdevMs: 0.110))
+        #expect(gap.timeMs == 0)
     }
 
     @Test func pingOutputWithoutStatisticsSaysWhatPingSaid() {
