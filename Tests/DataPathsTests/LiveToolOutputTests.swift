@@ -8,8 +8,21 @@ import Testing
 /// Everything runs inside a fresh network namespace (`unshare -n`) whose only interface is `lo`
 /// carrying both addresses, so nothing leaves the machine.
 @Suite struct LiveToolOutputTests {
-    static let canRun = getuid() == 0 && ExecutableSearch.locate("unshare") != nil
+    static let canRun = getuid() == 0
         && Traffic.allCases.filter(\.isTool).allSatisfy { (try? ToolInvocation.checkInstalled($0)) != nil }
+        && namespacesWork()
+
+    /// Whether this process may create a network namespace (a container may forbid it even to root).
+    static func namespacesWork() -> Bool {
+        guard let unshare = ExecutableSearch.locate("unshare") else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: unshare)
+        process.arguments = ["-n", "true"]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
 
     /// Runs `script` in a new network namespace with lo up and the station's and peer's
     /// addresses on it; returns its standard output.
@@ -52,7 +65,7 @@ import Testing
         return c
     }
 
-    @Test(.enabled(if: canRun, "needs root, unshare and iperf3, ping, sockperf"))
+    @Test(.enabled(if: canRun, "needs root, network namespaces (unshare -n) and iperf3, ping, sockperf"))
     func iperf3UDPAtARateReportsThatGoodput() throws {
         let run = try #require(try ToolInvocation(Self.config(.iperf3UDP, rate: 500)))
         let out = try Self.inNamespace("\(Self.shell(run.server!)) >/dev/null & "
@@ -65,7 +78,7 @@ import Testing
         #expect(abs(goodput - 5.8) < 0.3, "goodput \(goodput) Mbit/s")
     }
 
-    @Test(.enabled(if: canRun, "needs root, unshare and iperf3, ping, sockperf"))
+    @Test(.enabled(if: canRun, "needs root, network namespaces (unshare -n) and iperf3, ping, sockperf"))
     func pingAndSockperfReportRoundTrips() throws {
         let ping = try #require(try ToolInvocation(Self.config(.ping)))
         let pingReport = try PingReport.parse(try Self.inNamespace(Self.shell(ping.client)))
