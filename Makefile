@@ -3,13 +3,15 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_FLAGS ?= -c release
-APT_PACKAGES := libpfm4-dev libnuma-dev gnuplot-nox binutils gcc
+APT_PACKAGES := libpfm4-dev libnuma-dev gnuplot-nox binutils gcc iperf3 iputils-ping sockperf
 BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/vwifi-bench
 SUITE ?= Workloads/paper.yaml
 RUN_FLAGS ?=
 
 .PHONY: deps build paper quick bench test doctor clean tsan asan sanitizers
 
+# iperf3's package asks whether to run its server as a system daemon: answer no before it
+# asks (the harness starts its server only inside a run's own namespace, and stops it).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -17,6 +19,7 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  echo "iperf3 iperf3/start_daemon boolean false" | $$SUDO debconf-set-selections; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 

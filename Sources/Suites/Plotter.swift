@@ -12,12 +12,7 @@ public enum Plotter {
 
     /// The gnuplot executable on PATH, or nil.
     public static func gnuplot() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for d in path.split(separator: ":") {
-            let p = "\(d)/gnuplot"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
+        ExecutableSearch.locate("gnuplot")
     }
 
     /// Finds the scripts: the explicit directory, else `plots/` in the working directory, else

@@ -64,10 +64,11 @@ extension MachineReport {
         out.row("/dev/net/tun", network.tunOpenable ? "yes" : "NO: \(network.tunReason)")
 
         out.section("tools")
-        let gnuplot = tools.gnuplot
-        out.row("gnuplot", gnuplot.available
-                ? "\(gnuplot.path ?? "?") (\(gnuplot.version ?? "version unknown"))"
-                : "UNAVAILABLE: \(gnuplot.reason)")
+        for (name, tool) in tools.all {
+            out.row(name, tool.available
+                    ? "\(tool.path ?? "?") (\(tool.version ?? "version unknown"))"
+                    : "UNAVAILABLE: \(tool.reason)")
+        }
 
         let warnings = self.warnings
         out.section("warnings")

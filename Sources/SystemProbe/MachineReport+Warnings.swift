@@ -26,6 +26,9 @@ extension MachineReport {
         if tools.gnuplot.path == nil || !tools.gnuplot.available {
             list.append("gnuplot unavailable: charts are skipped. \(tools.gnuplot.reason)")
         }
+        for (name, tool) in tools.all where name != "gnuplot" && !tool.available {
+            list.append("\(name) unavailable: --traffic runs that need it are refused. \(tool.reason)")
+        }
         if cpu.allowedCPUs.count < 2 {
             list.append("only \(cpu.allowedCPUs.count) CPU allowed to this process: cross-core data paths share one core")
         }

@@ -30,7 +30,7 @@ struct PathCommand: ParsableCommand {
 
     func run() throws {
         let config = try makeConfig()
-        if let out { try ResultFiles.prepare(directory: out) }
+        let created = try out.map { try ResultFiles.prepare(directory: $0) } ?? []
         let interrupts = InterruptHandling.install()
         defer { interrupts.restore() }
         let control = interrupts.control()
@@ -40,6 +40,10 @@ struct PathCommand: ParsableCommand {
         } catch is RunCancelled {
             FileHandle.standardError.write(Data("interrupted: nothing written\n".utf8))
             throw ExitCode(interrupts.exitStatus)
+        } catch let error as ConfigError {
+            // Bad input found only by running (flags a traffic program rejects): nothing stays.
+            ResultFiles.removeCreated(created)
+            throw error
         }
         if let out { try ResultFiles.write(result, to: out) }
         if json {

@@ -1,7 +1,9 @@
 // Telling "the tool refused its arguments" from "the run failed". No tool offers a dry run that
 // checks flags, so the client's own exit is read. Measured on this machine:
 // - iperf3 3.12: exit 1, "iperf3: unrecognized option '--x'" or "iperf3: parameter error - ..."
-//   on stderr, usage on stdout; a run failure with --json is exit 0 with a JSON "error" instead.
+//   on stderr, usage on stdout; a run failure with --json is exit 0 with a JSON "error" instead,
+//   among them a socket option it could not set ("unable to set TCP_CONGESTION: ...", from -C;
+//   "unable to set TCP/SCTP MSS: ..." from -M), which only the user's flags ask for.
 // - ping (iputils 20221126): exit 2 (bad option, with "Usage") or 1 ("ping: invalid argument:
 //   'abc'", "ping: bad linger time: -1"), before its "PING" header; a run without replies has
 //   the header (exit 1), an unreachable network says "connect: Network is unreachable" (exit 2).
@@ -31,8 +33,16 @@ extension ToolInvocation {
             started = text.contains("Starting test") || text.contains("Warmup stage")
             usage = text.contains("Usage: sockperf")
         }
+        if traffic == .iperf3TCP || traffic == .iperf3UDP, !trafficArgs.isEmpty,
+           let error = (try? Iperf3Report.parse(stdout))?.error, error.hasPrefix("unable to set ") {
+            return rejected(tool, message: error, trafficArgs: trafficArgs)
+        }
         guard usage && !started else { return nil }
-        let message = firstMessage(of: tool, in: text)
+        return rejected(tool, message: firstMessage(of: tool, in: text), trafficArgs: trafficArgs)
+    }
+
+    private static func rejected(_ tool: String, message: String?, trafficArgs: [String]) -> ConfigError {
+        let message = message
             ?? "it printed its usage (an option it does not know?)"
         let given = trafficArgs.isEmpty ? "" : " (--traffic-args \(trafficArgs.joined(separator: " ")))"
         return ConfigError(field: "traffic-args", problem: "\(tool) rejected them\(given): \(message)",

@@ -34,10 +34,12 @@ public struct PathOption: Sendable {
 
     /// Numbers take the next CLI argument even when it starts with a dash, so `--size -5` gets
     /// the range message; names and paths do not, so `--kvm-device --json` is a missing value.
+    /// A traffic program's flags are the one text that starts with a dash (`--traffic-args -w 1M`).
     public var takesDashLeadingValue: Bool {
         switch values {
         case .integer, .number, .unsigned: true
-        case .boolean, .choice, .list, .text: false
+        case .text: name == "traffic-args"
+        case .boolean, .choice, .list: false
         }
     }
 

@@ -7,21 +7,33 @@ public enum ResultFiles {
     /// Creates `directory` if needed and proves it writable by creating (and removing) a probe
     /// file; throws a ConfigError (exit 2) naming `field` when it cannot be used. Called before
     /// any thread starts, so a bad output location costs nothing and leaves nothing behind.
-    public static func prepare(directory: String, field: String = "out") throws {
+    /// Returns the directories it created, outermost first (for `removeCreated` when the run
+    /// itself turns out to be bad input, e.g. flags a traffic program rejects).
+    @discardableResult
+    public static func prepare(directory: String, field: String = "out") throws -> [String] {
         var info = stat()
+        var created: [String] = []
         if stat(directory, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
                 throw ConfigError(field: field, problem: "'\(directory)' exists and is not a directory",
                                   fix: "give a directory path (it is created if missing), or remove the file")
             }
         } else {
-            try createDirectories(directory, field: field)
+            created = try createDirectories(directory, field: field)
         }
         try probeWritable(directory, field: field)
+        return created
+    }
+
+    /// Removes what `prepare` created, innermost first; a directory that is no longer empty stays.
+    public static func removeCreated(_ directories: [String]) {
+        for d in directories.reversed() { _ = rmdir(d) }
     }
 
     /// `mkdir -p` that reports which component failed and why (errno), instead of a Cocoa code.
-    static func createDirectories(_ directory: String, field: String) throws {
+    @discardableResult
+    static func createDirectories(_ directory: String, field: String) throws -> [String] {
+        var created: [String] = []
         let absolute = directory.hasPrefix("/")
         var prefix = absolute ? "" : "."
         for component in directory.split(separator: "/") where !component.isEmpty {
@@ -35,11 +47,15 @@ public enum ResultFiles {
                 }
                 continue
             }
-            if mkdir(prefix, 0o755) != 0, case let e = errno, e != EEXIST {
+            if mkdir(prefix, 0o755) != 0 {
+                let e = errno
+                if e == EEXIST { continue }
                 throw ConfigError(field: field, problem: "cannot create '\(directory)': \(Errno(rawValue: e).named) at '\(shown)'",
                                   fix: "choose a writable location")
             }
+            created.append(prefix)
         }
+        return created
     }
 
     /// Access bits say little for root (and nothing about /proc or read-only mounts): only a real
