@@ -189,7 +189,7 @@ public enum FigureTables {
         "system_cpu_percent", "wall_seconds", "wall_cycles", "tsc_hz", "translations", "iotlb_hits", "iotlb_misses",
         "iommu_faults", "wakeups", "trap_backend", "interrupt_mechanism", "virtual_interrupts_per_s",
         "physical_interrupts_per_s", "extra_path_cycles", "rtt_ms_median", "steal_percent", "max_gap_us",
-        "elapsed_seconds",
+        "elapsed_seconds", "tool_goodput_mbps", "tool_rtt_ms_median", "cross_check_agrees",
     ]
 
     public static func rawSamples(_ points: [PointRecords]) -> CSVTable {
@@ -208,6 +208,8 @@ public enum FigureTables {
                     res.extraPathStages.isEmpty ? "" : n(res.extraPathCycles, 1),
                     res.rttMs.isEmpty ? "" : n(res.rttMedianMs, 4),
                     opt(r.stealPercent), n(r.maxGapUs, 1), n(r.elapsedSeconds, 3),
+                    opt(res.traffic?.toolGoodputMbps), opt(res.traffic?.toolRTTMedianMs),
+                    res.traffic.map { "\($0.crossCheck.agrees)" } ?? "",
                 ])
             }
         }

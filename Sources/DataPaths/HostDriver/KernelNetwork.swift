@@ -19,7 +19,6 @@ struct KernelNetwork {
 
     /// Largest IP packet: the largest payload the options accept, so the kernel never fragments.
     static let mtu = PathConfig.maxPayload + FrameFormat.ipv4HeaderBytes + FrameFormat.udpHeaderBytes
-    static let netmask: UInt32 = 0xFFFF_FF00
     /// Room for received packets the application has not read yet (the kernel drops beyond it).
     static let receiveBufferBytes: Int32 = 8 << 20
 
@@ -69,10 +68,12 @@ struct KernelNetwork {
     /// they have on a real station (1448 payload bytes with timestamps).
     static let programMTU = 1500
 
-    /// Opens a TUN interface in the calling thread's namespace (non-blocking fd), with `address`/24
-    /// and `mtu`, and brings it up. IPv6 is off for new interfaces first, so the kernel queues no
+    /// Opens a TUN interface in the calling thread's namespace (non-blocking, close-on-exec fd),
+    /// with `address`/`prefixLength` and `mtu`, and brings it up. IPv6 is off for new interfaces first, so the kernel queues no
     /// router solicitations beside the run's packets.
-    static func openInterface(address: UInt32, mtu: Int) throws -> (tun: Int32, interface: String) {
+    static func openInterface(address: UInt32, prefixLength: Int = 24, mtu: Int) throws -> (tun: Int32, interface: String) {
+        guard (1...30).contains(prefixLength) else { throw PipelineError.setup("TUN prefix /\(prefixLength): must be 1...30") }
+        let mask = UInt32.max << UInt32(32 - prefixLength)
         let v6 = vw_disable_ipv6_default()
         if SystemCall.errno(of: v6) != .noSuchFileOrDirectory { try SystemCall.check("disable_ipv6 in the run's namespace", v6) }
         var name = [CChar](repeating: 0, count: 16)
@@ -83,9 +84,9 @@ struct KernelNetwork {
         let interface = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let ctl = try SystemCall.check("socket(AF_INET, SOCK_DGRAM)", vw_udp_socket())
         defer { _ = vw_close(ctl) }
-        let dotted = "\(address >> 24).\(address >> 16 & 0xFF).\(address >> 8 & 0xFF).\(address & 0xFF)"
+        let dotted = NetworkNamespace.dotted(address)
         try SystemCall.check("SIOCSIFADDR \(interface) \(dotted)", vw_if_set_address(ctl, interface, address))
-        try SystemCall.check("SIOCSIFNETMASK \(interface) /24", vw_if_set_netmask(ctl, interface, netmask))
+        try SystemCall.check("SIOCSIFNETMASK \(interface) /\(prefixLength)", vw_if_set_netmask(ctl, interface, mask))
         try SystemCall.check("SIOCSIFMTU \(interface) \(mtu)", vw_if_set_mtu(ctl, interface, Int32(mtu)))
         try SystemCall.check("SIOCSIFFLAGS \(interface) up", vw_if_up(ctl, interface))
         done = true

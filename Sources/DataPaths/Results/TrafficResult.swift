@@ -17,6 +17,15 @@ public struct TrafficResult: Sendable, Codable {
     /// The harness's numbers against the program's.
     public var crossCheck: CrossCheck
 
+    /// The program's goodput at its receivers (both directions' added up with `--bidir`).
+    public var toolGoodputMbps: Double? {
+        let rates = report.iperf3?.directions.compactMap(\.goodputMbps) ?? []
+        return rates.isEmpty ? nil : rates.reduce(0, +)
+    }
+
+    /// The program's own median round trip (ping), milliseconds.
+    public var toolRTTMedianMs: Double? { crossCheck.roundTrip?.toolMedianMs }
+
     enum CodingKeys: String, CodingKey {
         case report, serverArgv, namespaces, clientUserSeconds, clientSystemSeconds, serverCPUSeconds
         case crossCheck = "cross_check"
