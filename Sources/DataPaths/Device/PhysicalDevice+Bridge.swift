@@ -32,6 +32,7 @@ extension PhysicalDevice {
             if let failure { control.fail(failure) }
             return nil
         }
+        tally.add(tally.peerTaken)
         let seq = rxSeq
         rxSeq &+= 1
         let mpdu = FrameFormat.wrapCarried(frame: rxStaging, ipLength: n, seq: seq, source: Stations.peer,

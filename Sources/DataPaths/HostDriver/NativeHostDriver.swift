@@ -103,6 +103,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     /// The instrument's tally of a carried packet handed to the kernel (its transport payload).
     private func count(_ ip: UnsafeRawPointer, length: Int) {
         carriedDelivery.delivered += 1
+        tally.add(tally.rxDelivered)
         guard case .ok(let packet) = FrameFormat.inspect(ipv4: ip, length: length), packet.payloadBytes > 0 else { return }
         let now = vw_monotonic_ns()
         if carriedDelivery.count == 0 { firstPayloadNs = now }

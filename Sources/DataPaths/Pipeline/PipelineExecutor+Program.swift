@@ -140,13 +140,16 @@ extension PipelineExecutor {
         }
     }
 
-    /// Frames still on their way when the client exited finish first (bounded: a frame the
-    /// device holds completes within one exchange and its retries).
+    /// Frames still on their way when the client exited finish first, both ways (bounded: a
+    /// frame the device holds completes within one exchange and its retries).
     private func drain(_ pipeline: Pipeline) {
         let deadline = vw_monotonic_ns() + 1_000_000_000
         while vw_monotonic_ns() < deadline && pipeline.control.failureMessage == nil {
             let t = pipeline.tally
-            if t.txReclaimed.load(ordering: .relaxed) >= t.sent.load(ordering: .relaxed) { return }
+            let stationDone = t.txReclaimed.load(ordering: .relaxed) >= t.sent.load(ordering: .relaxed)
+            let peerDone = t.rxDelivered.load(ordering: .relaxed) + t.dropped.load(ordering: .relaxed)
+                >= t.peerTaken.load(ordering: .relaxed)
+            if stationDone && peerDone { return }
             _ = vw_sleep_until_ns(vw_monotonic_ns() + 1_000_000)
         }
     }

@@ -26,6 +26,9 @@ package final class Tally: Sendable {
     package let rxDelivered = Atomic<Int>(0)
     /// Echo replies received.
     package let echoes = Atomic<Int>(0)
+    /// A real program's run: the peer's packets the access point took off its wire (each ends
+    /// delivered to the station's kernel, `rxDelivered`, or dropped).
+    package let peerTaken = Atomic<Int>(0)
     private let afterDelivered = CacheLinePadding()
     /// Frames lost on the way, for any counted reason.
     package let dropped = Atomic<Int>(0)
