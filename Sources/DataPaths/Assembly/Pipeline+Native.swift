@@ -20,12 +20,7 @@ extension Pipeline {
         let vms = VMTable()
         try vms.register(Stations.deviceState(vmID: 0))
         let device = p.addDevice(wiring: queues.wiring(iommu: nil), vms: vms, stationVMID: 0)
-        let pool = TXBufferPool(count: config.ringSize)
-        let transmitter = NativeTransmitRoutine(tun: network.tun, device: queues, pool: pool,
-                                                station: Stations.station(vmID: 0), peer: Stations.peer,
-                                                bssid: Stations.bssid)
-        let driver = NativeHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues,
-                                      tun: network.tun, transmitter: transmitter)
+        let (pool, transmitter, driver) = p.nativeHostDriver(queues: queues, tun: network.tun)
         let app = NativeApp(context: p.context(.app, "vw-app"), socket: network.socket,
                             transmitter: transmitter, expectedFrames: p.expectedFrames)
         // Both directions: a second application thread receives on the same socket.
@@ -52,5 +47,20 @@ extension Pipeline {
         ]
         if receiver != nil { p.watched.insert(WatchedStage(label: "app", account: app.account) { nil }, at: 0) }
         return p
+    }
+}
+
+extension Pipeline {
+    /// The native host driver on `tun`: its TX buffers, its transmit routine (run by whoever
+    /// sends) and its interrupt-context thread's component.
+    func nativeHostDriver(queues: HostDeviceQueues, tun: Int32)
+        -> (TXBufferPool, NativeTransmitRoutine, NativeHostDriver) {
+        let pool = TXBufferPool(count: config.ringSize)
+        let transmitter = NativeTransmitRoutine(tun: tun, device: queues, pool: pool,
+                                                station: Stations.station(vmID: 0), peer: Stations.peer,
+                                                bssid: Stations.bssid)
+        let driver = NativeHostDriver(context: context(.hostDriver, "vw-hostdrv"), device: queues,
+                                      tun: tun, transmitter: transmitter)
+        return (pool, transmitter, driver)
     }
 }

@@ -26,12 +26,7 @@ extension Pipeline {
         let bridge = PeerBridge(tun: interfaces.peer)
         device.bridge = bridge
         let wire = AccessPointWire(context: p.context(.device, "vw-ap-wire"), bridge: bridge, doorbell: wiring.doorbell)
-        let pool = TXBufferPool(count: config.ringSize)
-        let transmitter = NativeTransmitRoutine(tun: interfaces.station, device: queues, pool: pool,
-                                                station: Stations.station(vmID: 0), peer: Stations.peer,
-                                                bssid: Stations.bssid)
-        let driver = NativeHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues,
-                                      tun: interfaces.station, transmitter: transmitter)
+        let (pool, transmitter, driver) = p.nativeHostDriver(queues: queues, tun: interfaces.station)
         if config.traffic == .ping {
             transmitter.echoRequests = EchoTimes(type: 8)
             driver.echoReplies = EchoTimes(type: 0)

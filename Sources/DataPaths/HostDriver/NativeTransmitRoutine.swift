@@ -53,42 +53,61 @@ final class NativeTransmitRoutine: @unchecked Sendable {
         guard let buffer = pool.take() else { return false }
         let frame = pool.address(buffer)
         let ip = frame + FrameFormat.ipv4Offset
-        let capacity = TXBufferPool.bufferBytes - FrameFormat.ipv4Offset - FrameFormat.fcsBytes
         while true {
-            // The read's crossing and copy stand for the kernel handing the driver its packet;
-            // a real driver maps it for DMA instead, so it is a system call, not stack work.
-            let start = TSC.now()
-            let n = vw_read(tun, ip, capacity)
-            let received = account.charge(.systemCalls, since: start)
-            if SocketCalls.wouldBlock(n) {
+            switch read(into: ip, account: account, control: control) {
+            case .empty:
                 // Not yet on the queue (cannot happen with one sender); wait rather than leave it.
                 if control.isStopping { pool.keep(buffer); return false }
                 _ = vw_poll_readable(tun, 100)
-                continue
-            }
-            guard n > 0 else {
+            case .failed:
                 pool.keep(buffer)
-                control.fail("native transmit routine: read from the TUN interface failed: \(SystemCall.errno(of: n)?.named ?? "end of file")")
                 return false
+            case .packet(let n, let received):
+                guard Self.isUDPv4(ip, length: n) else {
+                    foreignPackets += 1
+                    continue
+                }
+                let seq = PayloadStamp(loadingFrom: frame + FrameFormat.payloadOffset).seq
+                account.stamp(.hostDriverReceipt, seq, tsc: received)
+                return queue(buffer: buffer, ipLength: n, seq: seq, account: account, since: received)
             }
-            guard Self.isUDPv4(ip, length: n) else {
-                foreignPackets += 1
-                continue
-            }
-            let seq = PayloadStamp(loadingFrom: frame + FrameFormat.payloadOffset).seq
-            account.stamp(.hostDriverReceipt, seq, tsc: received)
-            let headers = FrameFormat.writeLinkHeaders(into: frame, seq: seq, source: station, destination: peer,
-                                                       bssid: bssid)
-            var d = Descriptor()
-            d.addr = UInt64(UInt(bitPattern: frame))
-            d.length = UInt32(headers + n)
-            d.seq = seq
-            d.kind = DescriptorKind.tx.rawValue
-            d.flags = DescriptorFlag.hostAddress
-            d.bufferID = buffer
-            account.charge(.networkStack, since: received)
-            return device.queue(d, account: account)
         }
+    }
+
+    enum TUNRead { case packet(length: Int, at: UInt64), empty, failed }
+
+    /// One read of the TUN queue into a TX buffer's IP area (`.failed` fails the run). The read's
+    /// crossing and copy stand for the kernel handing the driver its packet; a real driver maps
+    /// it for DMA instead, so it is a system call, not stack work.
+    @inline(__always)
+    func read(into ip: UnsafeMutableRawPointer, account: ThreadAccount, control: PipelineControl) -> TUNRead {
+        let capacity = TXBufferPool.bufferBytes - FrameFormat.ipv4Offset - FrameFormat.fcsBytes
+        let start = TSC.now()
+        let n = vw_read(tun, ip, capacity)
+        let received = account.charge(.systemCalls, since: start)
+        if SocketCalls.wouldBlock(n) { return .empty }
+        guard n > 0 else {
+            control.fail("native transmit routine: read from the TUN interface failed: \(SystemCall.errno(of: n)?.named ?? "end of file")")
+            return .failed
+        }
+        return .packet(length: n, at: received)
+    }
+
+    /// Puts the link headers in front of the IPv4 packet of `ipLength` bytes in `buffer` and
+    /// queues it for the device as frame `seq` (the header work is the kernel-side stack's).
+    @inline(__always)
+    func queue(buffer: UInt16, ipLength: Int, seq: UInt32, account: ThreadAccount, since received: UInt64) -> Bool {
+        let frame = pool.address(buffer)
+        let headers = FrameFormat.writeLinkHeaders(into: frame, seq: seq, source: station, destination: peer, bssid: bssid)
+        var d = Descriptor()
+        d.addr = UInt64(UInt(bitPattern: frame))
+        d.length = UInt32(headers + ipLength)
+        d.seq = seq
+        d.kind = DescriptorKind.tx.rawValue
+        d.flags = DescriptorFlag.hostAddress
+        d.bufferID = buffer
+        account.charge(.networkStack, since: received)
+        return device.queue(d, account: account)
     }
 
     /// An IPv4/UDP packet long enough to carry a payload stamp.

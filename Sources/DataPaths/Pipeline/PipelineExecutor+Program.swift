@@ -78,11 +78,7 @@ extension PipelineExecutor {
 
         var result = ResultBuilder(pipeline: pipeline, clock: TSCClock.shared, startTSC: startTSC, stopTSC: stopTSC,
                                    wallNs: stopNs - startNs).build()
-        if let a = machineBefore, let b = machineAfter {
-            let noise = NoiseReport.between(a, b)
-            result.systemCPUPercent = noise.busyPercentOfOneCore
-            result.stealPercent = noise.stealPercent
-        }
+        result.recordMachine(from: machineBefore, to: machineAfter)
         result.summary.workload = config.traffic.rawValue
         result.chargeProgram(user: clientExit.userSeconds, system: clientExit.systemSeconds, to: .app)
         if offeredBeyond > 0 {

@@ -43,13 +43,7 @@ public struct PipelineExecutor: PathExecutor {
         }
         var result = ResultBuilder(pipeline: pipeline, clock: TSCClock.shared, startTSC: startTSC, stopTSC: stopTSC,
                                    wallNs: stopNs - startNs).build()
-        if let a = machineBefore, let b = machineAfter {
-            let noise = NoiseReport.between(a, b)
-            result.systemCPUPercent = noise.busyPercentOfOneCore
-            result.stealPercent = noise.stealPercent
-        } else {
-            result.warnings.append("/proc/stat unreadable: machine-wide CPU and steal time not measured")
-        }
+        result.recordMachine(from: machineBefore, to: machineAfter)
         return result
     }
 
@@ -137,5 +131,18 @@ public struct PipelineExecutor: PathExecutor {
         result.systemCPUPercent = NoiseReport.between(before, after).busyPercentOfOneCore
         result.tscHz = TSCClock.shared.hz
         return result
+    }
+}
+
+extension PathResult {
+    /// The machine's busy and steal time over the run, from two /proc/stat snapshots.
+    mutating func recordMachine(from before: SystemCPUSnapshot?, to after: SystemCPUSnapshot?) {
+        guard let before, let after else {
+            warnings.append("/proc/stat unreadable: machine-wide CPU and steal time not measured")
+            return
+        }
+        let noise = NoiseReport.between(before, after)
+        systemCPUPercent = noise.busyPercentOfOneCore
+        stealPercent = noise.stealPercent
     }
 }
