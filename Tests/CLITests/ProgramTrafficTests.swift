@@ -61,6 +61,13 @@ struct ProgramTrafficTests {
         let appSeconds = (app?["userSeconds"] as? Double ?? 0) + (app?["systemSeconds"] as? Double ?? 0)
         #expect(client > 0 && appSeconds >= client, "the client's \(client) s are in app's \(appSeconds) s")
         #expect(Self.namespaces(of: p.pid).isEmpty, "left: \(Self.namespaces(of: p.pid))")
+        // The structure the README's table gives: the program's CPU in app (with the pump), the
+        // host driver's interrupt thread, the device (with the access point's wire watcher).
+        let components = Set((r["cpu"] as? [[String: Any]] ?? []).compactMap { $0["component"] as? String })
+        #expect(components == ["app", "host_driver", "device", "harness"], "\(components)")
+        let hops = (r["hops"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? ""):\($0["from"] ?? "")->\($0["to"] ?? ""):\($0["mechanism"] ?? "")" }
+        #expect(hops.contains("completion:device->host_driver:eventfd (physical interrupt)"), "\(hops)")
+        #expect((r["trapReason"] as? String ?? "").contains("pump thread woken"))
     }
 
     @Test("ping through native: ping's round trips beside the harness's TUN-to-TUN ones")

@@ -25,7 +25,11 @@ extension Pipeline {
         let device = p.addDevice(wiring: wiring, vms: vms, stationVMID: 0)
         let bridge = PeerBridge(tun: interfaces.peer)
         device.bridge = bridge
-        let wire = AccessPointWire(context: p.context(.device, "vw-ap-wire"), bridge: bridge, doorbell: wiring.doorbell)
+        // Its own signaller view of the device's doorbell: the pump signals it too, and each side's
+        // counts stay its own (a signaller's counters are plain words).
+        let wireBell = Notifier(signallingWaiterOf: wiring.doorbell)
+        p.notifiers.append(wireBell)
+        let wire = AccessPointWire(context: p.context(.device, "vw-ap-wire"), bridge: bridge, doorbell: wireBell)
         let (pool, transmitter, driver) = p.nativeHostDriver(queues: queues, tun: interfaces.station)
         if config.traffic == .ping {
             transmitter.echoRequests = EchoTimes(type: 8)
