@@ -39,7 +39,7 @@ extension PathReport {
             lines.append("    cross-check \(g.direction.rawValue) goodput: harness \(fmt(g.harnessMbps)) Mbps vs program \(fmt(g.toolMbps)) Mbps (\(fmt(g.differencePercent)) %) \(g.agrees ? "agree" : "DISAGREE")")
         }
         if let rt = t.crossCheck.roundTrip {
-            lines.append("    cross-check round trip: harness TUN to TUN median \(fmt(rt.harnessMedianMs)) ms vs ping \(fmt(rt.toolMedianMs)) ms (+\(fmt(rt.differenceMs)) ms outside the harness's stamps) \(rt.agrees ? "agree" : "DISAGREE")")
+            lines.append("    cross-check round trip: harness TUN to TUN median \(fmt(rt.harnessMedianMs)) ms vs the program's \(fmt(rt.toolMedianMs)) ms (+\(fmt(rt.differenceMs)) ms outside the harness's stamps) \(rt.agrees ? "agree" : "DISAGREE")")
         }
         for n in t.crossCheck.notChecked { lines.append("    not cross-checked: \(n)") }
         return lines

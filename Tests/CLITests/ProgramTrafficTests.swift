@@ -91,6 +91,23 @@ struct ProgramTrafficTests {
         #expect((r?["rttMs"] as? [Double])?.count == 10)
     }
 
+    @Test("sockperf through native: its median round trip beside the harness's, timed by message number")
+    func sockperf() throws {
+        let dir = try TemporaryDirectory("prog-sockperf")
+        defer { dir.remove() }
+        let p = try CLIProcess(["path", "native", "--traffic", "sockperf", "--duration", "2", "--json"], logDirectory: dir.path)
+        let end = p.wait(seconds: 60)
+        #expect(end == .exited(0), "\(end?.description ?? "hung"): \(p.stderr)")
+        let traffic = Self.json(p.stdout)?["traffic"] as? [String: Any]
+        guard let rt = (traffic?["cross_check"] as? [String: Any])?["roundTrip"] as? [String: Any] else {
+            Issue.record("no round-trip cross-check: \(p.stdout.prefix(2000))")
+            return
+        }
+        let harness = rt["harnessMedianMs"] as? Double ?? 0, tool = rt["toolMedianMs"] as? Double ?? 0
+        #expect(harness > 0 && harness <= tool, "the harness times part of sockperf's round trip: \(harness) vs \(tool) ms")
+        #expect((rt["harnessCount"] as? Int ?? 0) >= (rt["toolCount"] as? Int ?? .max), "\(rt)")
+    }
+
     /// Starts a long program run and waits until its client and server run.
     static func startLongRun(_ dir: TemporaryDirectory, out: String) -> (CLIProcess, [pid_t])? {
         guard let p = try? CLIProcess(["path", "native", "--traffic", "iperf3-udp", "--rate", "300", "--duration", "60",

@@ -31,9 +31,9 @@ extension Pipeline {
         p.notifiers.append(wireBell)
         let wire = AccessPointWire(context: p.context(.device, "vw-ap-wire"), bridge: bridge, doorbell: wireBell)
         let (pool, transmitter, driver) = p.nativeHostDriver(queues: queues, tun: interfaces.station)
-        if config.traffic == .ping {
-            transmitter.echoRequests = EchoTimes(type: 8)
-            driver.echoReplies = EchoTimes(type: 0)
+        if let probe = EchoTimes.probe(for: config.traffic) {
+            transmitter.echoRequests = EchoTimes(side: .request, probe: probe)
+            driver.echoReplies = EchoTimes(side: .reply, probe: probe)
         }
         let pump = TrafficPump(context: p.context(.app, "vw-xmit"), transmitter: transmitter)
         p.parts = NativeParts(device: device, driver: driver, app: nil, pump: pump)

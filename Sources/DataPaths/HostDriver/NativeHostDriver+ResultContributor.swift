@@ -3,7 +3,7 @@ extension NativeHostDriver: ResultContributor {
     func contribute(to readings: inout ResultReadings, config: PathConfig) {
         readings.ringFullWaits += deviceQueueFullWaits
         if carried { readings.received = carriedDelivery }
-        // A real ping: the harness's own round trip of each echo, TUN to TUN.
+        // A program's probes (ping, sockperf): the harness's own round trip of each, TUN to TUN.
         if let replies = echoReplies, let requests = transmitter.echoRequests {
             readings.rttCycles = EchoTimes.roundTrips(requests: requests, replies: replies)
         }

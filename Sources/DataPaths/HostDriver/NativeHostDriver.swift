@@ -20,7 +20,8 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     let carried: Bool
     private(set) var carriedDelivery = ResultReadings.Delivery(delivered: 0, count: 0, bytes: 0, spanNs: 0)
     private var firstPayloadNs: Int64 = 0
-    /// A real ping's replies, as the driver hands them to the kernel (nil unless the traffic is ping).
+    /// The replies to a program's probes, as the driver hands them to the kernel (nil for traffic
+    /// without probes).
     var echoReplies: EchoTimes?
 
     init(context: ComponentContext, device: HostDeviceQueues, tun: Int32, transmitter: NativeTransmitRoutine) {

@@ -22,7 +22,8 @@ final class NativeTransmitRoutine: @unchecked Sendable {
     private(set) var deviceQueueFullWaits = 0
     /// Packets on the TUN queue that were not the run's (not IPv4/UDP), skipped.
     var foreignPackets = 0
-    /// A real ping's requests, as the routine takes them (nil unless the traffic is ping).
+    /// A program's round-trip probes (ping's echoes, sockperf's messages) as the routine takes
+    /// them (nil for other traffic).
     var echoRequests: EchoTimes?
 
     init(tun: Int32, device: HostDeviceQueues, pool: TXBufferPool, station: MACAddress, peer: MACAddress,

@@ -20,11 +20,20 @@ extension CrossCheck {
             }
         }
         if let ping = report.ping {
-            check.roundTrip = roundTrip(harnessMs: result.rttMs, toolMs: ping.rttMs)
+            check.roundTrip = ping.rttMs.isEmpty ? nil
+                : roundTrip(harnessMs: result.rttMs, toolMedianMs: Statistics.summarize(ping.rttMs).median,
+                            toolCount: ping.rttMs.count, tool: "ping")
             if check.roundTrip == nil { check.notChecked.append("no echo was answered: no round trip to compare") }
         }
-        if report.sockperf != nil {
-            check.notChecked.append("sockperf's latency: the harness stamps ICMP echoes only, not sockperf's UDP messages")
+        if let sockperf = report.sockperf {
+            // sockperf's percentiles are of whole round trips with --full-rtt (the harness passes
+            // it), of halves otherwise.
+            let scale = sockperf.measure == .roundTrip ? 1.0 : 2.0
+            if let median = sockperf.percentile(50), let observed = sockperf.observations {
+                check.roundTrip = roundTrip(harnessMs: result.rttMs, toolMedianMs: median * scale / 1e3,
+                                            toolCount: observed, tool: "sockperf")
+            }
+            if check.roundTrip == nil { check.notChecked.append("sockperf reported no median or no observations, or no message came back") }
         }
         return check
     }
@@ -43,15 +52,16 @@ extension CrossCheck {
                        agrees: agrees, why: why)
     }
 
-    static func roundTrip(harnessMs: [Double], toolMs: [Double]) -> RoundTrip? {
-        guard !harnessMs.isEmpty, !toolMs.isEmpty else { return nil }
+    /// The harness's median against the program's (`toolCount` round trips; sockperf counts only
+    /// those past its warm-up, so the harness may see more, never fewer).
+    static func roundTrip(harnessMs: [Double], toolMedianMs tool: Double, toolCount: Int, tool name: String) -> RoundTrip? {
+        guard !harnessMs.isEmpty else { return nil }
         let harness = Statistics.summarize(harnessMs).median
-        let tool = Statistics.summarize(toolMs).median
         var why: [String] = []
-        if harness > tool { why.append("the harness's median exceeds ping's, though it times a part of each round trip") }
-        if harnessMs.count < toolMs.count { why.append("ping counted \(toolMs.count) replies, the harness saw \(harnessMs.count)") }
+        if harness > tool { why.append("the harness's median exceeds \(name)'s, though it times a part of each round trip") }
+        if harnessMs.count < toolCount { why.append("\(name) counted \(toolCount) round trips, the harness saw \(harnessMs.count)") }
         return RoundTrip(harnessMedianMs: harness, toolMedianMs: tool, differenceMs: tool - harness,
-                         harnessCount: harnessMs.count, toolCount: toolMs.count, agrees: why.isEmpty,
+                         harnessCount: harnessMs.count, toolCount: toolCount, agrees: why.isEmpty,
                          why: why.isEmpty ? nil : why.joined(separator: "; "))
     }
 

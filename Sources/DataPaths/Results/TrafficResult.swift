@@ -23,7 +23,7 @@ public struct TrafficResult: Sendable, Codable {
         return rates.isEmpty ? nil : rates.reduce(0, +)
     }
 
-    /// The program's own median round trip (ping), milliseconds.
+    /// The program's own median round trip (ping, sockperf), milliseconds.
     public var toolRTTMedianMs: Double? { crossCheck.roundTrip?.toolMedianMs }
 
     enum CodingKeys: String, CodingKey {
@@ -49,8 +49,9 @@ public struct CrossCheck: Sendable, Codable, Equatable {
     }
 
     /// Round trips: the harness's TUN to TUN (the request taken off the station's queue to the
-    /// reply handed to its kernel) against ping's own (which adds the station kernel's ICMP and
-    /// ping's own system calls, and the pump's wake-up).
+    /// reply handed to its kernel) against the program's own median (ping's, or sockperf's
+    /// 50th percentile), which adds the station kernel's work, the program's system calls and the
+    /// pump's wake-up.
     public struct RoundTrip: Sendable, Codable, Equatable {
         public var harnessMedianMs: Double
         public var toolMedianMs: Double
