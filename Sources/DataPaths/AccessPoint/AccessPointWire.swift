@@ -11,8 +11,6 @@ final class AccessPointWire: PipelineComponent, @unchecked Sendable {
     package let context: ComponentContext
     private let bridge: PeerBridge
     private let doorbell: Notifier
-    /// Times the wire had a packet for an idle device.
-    private(set) var rings = 0
 
     init(context: ComponentContext, bridge: PeerBridge, doorbell: Notifier) {
         self.context = context
@@ -29,7 +27,6 @@ final class AccessPointWire: PipelineComponent, @unchecked Sendable {
             }
             guard vw_poll_readable(bridge.tun, 100) > 0 else { return }
             bridge.pending.store(true, ordering: .releasing)
-            rings += 1
             _ = doorbell.signal()
         }
     }

@@ -19,17 +19,12 @@ final class PeerBridge: @unchecked Sendable {
     /// Signalled by the device when it emptied the TUN, so the watcher polls again.
     let drained = Notifier()
 
-    /// Frames from the station handed to the peer, and their transport payload bytes.
-    private(set) var toPeer = 0
-    private(set) var toPeerPayloadBytes = 0
+    /// Frames from the station handed to the peer, and their transport payload.
+    private(set) var toPeer = PayloadSpan()
     /// Packets the peer's kernel sent, carried as the access point's frames.
     private(set) var fromPeer = 0
     /// Packets on the peer's TUN that are not IPv4 (skipped: the run's namespaces have IPv6 off).
     private(set) var foreign = 0
-    /// Payload-carrying frames that reached the peer, and the span between the first and last.
-    private(set) var payloadFrames = 0
-    private(set) var firstPayloadNs: Int64 = 0
-    private(set) var lastPayloadNs: Int64 = 0
 
     init(tun: Int32) {
         self.tun = tun
@@ -40,13 +35,8 @@ final class PeerBridge: @unchecked Sendable {
     func deliver(_ ip: UnsafeRawPointer, _ packet: CarriedPacket, nowNs: Int64) -> Bool {
         let n = vw_write(tun, ip, packet.ipLength)
         guard n == packet.ipLength else { return false }
-        toPeer += 1
-        if packet.payloadBytes > 0 {
-            if payloadFrames == 0 { firstPayloadNs = nowNs }
-            payloadFrames += 1
-            toPeerPayloadBytes += packet.payloadBytes
-            lastPayloadNs = nowNs
-        }
+        toPeer.countPacket()
+        if packet.payloadBytes > 0 { toPeer.countPayload(packet.payloadBytes, atNs: nowNs) }
         return true
     }
 
@@ -70,11 +60,5 @@ final class PeerBridge: @unchecked Sendable {
             }
             foreign += 1
         }
-    }
-
-    /// The bytes and span of the payload frames that reached the peer (the harness's goodput of a
-    /// station-to-peer flow).
-    var delivery: ResultReadings.Delivery {
-        .init(delivered: toPeer, count: payloadFrames, bytes: toPeerPayloadBytes, spanNs: lastPayloadNs - firstPayloadNs)
     }
 }

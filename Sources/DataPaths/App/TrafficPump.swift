@@ -49,7 +49,4 @@ extension TrafficPump: ResultContributor {
             readings.notes.append("\(transmitter.foreignPackets) non-IPv4 packets on the station's TUN skipped")
         }
     }
-
-    /// The program's send() reaches the pump through the TUN queue and a poll(2) wake-up.
-    var hopConnections: [HopConnection] { [] }
 }

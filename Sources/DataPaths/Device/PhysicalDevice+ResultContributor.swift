@@ -2,11 +2,11 @@
 extension PhysicalDevice: ResultContributor {
     func contribute(to readings: inout ResultReadings, config: PathConfig) {
         readings.interruptsPhysical += interruptsRaised
-        readings.transmitted = bridge?.delivery
+        readings.transmitted = bridge?.toPeer.delivery
             ?? .init(delivered: delivered, count: measuredDelivered, bytes: measuredBytes, spanNs: measuredSpanNs)
         if let bridge {
             readings.peerFrames = bridge.fromPeer
-            readings.notes.append("the access point carried \(bridge.toPeer) frames to the peer and \(bridge.fromPeer) of the peer's packets to the station"
+            readings.notes.append("the access point carried \(bridge.toPeer.packets) frames to the peer and \(bridge.fromPeer) of the peer's packets to the station"
                 + (bridge.foreign > 0 ? " (\(bridge.foreign) non-IPv4 packets on the peer's interface skipped)" : ""))
         }
         for (name, count) in dropCounts { readings.drop(name, count) }

@@ -2,7 +2,7 @@
 extension NativeHostDriver: ResultContributor {
     func contribute(to readings: inout ResultReadings, config: PathConfig) {
         readings.ringFullWaits += deviceQueueFullWaits
-        if carried { readings.received = carriedDelivery }
+        if carried { readings.received = carriedDelivery.delivery }
         // A program's probes (ping, sockperf): the harness's own round trip of each, TUN to TUN.
         if let replies = echoReplies, let requests = transmitter.echoRequests {
             readings.rttCycles = EchoTimes.roundTrips(requests: requests, replies: replies)

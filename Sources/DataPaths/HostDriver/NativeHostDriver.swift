@@ -18,8 +18,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
     /// A real program is the traffic: frames carry any IPv4 packet, and the driver counts the
     /// transport payload it hands the kernel (the harness's goodput of a peer-to-station flow).
     let carried: Bool
-    private(set) var carriedDelivery = ResultReadings.Delivery(delivered: 0, count: 0, bytes: 0, spanNs: 0)
-    private var firstPayloadNs: Int64 = 0
+    private(set) var carriedDelivery = PayloadSpan()
     /// The replies to a program's probes, as the driver hands them to the kernel (nil for traffic
     /// without probes).
     var echoReplies: EchoTimes?
@@ -103,13 +102,9 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
 
     /// The instrument's tally of a carried packet handed to the kernel (its transport payload).
     private func count(_ ip: UnsafeRawPointer, length: Int) {
-        carriedDelivery.delivered += 1
+        carriedDelivery.countPacket()
         tally.add(tally.rxDelivered)
         guard case .ok(let packet) = FrameFormat.inspect(ipv4: ip, length: length), packet.payloadBytes > 0 else { return }
-        let now = vw_monotonic_ns()
-        if carriedDelivery.count == 0 { firstPayloadNs = now }
-        carriedDelivery.count += 1
-        carriedDelivery.bytes += packet.payloadBytes
-        carriedDelivery.spanNs = now - firstPayloadNs
+        carriedDelivery.countPayload(packet.payloadBytes, atNs: vw_monotonic_ns())
     }
 }

@@ -18,7 +18,6 @@ extension PipelineExecutor {
         guard let invocation = try ToolInvocation(config) else {
             throw PipelineError.setup("traffic \(config.traffic.rawValue) has no program")
         }
-        try ToolInvocation.checkInstalled(config.traffic)
         let stale = NetworkNamespace.removeStale()
         let topology = try TrafficTopology.create()
         defer { topology.teardown() }

@@ -36,3 +36,8 @@ extension ResultBuilder {
         return d.userSeconds + d.systemSeconds
     }
 }
+
+extension [ComponentCPU] {
+    /// Host CPU: the rows counted as host, added up (percent of one core).
+    var hostPercent: Double { filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent } }
+}

@@ -79,7 +79,7 @@ struct ResultBuilder {
         result.stages = stageStatistics(warmup: UInt32(clamping: config.warmupPackets))
         result.hops = hops(warmup: UInt32(clamping: config.warmupPackets))
         result.cpu = cpu(seconds: measuredSeconds)
-        result.summary.hostCPUPercent = result.cpu.filter(\.countedAsHost).reduce(0) { $0 + $1.cpuPercent }
+        result.summary.hostCPUPercent = result.cpu.hostPercent
         result.summary.deviceCPUPercent = percent(of: .device, in: result.cpu)
         result.summary.harnessCPUPercent = percent(of: .harness, in: result.cpu)
         result.componentCPUSeconds = result.cpu.reduce(0) { $0 + $1.userSeconds + $1.systemSeconds }
