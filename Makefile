@@ -76,7 +76,7 @@ clean:
 # copied to $(FUZZ_CRASHES)/<target>/ and the run fails with the command that reproduces it.
 FUZZ_BUILD_PATH ?= .build-fuzz
 FUZZ_BIN = $(FUZZ_BUILD_PATH)/release/vwifi-fuzz
-FUZZ_TARGETS ?= device-model suite-parser
+FUZZ_TARGETS ?= device-model guest-outbox suite-parser
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_CRASHES ?= fuzz-crashes

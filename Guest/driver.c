@@ -83,20 +83,14 @@ static u32 write_payload(volatile u8 *p, u64 length, u32 seq) {
     return crc;
 }
 
-/* Transmits packet `seq` (= mailbox.sent; frame seq seqBase + seq) from buffer seq mod bufferCount. */
-static void send_one(u64 seq) {
-    u64 record = stamp_record(seq);
-    *at64(record + ST_FILL) = rdtsc();
-    u64 buffer_id = seq % mbget(MB_TX_BUFFER_COUNT);
-    u64 buffer = mbget(MB_TX_BUFFER_BASE) + buffer_id * mbget(MB_TX_BUFFER_STRIDE);
-    u64 length = mbget(MB_PAYLOAD_LENGTH);
+/* Publishes TX packet `seq` (frame seq seqBase + seq): its descriptor for buffer `buffer_id`
+   (`frame_length` bytes without the FCS), the producer index, then the doorbell store. */
+static void publish_tx(u64 seq, u64 buffer, u64 buffer_id, u64 frame_length, u64 record) {
     u32 frame_seq = (u32)(mbget(MB_SEQ_BASE) + seq);
-    write_payload(at(buffer + mbget(MB_PAYLOAD_OFFSET)), length, frame_seq);
-
     u64 ring = mbget(MB_TX_RING);
     u64 d = ring + RING_SLOTS + ((seq & (mbget(MB_TX_RING_CAPACITY) - 1)) << DESC_SHIFT);
     *at64(d + D_ADDR) = buffer;
-    *at32(d + D_LENGTH) = (u32)(mbget(MB_PAYLOAD_OFFSET) + length);   /* frame without FCS */
+    *at32(d + D_LENGTH) = (u32)frame_length;   /* frame without FCS */
     *at32(d + D_SEQ) = frame_seq;
     *at16(d + D_FLAGS) = 0;
     *at(d + D_VMID) = (u8)mbget(MB_VM_ID);
@@ -116,10 +110,33 @@ static void send_one(u64 seq) {
     *at64(record + ST_RESUMED) = rdtsc();
 }
 
+/* Transmits packet `seq` (= mailbox.sent; frame seq seqBase + seq) from buffer seq mod bufferCount. */
+static void send_one(u64 seq) {
+    u64 record = stamp_record(seq);
+    *at64(record + ST_FILL) = rdtsc();
+    u64 buffer_id = seq % mbget(MB_TX_BUFFER_COUNT);
+    u64 buffer = mbget(MB_TX_BUFFER_BASE) + buffer_id * mbget(MB_TX_BUFFER_STRIDE);
+    u64 length = mbget(MB_PAYLOAD_LENGTH);
+    write_payload(at(buffer + mbget(MB_PAYLOAD_OFFSET)), length, (u32)(mbget(MB_SEQ_BASE) + seq));
+    publish_tx(seq, buffer, buffer_id, mbget(MB_PAYLOAD_OFFSET) + length, record);
+}
+
+/* Carry: transmits the IP packet the stack put in buffer seq mod bufferCount (its length from
+   the stack's length table, never past the buffer's payload room). */
+static void send_carried(u64 seq) {
+    u64 record = stamp_record(seq);
+    *at64(record + ST_FILL) = rdtsc();
+    u64 buffer_id = seq % mbget(MB_TX_BUFFER_COUNT);
+    u64 buffer = mbget(MB_TX_BUFFER_BASE) + buffer_id * mbget(MB_TX_BUFFER_STRIDE);
+    u64 length = *at32(mbget(MB_CARRY_LENGTHS) + buffer_id * 4);
+    if (length > mbget(MB_PAYLOAD_LENGTH)) length = mbget(MB_PAYLOAD_LENGTH);
+    publish_tx(seq, buffer, buffer_id, mbget(MB_PAYLOAD_OFFSET) + length, record);
+}
+
 static void validate(u64 mode) {
-    if (mode > MODE_UDP_BIDIR) fail(ERR_MODE);
+    if (mode > MODE_CARRY) fail(ERR_MODE);
     if (!power_of_two(mbget(MB_STAMP_CAPACITY))) fail(ERR_STAMP_CAPACITY);
-    if (mode == MODE_UDP_TX || mode == MODE_PING || mode == MODE_UDP_BIDIR) {
+    if (mode == MODE_UDP_TX || mode == MODE_PING || mode == MODE_UDP_BIDIR || mode == MODE_CARRY) {
         u64 length = mbget(MB_PAYLOAD_LENGTH);
         if (length < STAMP_BYTES) fail(ERR_PAYLOAD_SHORT);
         if (length + mbget(MB_PAYLOAD_OFFSET) > mbget(MB_TX_BUFFER_STRIDE)) fail(ERR_PAYLOAD_LONG);
@@ -128,13 +145,16 @@ static void validate(u64 mode) {
         u64 buffers = mbget(MB_TX_BUFFER_COUNT);
         if (buffers == 0 || buffers > capacity) fail(ERR_NO_BUFFERS);
     }
-    if (mode == MODE_UDP_RX || mode == MODE_PING || mode == MODE_UDP_BIDIR) {
+    if (mode == MODE_UDP_RX || mode == MODE_PING || mode == MODE_UDP_BIDIR || mode == MODE_CARRY) {
         u64 buffers = mbget(MB_RX_BUFFER_COUNT);
         if (!power_of_two(mbget(MB_RX_RING_CAPACITY)) || !power_of_two(mbget(MB_COMPLETION_RING_CAPACITY))
             || !power_of_two(mbget(MB_RX_SEEN_WORDS)) || buffers == 0 || buffers > mbget(MB_RX_RING_CAPACITY)
             || buffers > 0xFFFF || mbget(MB_RX_BUFFER_STRIDE) < FRAME_OVERHEAD + STAMP_BYTES)
             fail(ERR_RX_RINGS);
     }
+    if (mode == MODE_CARRY && (mbget(MB_CARRY_LENGTHS) == 0 || mbget(MB_OUTBOX) == 0
+                               || !power_of_two(mbget(MB_OUTBOX_SLOTS))))
+        fail(ERR_CARRY);
 }
 
 /* Blocks at the wait port until an interrupt (or the TSC `deadline`, when not 0) - unless an
@@ -173,7 +193,7 @@ void driver_main(void) {
     u64 mode = mbget(MB_MODE);
     validate(mode);
     mbset(MB_START_TSC, rdtsc());
-    if (mode == MODE_UDP_RX || mode == MODE_PING || mode == MODE_UDP_BIDIR) rx_post_all();
+    if (mode == MODE_UDP_RX || mode == MODE_PING || mode == MODE_UDP_BIDIR || mode == MODE_CARRY) rx_post_all();
     if (mode == MODE_IDLE) arm_timer();
     u64 ticks_seen = 0;
     /* Ping: the outstanding request's send time, and whether its reply came or timed out. */
@@ -187,6 +207,16 @@ void driver_main(void) {
         }
         u64 observed = mbget(MB_ISR_COUNT);     /* snapshot first: the wait port compares it */
         if (mode == MODE_UDP_RX) {
+            wait_port(observed, 0);
+            continue;
+        }
+        if (mode == MODE_CARRY) {
+            /* The stack fills buffer k only once packet k - bufferCount was reclaimed. */
+            u64 sent = mbget(MB_SENT);
+            if (sent < mbget(MB_CARRY_PRODUCED) && sent - mbget(MB_RECLAIMED) < mbget(MB_TX_BUFFER_COUNT)) {
+                send_carried(sent);
+                continue;
+            }
             wait_port(observed, 0);
             continue;
         }

@@ -125,6 +125,41 @@ static inline __attribute__((always_inline)) void rx_frame(u64 d) {
     rx_post(id);
 }
 
+/* Carry: a received frame's IP packet goes to the stack's receive queue (the outbox), as a
+   driver's receive path hands it to its kernel; the buffer goes back to the device either way. */
+static inline __attribute__((always_inline)) void rx_carried(u64 d) {
+    u64 id = *at16(d + D_BUFFER_ID);
+    if (id >= mbget(MB_RX_BUFFER_COUNT)) {          /* not a buffer this driver posted */
+        mbinc(MB_RX_CORRUPT);
+        return;
+    }
+    u64 stride = mbget(MB_RX_BUFFER_STRIDE);
+    volatile u8 *frame = at(mbget(MB_RX_BUFFER_BASE) + id * stride);
+    u64 length = *at32(d + D_LENGTH);
+    u64 link = mbget(MB_PAYLOAD_OFFSET);
+    int ok = length >= link + 20 + 4 && length <= stride && (*at16(d + D_FLAGS) & FLAG_DROPPED) == 0
+        && frame[0] == 0x08 && *(volatile u64 *)(frame + link - 8) == LLC_SNAP_IPV4;
+    u64 ip = ok ? length - link - 4 : 0;
+    if (!ok || ip > OUTBOX_SLOT_BYTES - OUTBOX_PACKET) {
+        mbinc(MB_RX_CORRUPT);
+    } else {
+        u64 produced = mbget(MB_OUTBOX_PRODUCED);
+        if (produced - mbget(MB_OUTBOX_CONSUMED) >= mbget(MB_OUTBOX_SLOTS)) {
+            mbinc(MB_OUTBOX_FULL);
+        } else {
+            u64 slot = mbget(MB_OUTBOX) + (produced & (mbget(MB_OUTBOX_SLOTS) - 1)) * OUTBOX_SLOT_BYTES;
+            volatile u64 *from = (volatile u64 *)(frame + link);
+            volatile u64 *to = at64(slot + OUTBOX_PACKET);
+            for (u64 i = 0; i < (ip + 7) / 8; i++) to[i] = from[i];
+            *at32(slot + OUTBOX_LENGTH) = (u32)ip;
+            *at32(slot + OUTBOX_SEQ) = *at32(d + D_SEQ);
+            mbset(MB_OUTBOX_PRODUCED, produced + 1);   /* after the slot (x86 store order) */
+            mbinc(MB_RX_DELIVERED);
+        }
+    }
+    rx_post(id);
+}
+
 /* A TX status in the completion ring (a device that reports TX completion there, in order,
    instead of a completion index): the oldest packet in flight is reclaimed. */
 static inline __attribute__((always_inline)) void tx_status(u64 d) {
@@ -146,7 +181,9 @@ static inline __attribute__((always_inline)) void take_completions(void) {
     while (consumer != producer) {
         u64 d = ring + RING_SLOTS + ((consumer & mask) << DESC_SHIFT);
         u8 kind = *at(d + D_KIND);
-        if (kind == KIND_RX_FRAME) {
+        if (kind == KIND_RX_FRAME && mbget(MB_MODE) == MODE_CARRY) {
+            rx_carried(d);
+        } else if (kind == KIND_RX_FRAME) {
             rx_frame(d);
         } else if (kind == KIND_TX_STATUS) {
             tx_status(d);
@@ -164,5 +201,6 @@ ISR_SECTION void isr_body(void) {
     reclaim_tx();
     take_completions();
     if (cause & CAUSE_TIMER) mbinc(MB_TICKS);
+    if (cause & CAUSE_STACK) mbinc(MB_STACK_WAKES);
     mbinc(MB_ISR_COUNT);
 }

@@ -75,6 +75,25 @@
 #define MB_APIC_TICKS_PER_TSC 0x1f0     /* irqchip: LAPIC timer ticks per TSC tick, 32.32 fixed point */
 #define MB_IDT_ISR 0x1f8                /* irqchip: ISRs entered through the IDT (device vector) */
 #define MB_PING_TIMEOUTS 0x200          /* ping: requests whose reply did not come within MB_PING_TIMEOUT */
+/* Carry (a real program's packets, MODE_CARRY): the guest's network stack is a host thread that
+   writes each IP packet the program sent at TX buffer (k mod count) + MB_PAYLOAD_OFFSET (the
+   host wrote the link headers in front once), its length at MB_CARRY_LENGTHS[k mod count], then
+   MB_CARRY_PRODUCED = k + 1, and raises CAUSE_STACK. The ISR copies each received IP packet into
+   the outbox, the stack's receive queue, which the host drains at the vCPU's exits. */
+#define MB_CARRY_LENGTHS 0x208          /* host: GPA of one u32 per TX buffer, the packet length there */
+#define MB_CARRY_PRODUCED 0x210         /* host: packets the stack put in TX buffers */
+#define MB_OUTBOX 0x218                 /* host: GPA of the outbox, MB_OUTBOX_SLOTS slots of OUTBOX_SLOT_BYTES */
+#define MB_OUTBOX_SLOTS 0x220           /* host: a power of two */
+#define MB_OUTBOX_CONSUMED 0x228        /* host: slots the stack has taken */
+#define MB_OUTBOX_PRODUCED 0x230        /* guest: slots the ISR filled (slot k mod MB_OUTBOX_SLOTS) */
+#define MB_OUTBOX_FULL 0x238            /* guest: received packets dropped because the outbox was full */
+#define MB_STACK_WAKES 0x240            /* guest: ISRs the stack's cause entered */
+#define CAUSE_STACK 4                   /* the guest's network stack queued packets to send */
+#define OUTBOX_SLOT_BYTES 2048
+#define OUTBOX_LENGTH 0                 /* slot: u32 IP packet length */
+#define OUTBOX_SEQ 4                    /* slot: u32 seq of the frame it came in */
+#define OUTBOX_PACKET 16                /* slot: the IP packet */
+#define LLC_SNAP_IPV4 0x000800000003AAAA  /* the 8 LLC/SNAP bytes of an IPv4 frame, read as a little-endian u64 */
 /* TX completion, two ways (both a physical device could use): with MB_COMPLETION_INDEX set, the
    device sets each descriptor's status and then the index; with it 0, the device writes one
    KIND_TX_STATUS descriptor per packet, in order, to the completion ring (FLAG_DROPPED: dropped). */
@@ -85,6 +104,7 @@
 #define MODE_PING 2
 #define MODE_IDLE 3
 #define MODE_UDP_BIDIR 4                /* TX's stream and RX's at once (the host stops the program) */
+#define MODE_CARRY 5                    /* a real program's packets, both ways (the host stops the program) */
 
 /* Interrupt modes (MB_IRQ_MODE) and the irqchip mode's vectors and xAPIC registers. */
 #define IRQ_MODE_PENDING_FLAG 0
@@ -162,5 +182,6 @@
 #define ERR_STAMP_CAPACITY 5
 #define ERR_RX_RINGS 6
 #define ERR_MODE 7
+#define ERR_CARRY 8
 
 #endif

@@ -13,6 +13,9 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "device-model",
                    summary: "guest register accesses, descriptors, doorbells and RX buffers against the vwifi device model",
                    check: { DeviceModelFuzzTarget.check($0) }),
+        FuzzTarget(name: "guest-outbox",
+                   summary: "a KVM guest's outbox words and slots (a real program's received packets) against the host's reader",
+                   check: { GuestOutboxFuzzTarget.check($0) }),
         FuzzTarget(name: "suite-parser",
                    summary: "arbitrary text as a suite file",
                    check: { SuiteParserFuzzTarget.check($0) }),
@@ -34,6 +37,10 @@ public struct FuzzTarget: Sendable {
     /// Seed inputs this target generates itself (written by `vwifi-fuzz seed`); nil when its
     /// corpus is hand-written text.
     public var generatedSeeds: [(name: String, bytes: [UInt8])]? {
-        name == "device-model" ? DeviceModelFuzzProgram.seeds : nil
+        switch name {
+        case "device-model": DeviceModelFuzzProgram.seeds
+        case "guest-outbox": GuestOutboxFuzzProgram.seeds
+        default: nil
+        }
     }
 }

@@ -150,7 +150,7 @@ public enum FrameFormat {
     }
 
     /// LLC/SNAP header for IPv4 (AA AA 03 00 00 00, EtherType 0x0800), as one little-endian word.
-    static let llcSnapIPv4: UInt64 = 0x0008_0000_0003_AAAA
+    public static let llcSnapIPv4: UInt64 = 0x0008_0000_0003_AAAA
 
     /// A data frame carrying IPv4 over LLC/SNAP. The caller guarantees the 32 header bytes.
     @inline(__always)

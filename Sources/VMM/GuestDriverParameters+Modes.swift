@@ -46,7 +46,7 @@ extension GuestDriverParameters {
         func powerOfTwo(_ name: String, _ value: Int) throws(VMMError) {
             guard value > 0, value & (value - 1) == 0, value <= 1 << 20 else { throw .config(name, "\(value) is not a power of two up to 2^20") }
         }
-        if (mode == .udpRX || mode == .ping || mode == .udpBidir || txCompletionsInRing) && receive == nil {
+        if (mode == .udpRX || mode == .ping || mode == .udpBidir || mode == .carry || txCompletionsInRing) && receive == nil {
             throw .config("receive", "mode \(mode)\(txCompletionsInRing ? " with TX completions in the ring" : "") needs the RX rings and buffers")
         }
         if let r = receive {
@@ -61,6 +61,11 @@ extension GuestDriverParameters {
             try inRAM("receive.completionRing", r.completionRing, TXDescriptorLayout.ringBytes(capacity: r.completionRingCapacity))
             try inRAM("receive.rxBufferBase", r.rxBufferBase, r.rxBufferStride * UInt64(r.rxBufferCount))
             try inRAM("receive.seenBitmap", r.seenBitmap, UInt64(r.seenWords) * 8)
+        }
+        if mode == .carry {
+            try powerOfTwo("outboxSlots", outboxSlots)
+            try inRAM("carryLengths", carryLengths, UInt64(txBufferCount) * 4)
+            try inRAM("outbox", outbox, UInt64(outboxSlots) * GuestMailbox.outboxSlotBytes)
         }
         if mode == .ping {
             guard rttCapacity > 0 else { throw .config("rttCapacity", "ping needs room for its RTTs") }
@@ -99,6 +104,13 @@ extension GuestDriverParameters {
             ram.storeU64(m + GuestMailbox.rttArea, rttArea)
             ram.storeU64(m + GuestMailbox.rttCapacity, UInt64(rttCapacity))
             ram.zero(rttArea, length: UInt64(rttCapacity) * 8)
+        }
+        ram.storeU64(m + GuestMailbox.carryLengths, carryLengths)
+        ram.storeU64(m + GuestMailbox.outbox, outbox)
+        ram.storeU64(m + GuestMailbox.outboxSlots, UInt64(outboxSlots))
+        if mode == .carry {
+            ram.zero(carryLengths, length: UInt64(txBufferCount) * 4)
+            ram.zero(outbox, length: UInt64(outboxSlots) * GuestMailbox.outboxSlotBytes)
         }
         ram.storeU64(m + GuestMailbox.timer, timerAddress)
         ram.storeU64(m + GuestMailbox.timerPeriod, timerPeriodTicks)

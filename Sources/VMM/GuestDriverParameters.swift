@@ -45,6 +45,11 @@ public struct GuestDriverParameters: Sendable, Equatable {
     /// descriptor per packet, in order) instead of descriptor status + completion index; the
     /// mailbox's completion index is then 0.
     public var txCompletionsInRing = false
+    /// Carry: the stack's packet-length table (one u32 per TX buffer) and the outbox
+    /// (`outboxSlots` slots of GuestMailbox.outboxSlotBytes), in guest RAM above the VMM's 2 MiB.
+    public var carryLengths: UInt64 = 0
+    public var outbox: UInt64 = 0
+    public var outboxSlots: Int = 0
 
     public static let defaultDoorbell: UInt64 = 0xD000_0000
 

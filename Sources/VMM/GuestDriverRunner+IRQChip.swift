@@ -15,7 +15,8 @@ extension GuestDriverRunner {
     /// over the loaded module and the VM's own capability answers; idle keeps the pending flag
     /// (its timer is a trapping register the run loop fires, which a halted vCPU never reaches).
     public static func interruptMechanism(vm: KVMVirtualMachine, mode: GuestDriverMode) -> InterruptMechanism {
-        guard mode != .idle else { return .pendingFlag }
+        // Idle's timer and carry's stack are raised by the host on the line, not by a device's irqfd.
+        guard mode != .idle && mode != .carry else { return .pendingFlag }
         let capabilities = ["IRQCHIP": vm.checkExtension(KVM_CAP_IRQCHIP), "IRQFD": vm.checkExtension(KVM_CAP_IRQFD),
                             "IRQ_ROUTING": vm.checkExtension(KVM_CAP_IRQ_ROUTING)]
         guard (capabilities["IRQ_ROUTING"] ?? 0) > 0 else { return .pendingFlag }
@@ -25,8 +26,8 @@ extension GuestDriverRunner {
     /// Before the vCPU exists: the in-kernel PIC/IOAPIC/LAPIC (KVM requires it first) and the IDT
     /// and TSS.RSP0 in guest RAM (LongModeSetup.install wrote the GDT and TSS).
     static func prepareIRQChip(vm: KVMVirtualMachine, layout: GuestLayout, ram: GuestRAM, mode: GuestDriverMode) throws(VMMError) {
-        guard mode != .idle else {
-            throw .config("interruptMechanism", "irqchip does not carry the idle mode's trapping timer; use the pending flag")
+        guard mode != .idle && mode != .carry else {
+            throw .config("interruptMechanism", "irqchip does not carry the idle mode's trapping timer or the carry mode's stack cause; use the pending flag")
         }
         try vm.createIRQChip()
         try InterruptDescriptorTable.install(layout, in: ram)

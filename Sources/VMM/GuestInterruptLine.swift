@@ -54,7 +54,9 @@ public final class KVMInterruptLine: @unchecked Sendable {
 
     /// Raises the interrupt (callable from any thread) with `cause` (GuestMailbox.cause* bits,
     /// OR-ed into the cause register so a device completion and a timer tick never hide each other).
-    public func raise(cause bits: UInt32 = GuestMailbox.causeDevice) {
+    /// With `preempting` false a running vCPU is left alone: it meets the cause at its next wait
+    /// (the run loop reads the cause before it blocks), and only a waiting one is woken.
+    public func raise(cause bits: UInt32 = GuestMailbox.causeDevice, preempting: Bool = true) {
         // SAFETY: `cause` is the live, 4-byte aligned cause word in guest RAM (owner keeps it mapped).
         let word = cause.assumingMemoryBound(to: UInt32.self)
         while true {
@@ -67,7 +69,7 @@ public final class KVMInterruptLine: @unchecked Sendable {
         case .waiting:
             _ = vw_futex_wake(sequencePointer, 1)
         case .running:
-            requestImmediateExit()
+            if preempting { requestImmediateExit() }
         default:
             break   // idle or handling an exit: the run loop reads the cause before it enters the guest
         }

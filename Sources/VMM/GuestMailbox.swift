@@ -90,6 +90,25 @@ public enum GuestMailbox {
     public static let idtISR: UInt64 = 0x1f8
     /// Ping: requests whose reply did not come within `pingTimeout` (guest-written).
     public static let pingTimeouts: UInt64 = 0x200
+    /// Carry (a real program's packets): the stack's per-buffer packet lengths (GPA of u32s) and
+    /// the packets it put in TX buffers (host-written); the outbox (the stack's receive queue):
+    /// its GPA, slot count and the slots the stack took (host-written), the slots the ISR filled,
+    /// the packets it dropped with the outbox full, and the ISRs the stack's cause entered.
+    public static let carryLengths: UInt64 = 0x208
+    public static let carryProduced: UInt64 = 0x210
+    public static let outbox: UInt64 = 0x218
+    public static let outboxSlots: UInt64 = 0x220
+    public static let outboxConsumed: UInt64 = 0x228
+    public static let outboxProduced: UInt64 = 0x230
+    public static let outboxFull: UInt64 = 0x238
+    public static let stackWakes: UInt64 = 0x240
+    /// Cause bit: the guest's network stack queued packets to send.
+    public static let causeStack: UInt32 = 4
+    /// An outbox slot: u32 packet length, u32 frame seq, the IP packet from `outboxPacket`.
+    public static let outboxSlotBytes: UInt64 = 2048
+    public static let outboxLength: UInt64 = 0
+    public static let outboxSeq: UInt64 = 4
+    public static let outboxPacket: UInt64 = 16
     public static let irqModePendingFlag: UInt64 = 0
     public static let irqModeIRQChip: UInt64 = 1
     /// irqchip mode's vectors: the device's MSI, the wait's LAPIC one-shot timer, the DPL3 wait gate.
@@ -121,6 +140,7 @@ public enum GuestMailbox {
         case 5: "stampCapacity is not a power of two"
         case 6: "the RX rings or buffers are invalid (capacities and rxSeenWords powers of two, 0 < rxBufferCount <= rxRingCapacity, stride >= 76)"
         case 7: "unknown mode"
+        case 8: "carry mode without its length table or outbox (or an outbox slot count that is not a power of two)"
         default: "unknown guest error \(code)"
         }
     }
@@ -131,6 +151,9 @@ public enum GuestDriverMode: UInt64, Sendable, CaseIterable {
     case udpTX = 0, udpRX = 1, ping = 2, idle = 3
     /// TX's stream and RX's at once; the program never finishes by itself (the host stops it).
     case udpBidir = 4
+    /// A real program's packets both ways: the stack (a host thread) fills TX buffers, the ISR
+    /// fills the outbox; the program never finishes by itself (the host stops it).
+    case carry = 5
 }
 
 /// Offsets within one 32-byte guest stamp record.

@@ -33,7 +33,7 @@ extension PathReport {
             lines.append("    sockperf \(sockperf.measure.rawValue): avg \(fmt(sockperf.avgUs)) us"
                 + (percentiles.isEmpty ? "" : ", " + percentiles.joined(separator: ", ")))
         }
-        lines.append("    program CPU: client \(fmt(t.clientUserSeconds + t.clientSystemSeconds)) s (in app)"
+        lines.append("    program CPU: client \(fmt(t.clientUserSeconds + t.clientSystemSeconds)) s (in \(t.clientComponent ?? Component.app.rawValue))"
             + (t.serverCPUSeconds.map { ", server \(fmt($0)) s (the peer's, not host)" } ?? ""))
         for g in t.crossCheck.goodput {
             lines.append("    cross-check \(g.direction.rawValue) goodput: harness \(fmt(g.harnessMbps)) Mbps vs program \(fmt(g.toolMbps)) Mbps (\(fmt(g.differencePercent)) %) \(g.agrees ? "agree" : "DISAGREE")")

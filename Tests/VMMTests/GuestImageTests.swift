@@ -96,6 +96,15 @@ import Testing
             "IRQ_MODE_IRQCHIP": GuestMailbox.irqModeIRQChip, "VECTOR_DEVICE": UInt64(GuestMailbox.vectorDevice),
             "VECTOR_WAKE": UInt64(GuestMailbox.vectorWake), "VECTOR_WAIT": UInt64(GuestMailbox.vectorWait),
             "APIC_BASE": GuestMailbox.apicBase, "APIC_EOI": GuestMailbox.apicEOI, "APIC_TMICT": GuestMailbox.apicTMICT,
+            "MB_PING_TIMEOUTS": GuestMailbox.pingTimeouts, "MODE_UDP_BIDIR": GuestDriverMode.udpBidir.rawValue,
+            "MODE_CARRY": GuestDriverMode.carry.rawValue, "CAUSE_STACK": UInt64(GuestMailbox.causeStack),
+            "MB_CARRY_LENGTHS": GuestMailbox.carryLengths, "MB_CARRY_PRODUCED": GuestMailbox.carryProduced,
+            "MB_OUTBOX": GuestMailbox.outbox, "MB_OUTBOX_SLOTS": GuestMailbox.outboxSlots,
+            "MB_OUTBOX_CONSUMED": GuestMailbox.outboxConsumed, "MB_OUTBOX_PRODUCED": GuestMailbox.outboxProduced,
+            "MB_OUTBOX_FULL": GuestMailbox.outboxFull, "MB_STACK_WAKES": GuestMailbox.stackWakes,
+            "OUTBOX_SLOT_BYTES": GuestMailbox.outboxSlotBytes, "OUTBOX_LENGTH": GuestMailbox.outboxLength,
+            "OUTBOX_SEQ": GuestMailbox.outboxSeq, "OUTBOX_PACKET": GuestMailbox.outboxPacket,
+            "LLC_SNAP_IPV4": FrameFormat.llcSnapIPv4,
         ]
         for (name, value) in expected {
             #expect(equates[name] == value, "\(name): Guest/mailbox.h \(String(describing: equates[name])), Swift \(value)")

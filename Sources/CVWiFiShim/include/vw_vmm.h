@@ -3,6 +3,7 @@
 #ifndef VW_VMM_H
 #define VW_VMM_H
 #include <stdint.h>
+#include <stddef.h>
 #include <linux/kvm.h>
 
 /// One KVM_RUN exit, flattened from kvm_run's unions (read right after KVM_RUN returns).
@@ -36,6 +37,12 @@ struct kvm_regs *vw_kvm_run_sync_regs(struct kvm_run *run);
 void vw_kvm_run_set_valid_regs(struct kvm_run *run, uint64_t sets);
 /// ORs `sets` into kvm_run.kvm_dirty_regs: KVM loads them from kvm_run at the next KVM_RUN.
 void vw_kvm_run_mark_dirty_regs(struct kvm_run *run, uint64_t sets);
+
+/// Stores `n` bytes at `guest` (guest RAM) as the guest's own code would: ordinary stores,
+/// unseen by ThreadSanitizer, like the guest's stores it sits among. Whoever reads these bytes
+/// next (the device, the device model) is ordered after them by the guest (its descriptor
+/// publication), which no host synchronization shows; `guest` must not overlap `source`.
+void vw_guest_store_bytes(void *guest, const void *source, size_t n);
 
 /// Real-time signal used to kick a vCPU thread out of KVM_RUN (SIGRTMIN + 5).
 int vw_vmm_kick_signal(void);

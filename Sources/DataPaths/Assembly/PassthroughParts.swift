@@ -10,11 +10,13 @@ struct PassthroughParts: PathParts {
     let vcpu: KVMGuest?
     let forwarder: InterruptForwarder
     let iommu: IOMMU
+    /// A real program's traffic: the guest's network stack.
+    var stack: GuestStack? = nil
 
     var guest: ThreadGuest? { threadGuest }
     var kvmGuest: KVMGuest? { vcpu }
     var contributors: [any ResultContributor] {
-        let all: [(any ResultContributor)?] = [device, threadGuest, exitHandler, vcpu, forwarder, iommu]
+        let all: [(any ResultContributor)?] = [device, threadGuest, exitHandler, vcpu, forwarder, iommu, stack]
         return all.compactMap { $0 }
     }
 }

@@ -16,8 +16,8 @@ extension Pipeline {
         switch config.path {
         case .native:
             if let interfaces { p = try assembleNativeProgram(config, interfaces: interfaces) } else { p = try assembleNative(config) }
-        case .passthrough: p = try assemblePassthrough(config, kvm: trap.backend == .kvm)
-        case .vwifi: p = try assembleVirtualWiFi(config, kvm: trap.backend == .kvm)
+        case .passthrough: p = try assemblePassthrough(config, kvm: trap.backend == .kvm, interfaces: interfaces)
+        case .vwifi: p = try assembleVirtualWiFi(config, kvm: trap.backend == .kvm, interfaces: interfaces)
         }
         p.trapReason = [trap.reason, p.trapReason].filter { !$0.isEmpty }.joined(separator: "; ")
         return p

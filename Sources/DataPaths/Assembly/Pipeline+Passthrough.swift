@@ -5,7 +5,8 @@ import Platform
 import VMM
 
 extension Pipeline {
-    static func assemblePassthrough(_ config: PathConfig, kvm: Bool) throws -> Pipeline {
+    /// `interfaces`: a real program's traffic (KVM only: the guest program's carry mode).
+    static func assemblePassthrough(_ config: PathConfig, kvm: Bool, interfaces: TrafficInterfaces? = nil) throws -> Pipeline {
         let p = Pipeline(config: config)
         let vmID: UInt8 = 1
         let memory = try GuestMemory(size: guestMemoryBytes, vmID: vmID)
@@ -26,6 +27,7 @@ extension Pipeline {
         let line: VirtualInterruptSink
         var threadParts: (ThreadGuest, ExitHandler)? = nil
         var vcpu: KVMGuest? = nil
+        var stack: GuestStack? = nil
         let device: PhysicalDevice
         if kvm {
             // The device writes completions in the guest program's format (TX: descriptor status
@@ -43,6 +45,7 @@ extension Pipeline {
             guest.connect(sink)
             line = sink
             vcpu = guest
+            if let interfaces { stack = try p.carryProgram(interfaces, guest: guest, device: device) }
         } else {
             device = p.addDevice(wiring: wiring, vms: vms, stationVMID: vmID)
             let (guest, handler, _) = try p.addGuest(rings: rings, doorbell: DeviceRegisterDoorbell(device: wiring.doorbell, registers: registers),
@@ -54,7 +57,7 @@ extension Pipeline {
         // interrupt handler), which injects it into the guest.
         let forwarder = InterruptForwarder(context: p.context(.hypervisor, "vw-hv-irq"), irq: wiring.irq, line: line)
         p.parts = PassthroughParts(device: device, threadGuest: threadParts?.0, exitHandler: threadParts?.1, vcpu: vcpu,
-                                   forwarder: forwarder, iommu: iommu)
+                                   forwarder: forwarder, iommu: iommu, stack: stack)
         p.add("vw-hv-irq") { forwarder.run() }
         p.closers.append { wiring.irq.channel.signal(1) }
         if let vcpu {

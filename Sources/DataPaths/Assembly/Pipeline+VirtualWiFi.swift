@@ -7,7 +7,8 @@ import Platform
 import VMM
 
 extension Pipeline {
-    static func assembleVirtualWiFi(_ config: PathConfig, kvm: Bool) throws -> Pipeline {
+    /// `interfaces`: a real program's traffic (KVM only, one VM: the guest program's carry mode).
+    static func assembleVirtualWiFi(_ config: PathConfig, kvm: Bool, interfaces: TrafficInterfaces? = nil) throws -> Pipeline {
         let p = Pipeline(config: config)
         let count = max(1, config.vms)
         // One device TX queue per VM: each device model's thread is its queue's only producer.
@@ -31,7 +32,14 @@ extension Pipeline {
             ports.append(port)
         }
         let driver = AugmentedHostDriver(context: p.context(.hostDriver, "vw-hostdrv"), device: queues, ports: ports)
-        p.parts = VirtualWiFiParts(device: device, machines: machines, iommu: iommu, driver: driver)
+        var stack: GuestStack? = nil
+        if let interfaces {
+            guard let guest = machines.first?.kvmGuest, count == 1 else {
+                throw PipelineError.setup("a real program's traffic on vwifi needs one VM on the kvm backend")
+            }
+            stack = try p.carryProgram(interfaces, guest: guest, device: device)
+        }
+        p.parts = VirtualWiFiParts(device: device, machines: machines, iommu: iommu, driver: driver, stack: stack)
         p.add("vw-hostdrv") { driver.run() }
         p.closers.append { queues.irq.channel.signal(1) }
         p.interruptMechanism = "eventfd to host driver (interrupt context); device model injects into the guest's interrupt line"

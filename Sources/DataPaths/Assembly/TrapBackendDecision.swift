@@ -24,6 +24,11 @@ struct TrapBackendDecision: Equatable {
             probeReason = reason
         }
         if let problem {
+            if config.traffic.isTool {
+                // The thread trap's guest has no network stack: there is nothing to fall back to.
+                throw ConfigError(field: "trap", problem: "a real program's traffic in a VM needs the kvm backend, and kvm cannot run here: \(problem)",
+                                  fix: "fix the KVM device (see vwifi-bench doctor), or use --traffic builtin")
+            }
             if config.trap == .kvm {
                 throw ConfigError(field: "trap", problem: "kvm cannot run this: \(problem)",
                                   fix: "use --trap thread or --trap auto (which falls back to thread)"

@@ -8,6 +8,8 @@ struct VirtualWiFiParts: PathParts {
     let machines: [Pipeline.VirtualMachine]
     let iommu: IOMMU?
     let driver: AugmentedHostDriver
+    /// A real program's traffic: VM 1's network stack.
+    var stack: GuestStack? = nil
 
     var guest: ThreadGuest? { machines.first?.guest }
     var deviceModel: DeviceModel? { machines.first?.model }
@@ -15,7 +17,7 @@ struct VirtualWiFiParts: PathParts {
     var augmentedDriver: AugmentedHostDriver? { driver }
 
     var contributors: [any ResultContributor] {
-        [device] + machines.flatMap(\.contributors) + [iommu].compactMap { $0 } + [driver]
+        [device] + machines.flatMap(\.contributors) + [iommu].compactMap { $0 } + [driver] + (stack.map { [$0] } ?? [])
     }
 
     func contributeAcross(to readings: inout ResultReadings, config: PathConfig) {

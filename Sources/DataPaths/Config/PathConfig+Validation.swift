@@ -46,9 +46,13 @@ extension PathConfig {
 
     /// A real program as the traffic: where it can run, and that it is installed.
     private func validateProgram() throws(ConfigError) {
-        guard path == .native else {
-            throw ConfigError(field: "traffic", problem: "a real program's traffic runs on the native path only so far (\(path.rawValue) carries the harness's own)",
-                              fix: "run `path native`, or use --traffic builtin")
+        if path != .native && trap == .thread {
+            throw ConfigError(field: "trap", problem: "a real program's traffic in a VM runs on the kvm backend (the thread trap's guest has no network stack to carry it)",
+                              fix: "drop --trap thread, or use --traffic builtin")
+        }
+        if vms > 1 {
+            throw ConfigError(field: "vms", problem: "a real program's traffic goes through one VM (this run: \(vms))",
+                              fix: "use --vms 1, or --traffic builtin")
         }
         guard workload == .udp || (workload == .ping && traffic == .ping) else {
             throw ConfigError(field: "workload", problem: "--workload \(workload.rawValue) describes the harness's own generator, and --traffic \(traffic.rawValue) makes its own traffic",

@@ -86,6 +86,9 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
         account.stamp(.rxForward, d.seq, tsc: mark)
         let ip = frame + FrameFormat.ipv4Offset
         let ipLength = length - FrameFormat.ipv4Offset - FrameFormat.fcsBytes
+        // A reply is timed as it is handed over: the kernel stamps the packet on entry to the
+        // write (a program's receive time), and the write may return only after it ran.
+        let handed = mark
         let n = vw_write(tun, ip, ipLength)
         mark = account.charge(.networkStack, since: mark)
         guard n > 0 else {
@@ -94,7 +97,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
         }
         if carried {
             count(ip, length: ipLength)
-            echoReplies?.note(ip, length: ipLength, at: mark)
+            echoReplies?.note(ip, length: ipLength, at: handed)
         }
         device.repost(bufferID: d.bufferID)
         return true

@@ -46,7 +46,11 @@ extension KVMGuest {
         publish(tally.txReclaimed, runner.guestCount(GuestMailbox.reclaimed), &published.reclaimed)
         // Every TX frame the device or device model dropped completes with a non-done status
         // (RX drops the device model counts itself).
-        if mode != .udpRX && mode != .idle { publish(tally.dropped, runner.guestCount(GuestMailbox.badStatus), &published.dropped) }
+        // A program's traffic: packets the guest dropped with its stack's receive queue full too.
+        let stackDrops = mode == .carry ? runner.guestCount(GuestMailbox.outboxFull) : 0
+        if mode != .udpRX && mode != .idle {
+            publish(tally.dropped, min(Int(Int32.max), runner.guestCount(GuestMailbox.badStatus) + stackDrops), &published.dropped)
+        }
         publishReceived()
         if mode == .udpBidir {
             // The program posts its RX buffers before its first packet: the receiver listens.

@@ -10,7 +10,8 @@ import VMM
 extension KVMGuest {
     /// The guest program's mode for `config` (TrapBackendDecision only picks kvm for these).
     static func mode(_ config: PathConfig) -> GuestDriverMode {
-        switch (config.workload, config.direction) {
+        if config.traffic.isTool { return .carry }
+        return switch (config.workload, config.direction) {
         case (.ping, _): .ping
         case (.idle, _): .idle
         case (.udp, .rx): .udpRX
@@ -28,7 +29,7 @@ extension KVMGuest {
     static func packetCount(_ config: PathConfig) -> Int {
         switch mode(config) {
         case .ping: config.pingCount
-        case .udpRX, .idle: 0
+        case .udpRX, .idle, .carry: 0
         case .udpTX, .udpBidir: config.duration == nil ? config.packets : Int(Int32.max)
         }
     }
@@ -40,12 +41,12 @@ extension KVMGuest {
         parameters.mode = mode(config)
         parameters.warmup = config.warmupPackets
         switch parameters.mode {
-        case .udpRX, .ping, .udpBidir:
+        case .udpRX, .ping, .udpBidir, .carry:
             let stride = UInt64(GuestRings.bufferBytes)
             for (i, gpa) in rings.rxBuffers.enumerated() where gpa != rings.rxBuffers[0] + UInt64(i) * stride {
                 throw PipelineError.setup("RX buffer \(i) at GPA \(gpa) is not contiguous with buffer 0: the KVM guest needs equally spaced buffers")
             }
-            let frames = parameters.mode == .ping ? config.pingCount : config.packets
+            let frames = parameters.mode == .ping ? config.pingCount : parameters.mode == .carry ? 64 : config.packets
             let words = min(1 << 17, GuestReceiveParameters.seenWords(frames: frames))
             parameters.receive = GuestReceiveParameters(
                 rxRing: rings.rxFreeRingGPA, rxRingCapacity: rings.rxFree.capacity, rxBufferBase: rings.rxBuffers[0],
@@ -57,6 +58,14 @@ extension KVMGuest {
                 parameters.rttArea = try memory.allocate(bytes: parameters.rttCapacity * 8, alignment: 64)
                 parameters.txIntervalTicks = UInt64(max(1, config.pingIntervalMs * 1e-3 * TSCClock.shared.hz))
                 parameters.pingTimeoutTicks = UInt64(max(1, config.pingTimeoutMs * 1e-3 * TSCClock.shared.hz))
+            }
+            if parameters.mode == .carry {
+                // The IP packet goes where the harness's payload went, behind the link headers.
+                parameters.payloadOffset = FrameFormat.ipv4Offset
+                parameters.payloadLength = KernelNetwork.programMTU
+                parameters.carryLengths = try memory.allocate(bytes: parameters.txBufferCount * 4, alignment: 64)
+                parameters.outboxSlots = GuestStack.outboxSlots
+                parameters.outbox = try memory.allocate(bytes: GuestStack.outboxSlots * Int(GuestMailbox.outboxSlotBytes), alignment: 4096)
             }
         case .idle:
             parameters.timerAddress = VMTimer.base

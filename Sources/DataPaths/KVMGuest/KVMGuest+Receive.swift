@@ -11,7 +11,7 @@ extension KVMGuest {
     /// RX and ping: publish the guest's receive counters; a corrupt or repeated frame fails the
     /// run, as it does on the thread trap.
     func publishReceived() {
-        guard mode == .udpRX || mode == .ping || mode == .udpBidir else { return }
+        guard mode == .udpRX || mode == .ping || mode == .udpBidir || mode == .carry else { return }
         let echoes = runner.guestCount(GuestMailbox.echoes)
         let delivered = max(0, runner.guestCount(GuestMailbox.rxDelivered) - echoes)
         publish(tally.rxDelivered, delivered, &published.rxDelivered)

@@ -47,6 +47,7 @@ extension KVMGuest {
         case .ping: parts.append("guest program: ping (one echo outstanding, RTT by rdtsc in the guest)")
         case .idle: parts.append("guest program: idle (one-shot timer armed by a trapping store; \(runner?.timerInterrupts ?? 0) ticks injected through the KVM line)")
         case .udpBidir: parts.append("guest program: TX and RX drivers at once (both streams' frames in the one completion ring; RX frames carry no per-frame stamps, their seq's stamp record is the TX packet's)")
+        case .carry: parts.append("guest program: carry (a real program's packets both ways: the stack puts them in TX buffers, the ISR queues received ones in the outbox; interrupts by the pending flag, since the stack's cause is raised by the host; \(runner.map { $0.guestCount(GuestMailbox.stackWakes) } ?? 0) ISRs for the stack's cause)")
         case .udpTX: break
         }
         if let r = report {

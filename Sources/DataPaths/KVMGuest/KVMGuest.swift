@@ -68,6 +68,9 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     /// Who logs the guest's doorbell stamp, read from its descriptor, when no device model does
     /// (passthrough: the device).
     var doorbellStampRecorder: ThreadAccount?
+    /// A real program's traffic: the guest's network stack (the station's namespace) behind the
+    /// guest program's carry mode. Set at assembly.
+    var stack: GuestStack?
 
     var line: KVMInterruptLine { runner.interruptLine }
     /// irqchip mechanism only (kvm_intel/kvm_amd): the device's interrupt eventfd, a KVM_IRQFD.
@@ -112,8 +115,13 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
                   let host = memory.hostAddress(gpa: gpa, length: GuestRings.bufferBytes) else {
                 throw PipelineError.setup("TX buffer \(i) at GPA \(gpa) is not contiguous with buffer 0: the KVM guest needs equally spaced buffers")
             }
-            FrameFormat.writeHeaders(into: host, payloadLength: frame.payload, seq: UInt32(i), source: station,
-                                     destination: peer, bssid: bssid, kind: frame.kind)
+            if config.traffic.isTool {
+                // A program's packet: the driver's link headers only (the stack's IP packet follows).
+                FrameFormat.writeLinkHeaders(into: host, seq: UInt32(i), source: station, destination: peer, bssid: bssid)
+            } else {
+                FrameFormat.writeHeaders(into: host, payloadLength: frame.payload, seq: UInt32(i), source: station,
+                                         destination: peer, bssid: bssid, kind: frame.kind)
+            }
         }
         var parameters = GuestDriverParameters(
             packetCount: Self.packetCount(config), payloadLength: frame.payload,
@@ -150,9 +158,12 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
     // MARK: the vCPU thread
 
     func run() {
-        // One OS thread, two accounts: the guest's (context.account) and the hypervisor's.
+        // One OS thread, two accounts: the guest's (context.account) and the hypervisor's; with a
+        // program's traffic a third, the guest stack's deliveries in this thread's system calls.
         hypervisor.attach()
+        stack?.deliveryAccount.attach()
         runThread { runGuest() }
+        stack?.deliveryAccount.finish()
         hypervisor.finish()
     }
 
@@ -163,19 +174,24 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
         // A guest that only receives blocks at its wait port after taking the last frames: what
         // it counted must be visible before the vCPU thread sleeps, or the run never ends.
         runner.beforeWait = { [unowned self] in
+            self.deliverToStack()
             self.publishProgress()
             // The receiving guest program posts its buffers, then waits for its first interrupt.
             if self.mode == .udpRX { self.tally.receiverReady.store(true, ordering: .releasing) }
         }
-        if warmup == 0 || mode == .udpRX || mode == .idle { beginMeasuredRegion() }
+        // A program's run is measured from the executor's start (once the server listens).
+        if mode != .carry && (warmup == 0 || mode == .udpRX || mode == .idle) { beginMeasuredRegion() }
         do {
-            report = try runner.run(waitTimeoutNanoseconds: 10_000_000_000, summarizing: false)
+            // A program may pause for as long as it likes (the host stops the guest).
+            let waitLimit: Int64 = mode == .carry ? 3_600_000_000_000 : 10_000_000_000
+            report = try runner.run(waitTimeoutNanoseconds: waitLimit, summarizing: false)
         } catch {
             if !control.isStopping { control.fail("KVM guest: \(error)") }
         }
         runner.exitObserver = nil
         runner.beforeWait = nil
         finishLastDoorbell()
+        deliverToStack()
         scanGuest(final: true)
         publishProgress()
         markSenderDone()
@@ -183,15 +199,18 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
 
     /// After every exit, before the guest runs again (vCPU thread).
     func afterExit(_ reason: ExitReason) -> Bool {
-        if (doorbell == .ioeventfd || model == nil) && !measuredRegion && runner.guestCount(GuestMailbox.sent) >= warmup {
+        if mode == .carry {
+            if !measuredRegion && control.isMeasuring { beginMeasuredRegion() }
+        } else if (doorbell == .ioeventfd || model == nil) && !measuredRegion && runner.guestCount(GuestMailbox.sent) >= warmup {
             // No doorbell exit to mark the warm-up's end: the first exit after it does.
             beginMeasuredRegion()
         }
         hypervisor.follow(control)
         account.follow(control)
+        deliverToStack()
         scanGuest(final: false)
         publishProgress()
-        if durationEndNs != 0 && !packetCountLowered && vw_monotonic_ns() >= durationEndNs {
+        if durationEndNs != 0 && mode != .carry && !packetCountLowered && vw_monotonic_ns() >= durationEndNs {
             let sent = runner.mailbox(GuestMailbox.sent)
             if sent > UInt64(warmup) {
                 // The guest re-reads packetCount every loop: it stops sending and drains.
@@ -200,6 +219,15 @@ final class KVMGuest: BusDevice, PipelineComponent, @unchecked Sendable {
             }
         }
         return !control.isStopping
+    }
+
+    /// A program's traffic: what the guest received goes to its stack, and the stack hears of
+    /// buffers the guest reclaimed (both before the guest runs again).
+    private func deliverToStack() {
+        guard let stack else { return }
+        stack.deliveryAccount.follow(control)
+        stack.drainOutbox(stampingOn: account)
+        stack.noteReclaimed()
     }
 
     /// The last of the run's guests to finish sending marks the run's sender done.

@@ -31,6 +31,7 @@ extension PipelineExecutor {
         let startTSC = TSC.now()
         let startNs = vw_monotonic_ns()
         try pipeline.start()
+        afterStart?(pipeline)
         var stopped = false
         defer { if !stopped { pipeline.stop(); pipeline.harness.finish() } }
 
@@ -79,7 +80,9 @@ extension PipelineExecutor {
                                    wallNs: stopNs - startNs).build()
         result.recordMachine(from: machineBefore, to: machineAfter)
         result.summary.workload = config.traffic.rawValue
-        result.chargeProgram(user: clientExit.userSeconds, system: clientExit.systemSeconds, to: .app)
+        // The program is the station's application: the host's on native, the guest's in a VM.
+        let clientComponent: Component = config.path == .native ? .app : .guest
+        result.chargeProgram(user: clientExit.userSeconds, system: clientExit.systemSeconds, to: clientComponent)
         if offeredBeyond > 0 {
             result.drops["station_tun_queue_full", default: 0] += offeredBeyond
             result.warnings.append("the station's TUN queue dropped \(offeredBeyond) packets the program offered beyond what the path took: a TUN interface has no queue back-pressure (a WiFi driver stops its queue and the sender blocks), so the program's CPU here is not a real station's at saturation; give --rate (or the tool's own rate flag) to offer what the path carries")
@@ -90,6 +93,7 @@ extension PipelineExecutor {
         result.traffic = TrafficResult(
             report: report, serverArgv: invocation.server?.argv, namespaces: [topology.station.name, topology.peer.name],
             clientUserSeconds: clientExit.userSeconds, clientSystemSeconds: clientExit.systemSeconds,
+            clientComponent: clientComponent.rawValue,
             serverCPUSeconds: serverExit?.cpuSeconds,
             crossCheck: CrossCheck.make(result: result, report: report))
         for line in result.traffic?.crossCheck.disagreements ?? [] { result.warnings.append(line) }

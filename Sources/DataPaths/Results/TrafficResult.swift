@@ -9,9 +9,12 @@ public struct TrafficResult: Sendable, Codable {
     /// The station namespace's and the peer namespace's names (gone after the run).
     public var namespaces: [String]
     /// The client's CPU (wait4 rusage: it ran inside the measured window), seconds; it is in the
-    /// `app` row, the process total and the component total.
+    /// `clientComponent` row, the process total and the component total.
     public var clientUserSeconds: Double
     public var clientSystemSeconds: Double
+    /// The row the client's CPU is in: `app` on native, `guest` in a VM (the station's stack and
+    /// its programs stand for the guest's). Nil in results written before VMs carried programs.
+    public var clientComponent: String?
     /// The server's CPU: the peer's, never host CPU (seconds; nil when it was not started).
     public var serverCPUSeconds: Double?
     /// The harness's numbers against the program's.
@@ -27,7 +30,7 @@ public struct TrafficResult: Sendable, Codable {
     public var toolRTTMedianMs: Double? { crossCheck.roundTrip?.toolMedianMs }
 
     enum CodingKeys: String, CodingKey {
-        case report, serverArgv, namespaces, clientUserSeconds, clientSystemSeconds, serverCPUSeconds
+        case report, serverArgv, namespaces, clientUserSeconds, clientSystemSeconds, clientComponent, serverCPUSeconds
         case crossCheck = "cross_check"
     }
 }
