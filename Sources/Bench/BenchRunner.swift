@@ -146,7 +146,7 @@ public enum BenchRunner {
         if o.suite != .skip {
             for quick in o.suite == .quickAndFull ? [true, false] : [true] {
                 let name = quick ? "suite_quick_seconds" : "suite_full_seconds"
-                o.progress(quick ? "suite (quick)" : "suite (full, ~8 minutes)")
+                o.progress(quick ? "suite (quick)" : "suite (full, ~11 minutes)")
                 let out = o.scratchDirectory + "/vwifi-bench-suite-\(getpid())-\(quick ? "quick" : "full")"
                 do {
                     let s = try SuiteCost.wallSeconds(executable: o.executable, suite: o.suiteFile, quick: quick,
@@ -164,7 +164,7 @@ public enum BenchRunner {
             if o.suite == .quick {
                 metrics.append(BenchMetric(metric: "suite_full_seconds", value: 0, reference: nil, ratio: nil,
                                            target: .none, verdict: .skipped, spreadPercent: 0, repetitions: 0,
-                                           unit: "s", note: "run with --full-suite (about 8 minutes)"))
+                                           unit: "s", note: "run with --full-suite (about 11 minutes)"))
             }
         }
 

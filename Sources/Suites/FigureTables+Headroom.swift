@@ -11,7 +11,10 @@ extension FigureTables {
         var t = CSVTable(header: ResultLayout.headroomColumns
                          + ["headroom_ci95_low", "air_utilization", "air_utilization_saturated", "goodput_mbps_air_none",
                             "repetitions", "ci_exact", "experiment", "point", "air_experiment"])
-        let paced = measured(points, .fig5Throughput).filter { $0.point.config.direction == .tx }
+        // Figure 5(a)'s UDP TX runs only: a TCP run's rate is its congestion control's as well as the air's.
+        let paced = measured(points, .fig5Throughput).filter {
+            $0.point.config.direction == .tx && $0.point.config.transportProtocol == "udp"
+        }
         for p in measured(points, .headroom) {
             let unpaced = Statistics.summarize(p.runs.map { $0.result.summary.framesPerSecond })
             let goodput = Statistics.median(p.runs.map { $0.result.summary.goodputMbps })

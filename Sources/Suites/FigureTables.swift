@@ -32,6 +32,7 @@ public enum FigureTables {
         points.filter { $0.point.figure == figure && !$0.runs.isEmpty }
     }
 
+    /// Figure 5(a) and 5(b) in one table: `protocol` tells UDP rows from TCP (iperf3) rows.
     public static func fig5Throughput(_ points: [PointRecords]) -> CSVTable {
         var t = CSVTable(header: ResultLayout.fig5ThroughputColumns
                          + ["ci_exact", "experiment", "point", "paper_goodput_mbps"])
@@ -39,9 +40,10 @@ public enum FigureTables {
             let c = p.point.config
             let g = Statistics.summarize(p.runs.map { $0.result.summary.goodputMbps })
             let f = Statistics.median(p.runs.map { $0.result.summary.framesPerSecond })
-            t.append([p.point.rowName, c.workload.rawValue, c.direction.rawValue, n(g.median, 4), n(g.ci95Low, 4),
+            t.append([p.point.rowName, c.transportProtocol, c.direction.rawValue, n(g.median, 4), n(g.ci95Low, 4),
                       n(g.ci95High, 4), n(f, 2), "\(g.count)", "\(g.ciExact)", p.point.experiment, p.point.label,
-                      opt(PaperReference.udpGoodputMbps(scenario: p.point.rowName, direction: c.direction.rawValue))])
+                      opt(PaperReference.goodputMbps(protocol: c.transportProtocol, scenario: p.point.rowName,
+                                                     direction: c.direction.rawValue))])
         }
         return t
     }

@@ -10,6 +10,23 @@ public enum PaperReference {
         return direction == "tx" ? 22 : direction == "rx" ? 18 : nil
     }
 
+    /// Figure 5(b), read off the text, not the bars: "In all testing scenarios, achieved WiFi TCP
+    /// TX/RX throughput is around 20 Mbps/20 Mbps" (iPerf, 1448-byte writes, socket buffer
+    /// maximized). Stated for the same three scenarios as Figure 5(a).
+    public static func tcpGoodputMbps(scenario: String, direction: String) -> Double? {
+        guard ["native", "passthrough", "vwifi"].contains(scenario) else { return nil }
+        return direction == "tx" || direction == "rx" ? 20 : nil
+    }
+
+    /// Figure 5(a) or 5(b) by a fig5_throughput row's `protocol` (`udp`, `tcp`).
+    public static func goodputMbps(protocol name: String, scenario: String, direction: String) -> Double? {
+        switch name {
+        case "udp": udpGoodputMbps(scenario: scenario, direction: direction)
+        case "tcp": tcpGoodputMbps(scenario: scenario, direction: direction)
+        default: nil
+        }
+    }
+
     /// Figure 5(c): ping round-trip time, milliseconds.
     public static let rttMs: [String: Double] = [
         "native": 5.74, "passthrough": 6.17, "vwifi": 7.87, "vwifi-iommu": 6.63,

@@ -56,19 +56,23 @@ public enum Plotter {
             order.filter { keys.contains($0) } + keys.filter { !order.contains($0) }.sorted()
         }
 
-        // Figure 5(a): TX and RX goodput per scenario.
+        // Figure 5(a) (UDP) and 5(b) (TCP, iperf3): TX and RX goodput per scenario, one file each.
         let thr = dir(results, ResultLayout.fig5Throughput)
-        var fig5a = ["# idx scenario tx tx_lo tx_hi rx rx_lo rx_hi paper_tx paper_rx"]
-        let scen5 = ordered(Set(thr.compactMap { $0["scenario"] }), scenarioOrder)
-        for (i, s) in scen5.enumerated() {
-            let tx = thr.first { $0["scenario"] == s && $0["direction"] == "tx" }
-            let rx = thr.first { $0["scenario"] == s && $0["direction"] == "rx" }
-            fig5a.append("\(i) \"\(s)\" \(v(tx?.double("goodput_mbps"))) \(v(tx?.double("ci95_low"))) \(v(tx?.double("ci95_high"))) "
-                         + "\(v(rx?.double("goodput_mbps"))) \(v(rx?.double("ci95_low"))) \(v(rx?.double("ci95_high"))) "
-                         + "\(v(PaperReference.udpGoodputMbps(scenario: s, direction: "tx"))) \(v(PaperReference.udpGoodputMbps(scenario: s, direction: "rx")))")
+        for (proto, file, count) in [("udp", "fig5_throughput.dat", "fig5_nthroughput"), ("tcp", "fig5_tcp_throughput.dat", "fig5_ntcp")] {
+            let rows = thr.filter { $0["protocol"] == proto }
+            var lines = ["# idx scenario tx tx_lo tx_hi rx rx_lo rx_hi paper_tx paper_rx"]
+            let scenarios = ordered(Set(rows.compactMap { $0["scenario"] }), scenarioOrder)
+            for (i, s) in scenarios.enumerated() {
+                let tx = rows.first { $0["scenario"] == s && $0["direction"] == "tx" }
+                let rx = rows.first { $0["scenario"] == s && $0["direction"] == "rx" }
+                lines.append("\(i) \"\(s)\" \(v(tx?.double("goodput_mbps"))) \(v(tx?.double("ci95_low"))) \(v(tx?.double("ci95_high"))) "
+                             + "\(v(rx?.double("goodput_mbps"))) \(v(rx?.double("ci95_low"))) \(v(rx?.double("ci95_high"))) "
+                             + "\(v(PaperReference.goodputMbps(protocol: proto, scenario: s, direction: "tx"))) "
+                             + "\(v(PaperReference.goodputMbps(protocol: proto, scenario: s, direction: "rx")))")
+            }
+            try save(file, lines)
+            vars.append("\(count) = \(scenarios.count)")
         }
-        try save("fig5_throughput.dat", fig5a)
-        vars.append("fig5_nthroughput = \(scen5.count)")
 
         // Figure 5(c): round-trip time per scenario.
         let lat = firstPerKey(dir(results, ResultLayout.fig5Latency), "scenario")

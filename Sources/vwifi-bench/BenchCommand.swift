@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not time the suite.")
     var skipSuite = false
 
-    @Flag(name: .long, help: "Also time the full suite (about 8 minutes).")
+    @Flag(name: .long, help: "Also time the full suite (about 11 minutes).")
     var fullSuite = false
 
     @Option(name: .long, parsing: .upToNextOption, help: "Only these groups: stamp, handoff, path (default: all).")

@@ -39,6 +39,21 @@ import Testing
         #expect(Compare.exitStatus(lax) == 0)
     }
 
+    /// fig5_throughput rows are keyed by protocol too: Figure 5(a)'s UDP and 5(b)'s TCP row of one
+    /// scenario, direction and point are compared each with its own.
+    @Test func tcpAndUDPRowsOfOneScenarioStayDistinct() throws {
+        let root = temporaryDirectory()
+        let base = try runSuite("paper.yaml", runID: "base", root: root, only: ["fig5_throughput"])
+        defer { cleanup(base) }
+        let cand = try runSuite("paper.yaml", runID: "cand", root: root, only: ["fig5-native", "fig5b-native"])
+        let c = try Compare.run(baseline: base.directory, candidate: cand.directory)
+        let goodput = c.rows.filter { $0.file == ResultLayout.fig5Throughput }
+        #expect(Set(goodput.map(\.key)) == ["native/udp/tx/direction=tx", "native/udp/rx/direction=rx",
+                                             "native/tcp/tx/direction=tx", "native/tcp/rx/direction=rx"])
+        #expect(goodput.allSatisfy { $0.ratio > 0.9 && $0.ratio < 1.1 })
+        #expect(c.unmatched.filter { $0.contains(ResultLayout.fig5Throughput) }.count == 12)
+    }
+
     @Test func overlappingIntervalsAreWithinNoise() {
         let m = Compare.Metric(column: "cpu_percent", higherIsBetter: false, low: "ci95_low", high: "ci95_high")
         let row = Compare.judge(file: "f", key: "k", metric: m,

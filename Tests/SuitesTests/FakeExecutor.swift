@@ -65,7 +65,8 @@ final class FakeExecutor: PathExecutor {
         case .udp:
             s.packetsSent = config.packets
             s.packetsDelivered = config.packets
-            s.goodputMbps = jitter(unpaced ? unpacedRate * 1450 * 8 / 1e6 : config.direction == .tx ? 22.6 : 18.2, goodputJitter)
+            let paced = config.traffic == .iperf3TCP ? 19.6 : config.direction == .tx ? 22.6 : 18.2
+            s.goodputMbps = jitter(unpaced ? unpacedRate * 1450 * 8 / 1e6 : paced, goodputJitter)
             s.framesPerSecond = s.goodputMbps * 1e6 / (1450 * 8)
             if !unpaced { r.air = Self.air(utilization: jitter(airUtilization, 0.002), frames: config.packets) }
             s.interruptsPhysical = config.packets / config.coalesceDevice

@@ -24,6 +24,9 @@ import Testing
         defer { cleanup(out) }
         #expect(out.chartNote == nil, "\(out.chartNote ?? "")")
         #expect(out.charts.count == 10)
+        // No TCP rows (as in a results directory from before Figure 5(b)): panel (b) is drawn empty.
+        let vars = try String(contentsOfFile: out.directory + "/plotdata/vars.gp", encoding: .utf8)
+        #expect(vars.contains("fig5_ntcp = 0") && vars.contains("fig5_nthroughput = 1"))
     }
 
     @Test func plotDataCarriesThePaperValuesFromPaperReference() throws {
@@ -32,6 +35,19 @@ import Testing
         try Plotter.writePlotData(directory: out.directory)
         let vars = try String(contentsOfFile: out.directory + "/plotdata/vars.gp", encoding: .utf8)
         #expect(vars.contains("fig7_nscenarios = 5"))
+        // Figure 5(a) plots the UDP rows only, 5(b) the TCP (iperf3) rows, each with its paper marks.
+        #expect(vars.contains("fig5_nthroughput = 4") && vars.contains("fig5_ntcp = 4"))
+        func lines(_ file: String) throws -> [[String]] {
+            try String(contentsOfFile: out.directory + "/plotdata/" + file, encoding: .utf8)
+                .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").map(String.init) }
+        }
+        let udp = try lines("fig5_throughput.dat"), tcp = try lines("fig5_tcp_throughput.dat")
+        #expect(udp.map { $0[1] } == ["\"native\"", "\"passthrough\"", "\"vwifi\"", "\"vwifi-iommu\""])
+        #expect(tcp.map { $0[1] } == udp.map { $0[1] })
+        #expect(udp.first.map { Array($0.suffix(2)) } == ["22", "18"] && tcp.first.map { Array($0.suffix(2)) } == ["20", "20"])
+        #expect(tcp.last.map { Array($0.suffix(2)) } == ["?", "?"])
+        #expect(tcp.allSatisfy { abs(Double($0[2])! - 19.6) < 0.5 && abs(Double($0[5])! - 19.6) < 0.5 })
+        #expect(udp.allSatisfy { Double($0[2])! > 22 && Double($0[5])! < 19 })
         let fig8 = try String(contentsOfFile: out.directory + "/plotdata/fig8_optimizations.dat", encoding: .utf8)
         #expect(fig8.contains("\"none\"") && fig8.contains(" 50.4 "))
     }

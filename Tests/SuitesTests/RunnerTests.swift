@@ -65,7 +65,17 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(fake.callCount == points * 3)
         let dir = ResultsDirectory(path: out.directory)
         #expect(dir.table(ResultLayout.rawSamples)?.rows.count == points * 2)
-        #expect(dir.table(ResultLayout.fig5Throughput)?.rows.count == 8)
+        #expect(dir.table(ResultLayout.fig5Throughput)?.rows.count == 16)
+        // Figure 5(a) rows say udp with the paper's UDP values, 5(b)'s (iperf3) tcp with its TCP ones.
+        let fig5 = dir.records(ResultLayout.fig5Throughput)
+        let udpRows = fig5.filter { $0["protocol"] == "udp" }, tcpRows = fig5.filter { $0["protocol"] == "tcp" }
+        #expect(udpRows.count == 8 && tcpRows.count == 8)
+        #expect(udpRows.allSatisfy { $0["experiment"]!.hasPrefix("fig5-") } && tcpRows.allSatisfy { $0["experiment"]!.hasPrefix("fig5b-") })
+        #expect(udpRows.first { $0["scenario"] == "vwifi" && $0["direction"] == "tx" }?["paper_goodput_mbps"] == "22")
+        #expect(udpRows.first { $0["scenario"] == "vwifi" && $0["direction"] == "rx" }?["paper_goodput_mbps"] == "18")
+        #expect(tcpRows.filter { $0["scenario"] != "vwifi-iommu" }.allSatisfy { $0["paper_goodput_mbps"] == "20" })
+        #expect(tcpRows.filter { $0["scenario"] == "vwifi-iommu" }.allSatisfy { $0["paper_goodput_mbps"] == "" })
+        #expect(tcpRows.allSatisfy { abs($0.double("goodput_mbps")! - 19.6) < 0.5 })
         #expect(dir.table(ResultLayout.fig5Latency)?.rows.count == 4)
         #expect(dir.table(ResultLayout.fig8)?.rows.count == 4)
         // Headroom: one row per fig5 TX scenario, set against that scenario's fig5 TX run.
@@ -106,6 +116,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         // SUMMARY states findings with verdicts.
         let summary = try String(contentsOfFile: out.directory + "/SUMMARY.md", encoding: .utf8)
         #expect(summary.contains("## Throughput parity: **agrees**"))
+        #expect(summary.contains("## TCP throughput parity: **agrees**"))
         #expect(summary.contains("Set by the air model: every path's pipeline sustains more than 1.1x"))
         #expect(summary.contains("headroom.csv"))
         #expect(summary.contains("## Latency ordering: **agrees**"))

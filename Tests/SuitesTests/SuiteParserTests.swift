@@ -1,5 +1,6 @@
 import DataPaths
 import Foundation
+import Measurement
 import Testing
 @testable import Suites
 
@@ -24,7 +25,17 @@ func oneExperiment(_ body: String) -> String {
         let points = suite.points(quick: false)
         func rows(_ f: Figure) -> [String] { points.filter { $0.figure == f }.map(\.rowName) }
         #expect(Set(rows(.fig5Throughput)) == ["native", "passthrough", "vwifi", "vwifi-iommu"])
-        #expect(rows(.fig5Throughput).count == 8)
+        #expect(rows(.fig5Throughput).count == 16)
+        // Figure 5(a) is the harness's UDP stream; 5(b) real iperf3 TCP, both directions, every scenario.
+        let fig5 = points.filter { $0.figure == .fig5Throughput }
+        let tcp = fig5.filter { $0.config.transportProtocol == "tcp" }
+        #expect(tcp.count == 8 && Set(tcp.map(\.rowName)) == Set(rows(.fig5Throughput)))
+        #expect(fig5.filter { $0.config.transportProtocol == "udp" }.allSatisfy { $0.config.traffic == .builtin })
+        #expect(tcp.allSatisfy { $0.experiment.hasPrefix("fig5b-") && $0.config.traffic == .iperf3TCP
+                                 && $0.config.trafficArgs == ["-l", "1448", "-w", "416K"] && $0.config.duration == 3 })
+        #expect(Set(tcp.map(\.config.direction)) == [.tx, .rx])
+        #expect(tcp.first { $0.experiment == "fig5b-vwifi" }!.config.pagemap)
+        #expect(tcp.filter { $0.experiment == "fig5b-vwifi-iommu" }.allSatisfy { $0.config.translation == .iommu })
         #expect(Set(rows(.fig5Latency)) == ["native", "passthrough", "vwifi", "vwifi-iommu"])
         #expect(Set(rows(.fig6)) == ["vwifi", "vwifi-iommu"])
         #expect(Set(rows(.fig7)) == ["system-idle", "vm-idle", "native", "passthrough", "vwifi"])
@@ -49,7 +60,8 @@ func oneExperiment(_ body: String) -> String {
         #expect(quick.first { $0.experiment == "extra-path-software" }!.config.packets == 200)
         #expect(byName["extra-path-software"]![0].config.pagemap && byName["extra-path-software"]![0].config.rate == 200)
         #expect(quick.first { $0.experiment == "cpu-vm-idle" }!.config.duration == 1)
-        #expect(quick.filter { $0.config.workload != .idle }.allSatisfy { $0.config.duration == nil })
+        #expect(quick.filter { $0.config.workload != .idle && !$0.config.traffic.isTool }.allSatisfy { $0.config.duration == nil })
+        #expect(quick.filter { $0.experiment.hasPrefix("fig5b-") }.allSatisfy { $0.config.duration == 1 })
     }
 
     @Test func fullPaperSuiteFitsTheTimeBudget() throws {
@@ -57,7 +69,7 @@ func oneExperiment(_ body: String) -> String {
         let full = try RunPlan(suite: suite, options: RunOptions())
         var q = RunOptions(); q.quick = true
         let quick = try RunPlan(suite: suite, options: q)
-        #expect(full.estimatedSeconds < 600 && full.estimatedSeconds > 120)
+        #expect(full.estimatedSeconds < 720 && full.estimatedSeconds > 120)
         #expect(quick.estimatedSeconds < 90)
     }
 
@@ -109,6 +121,22 @@ func oneExperiment(_ body: String) -> String {
         for key in Set(SuiteParser.suiteKeys + SuiteParser.experimentKeys).subtracting(PathOption.names) {
             #expect(suiteError("defaults: { \(key): 1 }\nexperiments: []\n")?.problem == "unknown option", "\(key)")
         }
+    }
+
+    /// A real program on a VM path parses as the path command will take it (`validate()` still
+    /// refuses it there); the harness's checks and the program's own still apply.
+    @Test(.enabled(if: ExecutableSearch.locate("iperf3") != nil, "iperf3 is not installed"))
+    func aProgramOnAVMPathIsCheckedAsThePathCommandWill() throws {
+        let s = try SuiteParser.parse(oneExperiment("""
+            figure: fig5_throughput
+            scenario: passthrough
+            options: { traffic: iperf3-tcp, duration: 3 }
+            """), file: "t.yaml")
+        #expect(s.points(quick: false).map(\.config.traffic) == [.iperf3TCP])
+        let harness = suiteError(oneExperiment("figure: custom\npath: passthrough\noptions: { traffic: iperf3-tcp, coalesce-device-model: 10 }"))
+        #expect(harness?.field == "experiments[0].options.coalesce-device-model", "\(harness?.description ?? "parsed")")
+        let program = suiteError(oneExperiment("figure: custom\npath: vwifi\noptions: { traffic: sockperf, direction: rx }"))
+        #expect(program?.field == "experiments[0].options.direction", "\(program?.description ?? "parsed")")
     }
 
     @Test func optionErrorsCarryTheFileTheFieldPathAndTheContractsWording() {

@@ -87,6 +87,68 @@ import Testing
         #expect(!f.measured.contains("Set by the air model"))
     }
 
+    /// Figure 5(b)'s TCP rows have a finding of their own; the UDP finding and its headroom
+    /// sentence never take them, even listed first.
+    @Test func tcpRowsStayOutOfTheUDPFinding() throws {
+        let tcp = """
+            native,tcp,tx,19.6,19.5,19.7,1700,6
+            vwifi,tcp,tx,12.1,12,12.2,1040,6
+            native,tcp,rx,19.4,19.3,19.5,1690,6
+            """
+        let lines = fig5.split(separator: "\n")
+        let both = ([lines[0]] + tcp.split(separator: "\n") + lines.dropFirst()).joined(separator: "\n")
+        let files = [ResultLayout.fig5Throughput: both, ResultLayout.headroom: headroom("""
+            native,100000,98000,103000,2008,49.8,48.8,0.601,0.5987
+            vwifi,14000,13500,14500,2000,7,6.75,0.6,0.5987
+            """)]
+        let udp = try finding(files)
+        #expect(udp.agrees == true)
+        #expect(!udp.measured.contains("19.6") && !udp.measured.contains("12.1"))
+        #expect(udp.measured.contains("native TX 23.3 Mbps") && udp.measured.contains("Set by the air model"))
+        let dir = try directory(files)
+        defer { try? FileManager.default.removeItem(atPath: dir.path) }
+        let tcpFinding = SummaryReport.tcpThroughput(dir)
+        #expect(tcpFinding.agrees == false)
+        #expect(tcpFinding.measured.contains("vwifi TX 12.1 Mbps [12, 12.2] (0.617x native)"))
+        #expect(!tcpFinding.measured.contains("23.3"))
+    }
+
+    /// Native's TCP rows alone (the VM paths' program runs failed or were not run) are no comparison.
+    @Test func tcpParityNeedsAScenarioBesideNative() throws {
+        let dir = try directory([ResultLayout.fig5Throughput: """
+            scenario,protocol,direction,goodput_mbps,ci95_low,ci95_high,frames_per_s,repetitions
+            native,tcp,tx,19.6,19.5,19.7,1700,6
+            """])
+        defer { try? FileManager.default.removeItem(atPath: dir.path) }
+        let f = SummaryReport.tcpThroughput(dir)
+        #expect(f.agrees == nil && f.measured.contains("only native was measured"))
+        let none = try directory([ResultLayout.fig5Throughput: fig5])
+        defer { try? FileManager.default.removeItem(atPath: none.path) }
+        #expect(SummaryReport.tcpThroughput(none).agrees == nil)
+    }
+
+    /// headroom.csv sets each unpaced run against fig5's UDP TX run of its scenario, never the
+    /// iperf3 TCP one, whichever comes first.
+    @Test func headroomTakesFig5sUDPRunNotTheTCPOne() {
+        func record(_ experiment: String, _ figure: Figure, _ traffic: Traffic, framesPerSecond: Double) -> PointRecords {
+            var c = PathConfig(path: .native)
+            c.traffic = traffic
+            c.air = figure == .headroom ? .none : .ieee80211g
+            var s = PathSummary(path: "native", direction: "tx", workload: "udp")
+            s.framesPerSecond = framesPerSecond
+            let point = ExperimentPoint(experiment: experiment, figure: figure, scenario: .native, optimization: nil,
+                                        label: "default", sweptValues: [], config: c)
+            return PointRecords(point: point, runs: [RunRecord(repetition: 0, seed: 1, result: PathResult(config: c, summary: s),
+                                                               stealPercent: nil, maxGapUs: 0, elapsedSeconds: 1)])
+        }
+        let rows = FigureTables.headroom([record("fig5b-native", .fig5Throughput, .iperf3TCP, framesPerSecond: 1_700),
+                                          record("fig5-native", .fig5Throughput, .builtin, framesPerSecond: 2_000),
+                                          record("headroom-native", .headroom, .builtin, framesPerSecond: 100_000)]).records
+        #expect(rows.count == 1)
+        #expect(rows.first?["air_experiment"] == "fig5-native" && rows.first?["air_frames_per_s"] == "2000")
+        #expect(rows.first?["headroom"] == "50")
+    }
+
     @Test func headroomOnAnotherTrapBackendThanFig5IsFlagged() {
         func record(_ figure: Figure, _ backend: String) -> PointRecords {
             var s = PathSummary(path: "vwifi", direction: "tx", workload: "udp")
