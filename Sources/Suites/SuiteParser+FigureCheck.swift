@@ -8,7 +8,7 @@ extension SuiteParser {
                       path p: String, label: String, quick: Bool, _ fail: Fail) throws(SuiteError) {
         let at = (label == "default" ? "" : "at sweep point \(label)") + (quick ? (label == "default" ? "with quick overrides" : " with quick overrides") : "")
         let suffix = at.isEmpty ? "" : " (\(at))"
-        do { try validateAsPathWill(c) } catch {
+        do { try c.validate() } catch {
             throw fail("\(p).options.\(error.field)", error.problem + suffix, error.fix)
         }
         func need(_ ok: Bool, _ field: String, _ problem: String, _ fix: String) throws(SuiteError) {

@@ -70,6 +70,42 @@ struct ProgramTrafficTests {
         #expect((r["trapReason"] as? String ?? "").contains("pump thread woken"))
     }
 
+    @Test("iperf3 TCP through a KVM guest, both ways: iperf3's goodput beside the harness's, the client's CPU in guest",
+          .enabled(if: FileManager.default.isWritableFile(atPath: "/dev/kvm"), "no /dev/kvm: a program in a VM needs the kvm backend"),
+          arguments: [("passthrough", "tx"), ("vwifi", "rx")])
+    func iperf3TCPThroughAVM(path: String, direction: String) throws {
+        let dir = try TemporaryDirectory("prog-vm-tcp")
+        defer { dir.remove() }
+        let p = try CLIProcess(["path", path, "--traffic", "iperf3-tcp", "--direction", direction, "--duration", "3", "--json"],
+                               logDirectory: dir.path)
+        let end = p.wait(seconds: 90)
+        #expect(end == .exited(0), "\(end?.description ?? "hung"): \(p.stderr)")
+        guard let r = Self.json(p.stdout), let traffic = r["traffic"] as? [String: Any],
+              let goodput = ((traffic["cross_check"] as? [String: Any])?["goodput"] as? [[String: Any]])?.first else {
+            Issue.record("no traffic block with a goodput cross-check: \(p.stdout.prefix(2000))")
+            return
+        }
+        let harness = goodput["harnessMbps"] as? Double ?? 0, tool = goodput["toolMbps"] as? Double ?? 0
+        print("ProgramTrafficTests: iperf3 TCP \(direction) through \(path): harness \(harness) Mbps, iperf3 \(tool) Mbps")
+        #expect(goodput["direction"] as? String == direction)
+        #expect(tool > 1 && abs(harness - tool) / tool * 100 <= 2, "harness \(harness) vs iperf3 \(tool)")
+        #expect((r["summary"] as? [String: Any])?["trapBackend"] as? String == "kvm")
+        #expect(traffic["clientComponent"] as? String == "guest")
+        // The program's CPU, the guest stack's thread and its deliveries on the vCPU thread are
+        // the guest's; the vCPU's host mode is the hypervisor's.
+        let cpu = r["cpu"] as? [[String: Any]] ?? []
+        let guest = cpu.first { $0["component"] as? String == "guest" }
+        let guestSeconds = (guest?["userSeconds"] as? Double ?? 0) + (guest?["systemSeconds"] as? Double ?? 0)
+        let client = (traffic["clientUserSeconds"] as? Double ?? 0) + (traffic["clientSystemSeconds"] as? Double ?? 0)
+        #expect(client > 0 && guestSeconds > client, "the client's \(client) s and the stack's are in guest's \(guestSeconds) s")
+        #expect(cpu.contains { $0["component"] as? String == "hypervisor" })
+        #expect(!cpu.contains { $0["component"] as? String == "app" }, "no host application in a VM's run")
+        let stages = (r["stages"] as? [[String: Any]] ?? []).compactMap { $0["stage"] as? String }
+        #expect(stages.contains("rx_delivery") && stages.contains("guest_isr"), "\(stages)")
+        #expect((r["trapReason"] as? String ?? "").contains("guest program: carry"))
+        #expect(Self.namespaces(of: p.pid).isEmpty, "left: \(Self.namespaces(of: p.pid))")
+    }
+
     @Test("ping through native: ping's round trips beside the harness's TUN-to-TUN ones")
     func ping() throws {
         let dir = try TemporaryDirectory("prog-ping")

@@ -84,7 +84,10 @@ final class GuestStack: PipelineComponent, @unchecked Sendable {
         deliveryAccount.cpuShare = .callerContext
     }
 
-    deinit { staging.deallocate() }
+    deinit {
+        // SAFETY: frees the staging block from init, once; only the stack's thread (joined by now) used it.
+        staging.deallocate()
+    }
 
     var bufferCount: Int { packetAreas.count }
     var packetsQueued: Int { produced }
