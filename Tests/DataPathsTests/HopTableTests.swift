@@ -114,6 +114,23 @@ import Platform
         check(r, path.rawValue)
     }
 
+    /// A real program's packets through a VM ride the path's own hops: the guest stack's wake-up
+    /// and its raise of the VM's line, which the real system lacks, carry no stamp (README: "Real
+    /// programs through a VM") and add no measured row.
+    @Test(.enabled(if: KVMBackendHere.usable && (try? ToolInvocation.checkInstalled(.iperf3TCP)) != nil,
+                   "needs the kvm backend and iperf3: \(KVMBackendHere.why)"),
+          arguments: [PathKind.passthrough, .vwifi], [Direction.tx, .rx])
+    func aProgramThroughAVMRidesThePathsDocumentedHops(_ path: PathKind, _ direction: Direction) throws {
+        var c = PathConfig(path: path)
+        c.trap = .kvm
+        c.traffic = .iperf3TCP
+        c.direction = direction
+        c.duration = 1
+        let r = try PipelineExecutor().run(c, control: RunControl())
+        #expect(r.summary.trapBackend == "kvm")
+        check(r, path.rawValue)
+    }
+
     @Test func vwifiWithAnIOEventFDDoorbellHasNoExitHandlerHop() throws {
         check(try run(.vwifi) { $0.doorbell = .ioeventfd }, "vwifi", variant: "--doorbell ioeventfd")
     }
