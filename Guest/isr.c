@@ -75,17 +75,24 @@ static inline __attribute__((always_inline)) int seen_before(u32 seq) {
     return 0;
 }
 
+/* RX buffer `id` as the device named it, or 0 (counted corrupt) when it is not one this driver
+   posted: nothing is read and nothing reposted. */
+static inline __attribute__((always_inline)) volatile u8 *rx_buffer(u64 id) {
+    if (id >= mbget(MB_RX_BUFFER_COUNT)) {
+        mbinc(MB_RX_CORRUPT);
+        return 0;
+    }
+    return at(mbget(MB_RX_BUFFER_BASE) + id * mbget(MB_RX_BUFFER_STRIDE));
+}
+
 /* One received frame (descriptor d of the completion ring): payload stamp, length and CRC-32C,
    UDP ports; fresh UDP frames are counted (and measured past the warm-up), echo replies end
    their ping (RTT into the RTT area). The buffer goes back to the device either way. */
 static inline __attribute__((always_inline)) void rx_frame(u64 d) {
     u64 id = *at16(d + D_BUFFER_ID);
-    if (id >= mbget(MB_RX_BUFFER_COUNT)) {          /* not a buffer this driver posted */
-        mbinc(MB_RX_CORRUPT);
-        return;
-    }
+    volatile u8 *frame = rx_buffer(id);
+    if (frame == 0) return;
     u64 stride = mbget(MB_RX_BUFFER_STRIDE);
-    volatile u8 *frame = at(mbget(MB_RX_BUFFER_BASE) + id * stride);
     u64 length = *at32(d + D_LENGTH);
     u64 payload_length = length - FRAME_OVERHEAD;
     volatile u8 *payload = frame + FRAME_PAYLOAD_OFFSET;
@@ -129,12 +136,9 @@ static inline __attribute__((always_inline)) void rx_frame(u64 d) {
    driver's receive path hands it to its kernel; the buffer goes back to the device either way. */
 static inline __attribute__((always_inline)) void rx_carried(u64 d) {
     u64 id = *at16(d + D_BUFFER_ID);
-    if (id >= mbget(MB_RX_BUFFER_COUNT)) {          /* not a buffer this driver posted */
-        mbinc(MB_RX_CORRUPT);
-        return;
-    }
+    volatile u8 *frame = rx_buffer(id);
+    if (frame == 0) return;
     u64 stride = mbget(MB_RX_BUFFER_STRIDE);
-    volatile u8 *frame = at(mbget(MB_RX_BUFFER_BASE) + id * stride);
     u64 length = *at32(d + D_LENGTH);
     u64 link = mbget(MB_PAYLOAD_OFFSET);
     int ok = length >= link + 20 + 4 && length <= stride && (*at16(d + D_FLAGS) & FLAG_DROPPED) == 0

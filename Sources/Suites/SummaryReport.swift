@@ -26,7 +26,7 @@ public enum SummaryReport {
             + "and orderings. \"agrees\"/\"disagrees\" is computed from the numbers below, nothing else.\n\n"
         out += FigureBackends.summaryLine(dir) ?? ""
         out += "What decides each finding: the air model (the one simulated piece, 802.11 DCF on the device thread) "
-            + "sets throughput parity and the interrupt rate, as long as every path keeps the radio busy (the headroom runs test that); the pipelines "
+            + "sets throughput parity (UDP, and TCP through real iperf3) and the interrupt rate, as long as every path keeps the radio busy (the headroom runs test that); the pipelines "
             + "(real threads, exits, system calls and wake-ups) decide the latency ordering, the extra path and its "
             + "translation share, the CPU ordering, the optimizations' savings and Table 1.\n\n"
         let findings = [throughput(dir), tcpThroughput(dir), latency(dir), extraPath(dir), translationShare(dir), cpuOrdering(dir)]

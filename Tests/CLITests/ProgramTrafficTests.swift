@@ -145,8 +145,8 @@ struct ProgramTrafficTests {
     }
 
     /// Starts a long program run and waits until its client and server run.
-    static func startLongRun(_ dir: TemporaryDirectory, out: String) -> (CLIProcess, [pid_t])? {
-        guard let p = try? CLIProcess(["path", "native", "--traffic", "iperf3-udp", "--rate", "300", "--duration", "60",
+    static func startLongRun(_ dir: TemporaryDirectory, out: String, path: String = "native") -> (CLIProcess, [pid_t])? {
+        guard let p = try? CLIProcess(["path", path, "--traffic", "iperf3-udp", "--rate", "300", "--duration", "60",
                                        "--out", out], logDirectory: dir.path) else { return nil }
         var tools: [pid_t] = []
         let running = p.await(seconds: 30) {
@@ -162,12 +162,16 @@ struct ProgramTrafficTests {
         return (p, tools)
     }
 
-    @Test("Ctrl-C during a program run: exit 130, nothing written, no namespace or program left")
-    func interrupted() throws {
+    /// The paths whose runs are interrupted: native, and a VM's where kvm runs (its vCPU thread
+    /// waits for the program's packets for as long as the program pauses).
+    static let interruptedPaths = FileManager.default.isWritableFile(atPath: "/dev/kvm") ? ["native", "vwifi"] : ["native"]
+
+    @Test("Ctrl-C during a program run: exit 130, nothing written, no namespace or program left", arguments: interruptedPaths)
+    func interrupted(path: String) throws {
         let dir = try TemporaryDirectory("prog-int")
         defer { dir.remove() }
         let out = dir.file("out")
-        guard let (p, tools) = Self.startLongRun(dir, out: out) else { return }
+        guard let (p, tools) = Self.startLongRun(dir, out: out, path: path) else { return }
         #expect(Self.namespaces(of: p.pid).count == 2)
         p.send(SIGINT)
         let end = p.wait(seconds: 30)

@@ -49,22 +49,15 @@ import Platform
         }
     }
 
-    @Test func deviceModelSeedsAreTheGeneratorsOutput() throws {
-        let files = Dictionary(uniqueKeysWithValues: try Self.inputs("device-model"))
-        for seed in DeviceModelFuzzProgram.seeds {
+    @Test(arguments: FuzzTarget.all.filter { $0.generatedSeeds != nil }.map(\.name))
+    func generatedSeedsAreTheGeneratorsOutput(target: String) throws {
+        let files = Dictionary(uniqueKeysWithValues: try Self.inputs(target))
+        let seeds = FuzzTarget.named(target)!.generatedSeeds!
+        for seed in seeds {
             #expect(files[seed.name] == seed.bytes,
-                    "Tests/FuzzCorpus/device-model/\(seed.name) is stale: swift run vwifi-fuzz seed device-model Tests/FuzzCorpus/device-model")
+                    "Tests/FuzzCorpus/\(target)/\(seed.name) is stale: swift run vwifi-fuzz seed \(target) Tests/FuzzCorpus/\(target)")
         }
-        #expect(files.count == DeviceModelFuzzProgram.seeds.count)
-    }
-
-    @Test func guestOutboxSeedsAreTheGeneratorsOutput() throws {
-        let files = Dictionary(uniqueKeysWithValues: try Self.inputs("guest-outbox"))
-        for seed in GuestOutboxFuzzProgram.seeds {
-            #expect(files[seed.name] == seed.bytes,
-                    "Tests/FuzzCorpus/guest-outbox/\(seed.name) is stale: swift run vwifi-fuzz seed guest-outbox Tests/FuzzCorpus/guest-outbox")
-        }
-        #expect(files.count == GuestOutboxFuzzProgram.seeds.count)
+        #expect(files.count == seeds.count)
     }
 
     /// An honest guest's packets all reach the host; each lie is refused under its own outcome.

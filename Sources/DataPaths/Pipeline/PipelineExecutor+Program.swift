@@ -18,6 +18,8 @@ extension PipelineExecutor {
         guard let invocation = try ToolInvocation(config) else {
             throw PipelineError.setup("traffic \(config.traffic.rawValue) has no program")
         }
+        // A VM path that cannot carry the program says so before anything is made.
+        if config.path != .native { _ = try TrapBackendDecision.decide(config) }
         let stale = NetworkNamespace.removeStale()
         let topology = try TrafficTopology.create()
         defer { topology.teardown() }
