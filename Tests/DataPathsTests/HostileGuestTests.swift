@@ -1,5 +1,6 @@
 import CVWiFiShim
 import Foundation
+import Synchronization
 import Testing
 @testable import DataPaths
 import Measurement
@@ -84,7 +85,7 @@ import Platform
 
         /// The next command the model handed to the host driver, if any.
         func command() -> Descriptor? {
-            hostDriver.commands.isEmpty ? nil : hostDriver.commands.removeFirst()
+            hostDriver.take()
         }
 
         /// The next completion the model wrote back into the guest's completion ring, if any.
@@ -126,12 +127,16 @@ import Platform
 
     /// The host driver's command entry for the fixture: keeps what the model hands over.
     final class RecordingHostDriver: HostDriverEntry, @unchecked Sendable {
-        var commands: [Descriptor] = []
+        // Sound: the commands are behind a lock (the model's thread submits while a test reads).
+        private let recorded = Mutex<[Descriptor]>([])
         func submit(_ command: Descriptor) -> CommandOutcome {
-            commands.append(command)
+            recorded.withLock { $0.append(command) }
             return .queued
         }
         var kernelAccount: ThreadAccount? { nil }
+        /// The oldest command not taken yet.
+        func take() -> Descriptor? { recorded.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
+        var count: Int { recorded.withLock { $0.count } }
     }
 
     // MARK: descriptors
@@ -250,8 +255,8 @@ import Platform
         // Then one real packet.
         #expect(f.rings.tx.push(f.legitimate(seq: 1)))
         f.model.guestStore(offset: DeviceModel.txDoorbellOffset, value: 1)
-        var ready: Int32 = 0, unused: Int32 = 0
-        _ = vw_poll2(f.driverSide, -1, 10_000, &ready, &unused)
+        let deadline = vw_monotonic_ns() + 10_000_000_000
+        while f.hostDriver.count == 0 && vw_monotonic_ns() < deadline { _ = vw_sleep_until_ns(vw_monotonic_ns() + 1_000_000) }
         let c = f.command()
         f.control.stop()
         f.model.kick.signal(1)
