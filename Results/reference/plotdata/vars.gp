@@ -1,5 +1,6 @@
 # Written by vwifi-bench from the CSVs and PaperReference; read by plots/*.gp
 fig5_nthroughput = 4
+fig5_ntcp = 4
 fig5_nlatency = 4
 fig6_ntranslations = 2
 fig6_nstages = 7
