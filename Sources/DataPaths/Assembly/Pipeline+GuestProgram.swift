@@ -13,25 +13,16 @@ extension Pipeline {
     /// Puts the access point's wired side and the guest's stack on a KVM path whose guest runs
     /// the carry mode, over the run's TUN interfaces.
     func carryProgram(_ interfaces: TrafficInterfaces, guest: KVMGuest, device: PhysicalDevice) throws -> GuestStack {
-        let bridge = PeerBridge(tun: interfaces.peer)
-        device.bridge = bridge
-        // Its own signaller view of the device's doorbell (each signaller's counts stay its own).
-        let wireBell = Notifier(signallingWaiterOf: device.wiring.doorbell)
-        notifiers.append(wireBell)
-        let wire = AccessPointWire(context: context(.device, "vw-ap-wire"), bridge: bridge, doorbell: wireBell)
+        addPeerWire(peerTUN: interfaces.peer, device: device)
         let stack = try GuestStack(context: context(.guest, GuestStack.threadName), guest: guest, tun: interfaces.station)
-        if let probe = EchoTimes.probe(for: config.traffic) {
-            stack.echoRequests = EchoTimes(side: .request, probe: probe)
-            stack.echoReplies = EchoTimes(side: .reply, probe: probe)
-        }
+        if let logs = EchoTimes.logs(for: config.traffic) { (stack.echoRequests, stack.echoReplies) = logs }
         guest.stack = stack
         // The deliveries the vCPU thread makes for the stack come out of the hypervisor's share.
         guest.hypervisor.hosting = stack.deliveryAccount
         accounts.append(stack.deliveryAccount)
-        notifiers += [stack.room, bridge.drained]
+        notifiers.append(stack.room)
         add(GuestStack.threadName) { stack.run() }
-        add("vw-ap-wire") { wire.run() }
-        closers.append { stack.room.close(); bridge.drained.close() }
+        closers.append { stack.room.close() }
         return stack
     }
 }

@@ -23,25 +23,16 @@ extension Pipeline {
         try vms.register(Stations.deviceState(vmID: 0))
         let wiring = queues.wiring(iommu: nil)
         let device = p.addDevice(wiring: wiring, vms: vms, stationVMID: 0)
-        let bridge = PeerBridge(tun: interfaces.peer)
-        device.bridge = bridge
-        // Its own signaller view of the device's doorbell: the pump signals it too, and each side's
-        // counts stay its own (a signaller's counters are plain words).
-        let wireBell = Notifier(signallingWaiterOf: wiring.doorbell)
-        p.notifiers.append(wireBell)
-        let wire = AccessPointWire(context: p.context(.device, "vw-ap-wire"), bridge: bridge, doorbell: wireBell)
+        // The pump signals the device's doorbell too; the wire watcher has its own view of it.
+        p.addPeerWire(peerTUN: interfaces.peer, device: device)
         let (pool, transmitter, driver) = p.nativeHostDriver(queues: queues, tun: interfaces.station)
-        if let probe = EchoTimes.probe(for: config.traffic) {
-            transmitter.echoRequests = EchoTimes(side: .request, probe: probe)
-            driver.echoReplies = EchoTimes(side: .reply, probe: probe)
-        }
+        if let logs = EchoTimes.logs(for: config.traffic) { (transmitter.echoRequests, driver.echoReplies) = logs }
         let pump = TrafficPump(context: p.context(.app, "vw-xmit"), transmitter: transmitter)
         p.parts = NativeParts(device: device, driver: driver, app: nil, pump: pump)
-        p.notifiers += [pool.room, bridge.drained]
+        p.notifiers.append(pool.room)
         p.add("vw-hostdrv") { driver.run() }
         p.add("vw-xmit") { pump.run() }
-        p.add("vw-ap-wire") { wire.run() }
-        p.closers.append { queues.irq.channel.signal(1); pool.room.close(); bridge.drained.close() }
+        p.closers.append { queues.irq.channel.signal(1); pool.room.close() }
         p.interruptMechanism = "eventfd (MSI stand-in) to host driver; TUN interfaces to the program's kernel and the peer's"
         p.watched = [
             WatchedStage(label: "host driver", account: driver.account) {

@@ -105,9 +105,7 @@ final class NativeHostDriver: PipelineComponent, @unchecked Sendable {
 
     /// The instrument's tally of a carried packet handed to the kernel (its transport payload).
     private func count(_ ip: UnsafeRawPointer, length: Int) {
-        carriedDelivery.countPacket()
+        carriedDelivery.countCarried(ip, length: length, atNs: vw_monotonic_ns())
         tally.add(tally.rxDelivered)
-        guard case .ok(let packet) = FrameFormat.inspect(ipv4: ip, length: length), packet.payloadBytes > 0 else { return }
-        carriedDelivery.countPayload(packet.payloadBytes, atNs: vw_monotonic_ns())
     }
 }

@@ -30,10 +30,7 @@ extension GuestStack {
                 return false
             }
             guestAccount.stamp(.rxDelivery, seq, tsc: mark)
-            delivery.countPacket()
-            if case .ok(let packet) = FrameFormat.inspect(ipv4: ip, length: length), packet.payloadBytes > 0 {
-                delivery.countPayload(packet.payloadBytes, atNs: vw_monotonic_ns())
-            }
+            delivery.countCarried(ip, length: length, atNs: vw_monotonic_ns())
             echoReplies?.note(ip, length: length, at: handed)
             return true
         }
@@ -63,7 +60,7 @@ extension GuestStack: ResultContributor {
         readings.notes.append("the guest's stack: a thread woken \(wakeups) times by the station's TUN put \(packetsQueued) packets in the guest's TX buffers (waiting \(roomWaits) times for a free one); the vCPU thread handed \(delivery.packets) received packets from the guest's outbox to the station's kernel")
         if foreign > 0 { readings.notes.append("\(foreign) non-IPv4 packets on the station's TUN skipped") }
         if malformed > 0 {
-            readings.warnings.append("the KVM guest queued \(malformed) outbox entries with a length outside \(FrameFormat.minimumCarriedIPv4)...\(GuestMailbox.outboxSlotBytes - GuestMailbox.outboxPacket) bytes; they were skipped")
+            readings.warnings.append("the KVM guest queued \(malformed) outbox entries with a length outside \(FrameFormat.minimumCarriedIPv4)...\(GuestOutbox.room) bytes; they were skipped")
         }
     }
 }

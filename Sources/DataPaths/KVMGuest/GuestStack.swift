@@ -89,7 +89,6 @@ final class GuestStack: PipelineComponent, @unchecked Sendable {
         staging.deallocate()
     }
 
-    var bufferCount: Int { packetAreas.count }
     var packetsQueued: Int { produced }
 
     func run() {

@@ -77,6 +77,11 @@ final class EchoTimes: @unchecked Sendable {
         }
     }
 
+    /// The request and reply logs a program's round trips are timed by (nil: none for this traffic).
+    static func logs(for traffic: Traffic) -> (requests: EchoTimes, replies: EchoTimes)? {
+        probe(for: traffic).map { (EchoTimes(side: .request, probe: $0), EchoTimes(side: .reply, probe: $0)) }
+    }
+
     /// Round trips in cycles: each reply matched with the earliest unanswered request of its key
     /// that went before it.
     static func roundTrips(requests: EchoTimes, replies: EchoTimes) -> [UInt64] {

@@ -1,6 +1,8 @@
 // The harness's tally of a real program's packets at one end of the path (the access point for
 // the station's, the host driver for the peer's): every packet, and the transport payload of
 // those that carry any, over the span from the first such packet to the last.
+import Platform
+
 struct PayloadSpan {
     private(set) var packets = 0
     private var payloadPackets = 0
@@ -17,6 +19,14 @@ struct PayloadSpan {
         payloadPackets += 1
         payloadBytes += bytes
         lastNs = nowNs
+    }
+
+    /// A carried IPv4 packet (`length` bytes at `ip`) that reached this end, and its transport
+    /// payload if it has any, at `nowNs`.
+    @inline(__always) mutating func countCarried(_ ip: UnsafeRawPointer, length: Int, atNs nowNs: Int64) {
+        countPacket()
+        guard case .ok(let packet) = FrameFormat.inspect(ipv4: ip, length: length), packet.payloadBytes > 0 else { return }
+        countPayload(packet.payloadBytes, atNs: nowNs)
     }
 
     /// What the goodput is computed from (see ResultBuilder.rate).
