@@ -18,6 +18,9 @@ public struct Metadata: Sendable {
         f["repetitions"] = .number(Double(plan.repetitions))
         f["quick"] = .bool(options.quick)
         f["only"] = .array(options.only.map { .string($0) })
+        f["options"] = Self.options(options)
+        f["shard"] = options.shard.map { .string($0.description) } ?? .null
+        f["process"] = WriterProcess.current()?.json ?? .null
         f["points"] = .number(Double(plan.points.count))
         f["planned_runs"] = .number(Double(plan.runs.count))
         f["estimated_seconds"] = .number(plan.estimatedSeconds.rounded())
@@ -33,8 +36,71 @@ public struct Metadata: Sendable {
         fields = f
     }
 
-    mutating func finish(records: [PointRecords], interrupted: Bool, failures: [String], warnings: [String], ended: Date) {
-        fields["status"] = .string(interrupted ? "interrupted" : (failures.isEmpty ? "complete" : "complete-with-failures"))
+    public init(fields: [String: JSONValue]) { self.fields = fields }
+
+    /// metadata.json of a results directory; nil when missing or not a JSON object.
+    public static func load(directory: String) -> Metadata? {
+        guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(ResultLayout.metadata)),
+              case .object(let o)? = JSONValue.parse(data) else { return nil }
+        return Metadata(fields: o)
+    }
+
+    /// When the run (or its last resume) ended, as recorded.
+    public var endedAt: Date? {
+        if case .string(let s)? = fields["ended_at"] { return ISO8601DateFormatter().date(from: s) }
+        return nil
+    }
+
+    public var status: String? { if case .string(let s) = fields["status"] { s } else { nil } }
+
+    /// The process that wrote the directory, as recorded when it started (or resumed) it.
+    public var writer: WriterProcess? { WriterProcess(json: fields["process"]) }
+
+    /// True when the directory says `running` but the process that wrote it is gone: it was
+    /// killed, or the machine rebooted, and nobody will finish it but a resume.
+    public var wasKilled: Bool { status == "running" && !(writer?.isAlive ?? false) }
+
+    /// The options a resume must run with to repeat the same plan.
+    static func options(_ o: RunOptions) -> JSONValue {
+        .object([
+            "quick": .bool(o.quick),
+            "repetitions": o.repetitions.map { .number(Double($0)) } ?? .null,
+            "seed": o.seed.map { .string(String($0)) } ?? .null,
+            "only": .array(o.only.map { .string($0) }),
+            "shard": o.shard.map { .string($0.description) } ?? .null,
+            "probe_gaps": .bool(o.probeGaps),
+        ])
+    }
+
+    /// The plan-deciding options recorded by `options(_:)`, applied to `base`; nil when the
+    /// metadata predates them.
+    func runOptions(base: RunOptions) -> RunOptions? {
+        guard case .object(let o)? = fields["options"] else { return nil }
+        var r = base
+        if case .bool(let q)? = o["quick"] { r.quick = q }
+        if case .number(let n)? = o["repetitions"] { r.repetitions = Int(n) }
+        if case .string(let s)? = o["seed"] { r.seed = UInt64(s) }
+        if case .array(let a)? = o["only"] { r.only = a.compactMap { if case .string(let s) = $0 { s } else { nil } } }
+        if case .string(let s)? = o["shard"] { r.shard = Shard(parsing: s) }
+        if case .bool(let g)? = o["probe_gaps"] { r.probeGaps = g }
+        return r
+    }
+
+    /// A resume takes the directory over: running again, written by this process, with the
+    /// earlier ending on record.
+    mutating func markResumed(at date: Date, previousStatus: String) {
+        var history: [JSONValue] = []
+        if case .array(let a)? = fields["resumes"] { history = a }
+        history.append(.object(["at": .string(Self.iso(date)), "previous_status": .string(previousStatus),
+                                "process": WriterProcess.current()?.json ?? .null]))
+        fields["resumes"] = .array(history)
+        fields["status"] = .string("running")
+        fields["process"] = WriterProcess.current()?.json ?? .null
+    }
+
+    mutating func finish(records: [PointRecords], interrupted: Bool, failures: [String], warnings: [String], ended: Date,
+                         status: String? = nil) {
+        fields["status"] = .string(status ?? (interrupted ? "interrupted" : (failures.isEmpty ? "complete" : "complete-with-failures")))
         fields["ended_at"] = .string(Self.iso(ended))
         if case .string(let s) = fields["started_at"], let start = ISO8601DateFormatter().date(from: s) {
             fields["elapsed_seconds"] = .number(ended.timeIntervalSince(start).rounded())

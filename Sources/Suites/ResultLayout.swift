@@ -15,6 +15,11 @@ public enum ResultLayout {
     public static let rawCPU = "raw_cpu.csv"
     public static let rawCategories = "raw_categories.csv"
     public static let rawRTT = "raw_rtt.csv"
+    /// Every finished repetition in full, one JSON line each (RunJournal): what `report`,
+    /// `run --resume` and `merge` rebuild the tables from.
+    public static let journal = "runs.jsonl"
+    /// The suite file as the run read it, so a resume or a report needs nothing outside the directory.
+    public static let suiteCopy = "suite.yaml"
     /// Plot-ready data (derived from the CSVs) for the gnuplot scripts.
     public static let plotDataDirectory = "plotdata"
 

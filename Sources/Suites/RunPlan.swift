@@ -21,7 +21,52 @@ public struct RunOptions: Sendable {
     public var plotScripts: String? = nil
     /// Probe for scheduling gaps (5 ms of clock reads) before each run.
     public var probeGaps: Bool = true
+    /// Run only this share of the suite's points (`--shard K/N`); nil runs them all.
+    public var shard: Shard? = nil
     public init() {}
+}
+
+/// `--shard K/N`: the K-th of N deterministic shares of a suite's points. Points are dealt
+/// longest first to the least loaded share (by estimated seconds, ties to the lower share), so
+/// shares take about equally long; the deal depends only on the suite and the options.
+public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// 1-based.
+    public var index: Int
+    public var count: Int
+    public init(index: Int, count: Int) { self.index = index; self.count = count }
+
+    /// Parses `K/N` with 1 <= K <= N <= 1000; nil otherwise.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), (1...1000).contains(n), (1...n).contains(k)
+        else { return nil }
+        index = k; count = n
+    }
+
+    public var description: String { "\(index)/\(count)" }
+
+    /// The 1-based share of each point, for points whose runs take `seconds` each in all.
+    static func deal(seconds: [Double], count: Int) -> [Int] {
+        var load = [Double](repeating: 0, count: count)
+        var share = [Int](repeating: 1, count: seconds.count)
+        let order = seconds.indices.sorted { seconds[$0] != seconds[$1] ? seconds[$0] > seconds[$1] : $0 < $1 }
+        for i in order {
+            let k = load.indices.min { load[$0] != load[$1] ? load[$0] < load[$1] : $0 < $1 }!
+            load[k] += seconds[i]
+            share[i] = k + 1
+        }
+        return share
+    }
+}
+
+/// A measured repetition already on record (a resumed run skips it).
+public struct RepetitionKey: Hashable, Sendable {
+    public var experiment: String
+    public var point: String
+    public var repetition: Int
+    public init(experiment: String, point: String, repetition: Int) {
+        self.experiment = experiment; self.point = point; self.repetition = repetition
+    }
 }
 
 /// One run in execution order.
@@ -58,9 +103,14 @@ public struct RunPlan: Sendable {
                     || (options.only.contains("fig5") && (p.figure == .fig5Throughput || p.figure == .fig5Latency))
             }
         }
-        points = pts
         repetitions = options.repetitions ?? (options.quick ? suite.quickRepetitions : suite.repetitions)
         seed = options.seed ?? suite.seed
+        if let shard = options.shard {
+            let reps = Double(repetitions)
+            let share = Shard.deal(seconds: pts.map { reps * Self.estimateSeconds($0.config) }, count: shard.count)
+            pts = pts.indices.filter { share[$0] == shard.index }.map { pts[$0] }
+        }
+        points = pts
         var rng = SplitMix64(seed: seed)
         var planned: [PlannedRun] = []
         var warmed = Set<Int>()
@@ -78,6 +128,25 @@ public struct RunPlan: Sendable {
             }
         }
         runs = planned
+    }
+
+    /// The runs still to do when `done` repetitions are on record and the points `failed` gave
+    /// up: the same order, the measured runs not yet done, and a warm-up just before each
+    /// point's first remaining run (a new process has cold code and caches again). With nothing
+    /// done this is the plan itself.
+    public func remaining(done: Set<RepetitionKey>, failed: Set<Int>) -> [PlannedRun] {
+        var out: [PlannedRun] = []
+        var warmed = Set<Int>()
+        for r in runs {
+            guard let rep = r.repetition, !failed.contains(r.pointIndex) else { continue }
+            let p = points[r.pointIndex]
+            if done.contains(RepetitionKey(experiment: p.experiment, point: p.label, repetition: rep)) { continue }
+            if warmed.insert(r.pointIndex).inserted, let w = runs.first(where: { $0.pointIndex == r.pointIndex && $0.isWarmup }) {
+                out.append(w)
+            }
+            out.append(r)
+        }
+        return out
     }
 
     /// The warm-up run: the same configuration, about a fifth as long. It brings code, page

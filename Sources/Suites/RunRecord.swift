@@ -1,7 +1,7 @@
 import DataPaths
 
 /// One measured repetition of a point and the machine's noise around it.
-public struct RunRecord: Sendable {
+public struct RunRecord: Sendable, Codable {
     public var repetition: Int
     /// The `seed` option the run was given.
     public var seed: UInt64
@@ -22,6 +22,8 @@ public struct RunRecord: Sendable {
 public struct PointRecords: Sendable {
     public var point: ExperimentPoint
     public var runs: [RunRecord]
+    /// The machine its runs were made on, set only by a merge of shards from different machines.
+    public var machine: String? = nil
     public init(point: ExperimentPoint, runs: [RunRecord] = []) { self.point = point; self.runs = runs }
 }
 

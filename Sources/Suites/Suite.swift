@@ -15,6 +15,9 @@ public struct Suite: Sendable {
     public var experiments: [Experiment]
     /// SHA-256 of the file's bytes (hex), for metadata.json.
     public var fileHash: String
+    /// The file's text, copied into each results directory (`suite.yaml`) so that a resume or a
+    /// report reads the very suite the run read.
+    public var source: String = ""
 
     public static let defaultRepetitions = 6
     public static let defaultQuickRepetitions = 2

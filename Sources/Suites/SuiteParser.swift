@@ -36,6 +36,7 @@ public enum SuiteParser {
         }
         var suite = try parse(text, file: path)
         suite.fileHash = SHA256.hex(data)
+        suite.source = text
         return suite
     }
 

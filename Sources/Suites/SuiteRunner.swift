@@ -1,6 +1,8 @@
-// Runs a suite: warm-up, interleaved repetitions, raw samples after every run, figure tables,
-// metadata, SUMMARY.md and charts at the end. Cancellation (RunControl) stops after the current
-// run; every file it leaves is complete (each is written to a temporary name and renamed).
+// Runs a suite: warm-up, interleaved repetitions; after every finished repetition its raw CSV
+// rows and its journal line (runs.jsonl) are appended and flushed, so a run killed at any point
+// loses only the repetition in progress. At the end every table, metadata.json, SUMMARY.md and
+// the charts are derived from the records (ResultsReport), the same way `report` and a resume
+// derive them. Cancellation (RunControl) stops after the current run.
 import DataPaths
 import Foundation
 import Measurement
@@ -19,6 +21,8 @@ public struct RunOutcome: Sendable {
     public var chartNote: String?
     public var estimatedSeconds: Double
     public var elapsedSeconds: Double
+    /// Repetitions found on record when the run was resumed (0 for a new run).
+    public var resumedRuns: Int = 0
 }
 
 public struct SuiteRunner: Sendable {
@@ -43,23 +47,52 @@ public struct SuiteRunner: Sendable {
     public func run() throws -> RunOutcome {
         let plan = try plan()
         let started = Date()
-        let runID = options.runID ?? Self.makeRunID(at: started, suite: suite, seed: plan.seed)
+        let runID = options.runID ?? Self.makeRunID(at: started, suite: suite, seed: plan.seed, shard: options.shard)
         let dir = (options.resultsRoot as NSString).appendingPathComponent(runID)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-
-        var records = plan.points.map { PointRecords(point: $0) }
-        var failed: [Int: String] = [:]
-        var interrupted = false
-        var executorWarnings: [String] = []
-        let machine = environment.machineReport()
-        let git = environment.gitRevision()
-        var meta = Metadata(suite: suite, plan: plan, options: options, runID: runID, machine: machine, git: git,
-                            started: started)
+        try AtomicFile.write(suite.source, to: (dir as NSString).appendingPathComponent(ResultLayout.suiteCopy))
+        let meta = Metadata(suite: suite, plan: plan, options: options, runID: runID, machine: environment.machineReport(),
+                            git: environment.gitRevision(), started: started)
         try meta.write(to: dir)
+        return try execute(plan: plan, directory: dir, records: plan.points.map { PointRecords(point: $0) }, failed: [:],
+                           metadata: meta, started: started, runID: runID)
+    }
 
-        progress.begin(runs: plan.runs.count, estimatedSeconds: plan.estimatedSeconds)
+    /// Continues the run in `directory` (written by `run`, then killed or interrupted): the same
+    /// plan, only the repetitions missing from its journal, then every file as if it had never
+    /// stopped. The runner's suite and options must be the directory's (`ResumeSetup`).
+    public func resume(directory dir: String) throws -> RunOutcome {
+        let plan = try plan()
+        guard var meta = Metadata.load(directory: dir) else { throw ReportError(dir, "has no readable metadata.json") }
+        let previous = meta.status ?? "unknown"
+        let state = try ResultsReport.records(directory: dir, plan: plan)
+        // The raw files are rewritten from the journal: a row written for a run whose journal
+        // line never made it (the kill came between them) goes, as does any torn last row.
+        try FigureTables.writeAll(FigureTables.raw(state.records), to: dir)
+        if state.dropped > 0 { try RunJournal.rewrite(state.entries, directory: dir) }
+        meta.markResumed(at: Date(), previousStatus: meta.wasKilled ? "killed" : previous)
+        try meta.write(to: dir)
+        let runID = (dir as NSString).lastPathComponent
+        var out = try execute(plan: plan, directory: dir, records: state.records, failed: state.failed, metadata: meta,
+                              started: Date(), runID: runID)
+        out.resumedRuns = state.records.reduce(0) { $0 + $1.runs.count }
+        return out
+    }
+
+    func execute(plan: RunPlan, directory dir: String, records initial: [PointRecords], failed initialFailed: [Int: String],
+                 metadata: Metadata, started: Date, runID: String) throws -> RunOutcome {
+        var records = initial
+        var failed = initialFailed
+        var interrupted = false
+        var meta = metadata
+        var done = Set<RepetitionKey>()
+        for p in records { for r in p.runs { done.insert(RepetitionKey(experiment: p.point.experiment, point: p.point.label, repetition: r.repetition)) } }
+        let steps = plan.remaining(done: done, failed: Set(failed.keys))
+        let estimated = steps.reduce(0) { $0 + $1.estimatedSeconds }
+
+        progress.begin(runs: steps.count, estimatedSeconds: estimated)
         var estimatedDone = 0.0
-        for (done, step) in plan.runs.enumerated() {
+        for (index, step) in steps.enumerated() {
             if control.isCancelled { interrupted = true; break }
             let point = plan.points[step.pointIndex]
             defer { estimatedDone += step.estimatedSeconds }
@@ -68,8 +101,8 @@ public struct SuiteRunner: Sendable {
             // ETA: the estimate still ahead, scaled by how the estimate has fared so far.
             let elapsedNow = Date().timeIntervalSince(started)
             let pace = estimatedDone > 1 ? elapsedNow / estimatedDone : 1
-            progress.step(done: done, of: plan.runs.count, label: label, elapsed: elapsedNow,
-                          remainingEstimate: (plan.estimatedSeconds - estimatedDone) * pace)
+            progress.step(done: index, of: steps.count, label: label, elapsed: elapsedNow,
+                          remainingEstimate: (estimated - estimatedDone) * pace)
             let gap = options.probeGaps ? NoiseProbe.maxGapMicroseconds() : 0
             let before = environment.cpuTimes()
             let t0 = Date()
@@ -82,62 +115,46 @@ public struct SuiteRunner: Sendable {
             } catch {
                 let why = (error as? ConfigError).map { "option \($0)" } ?? String(describing: error)
                 failed[step.pointIndex] = why
+                try RunJournal.append(.failure(why, of: point), directory: dir)
                 progress.note("warning: \(label) failed: \(why); skipping its remaining repetitions")
                 continue
             }
             let elapsed = Date().timeIntervalSince(t0)
             let steal = before.flatMap { b in environment.cpuTimes().map { CPUTimes.stealPercent(from: b, to: $0) } }
-            for w in result.warnings where !executorWarnings.contains("\(point.displayName): \(w)") {
-                executorWarnings.append("\(point.displayName): \(w)")
-            }
             if let rep = step.repetition {
-                records[step.pointIndex].runs.append(RunRecord(repetition: rep, seed: step.config.seed, result: result,
-                                                               stealPercent: steal, maxGapUs: gap,
-                                                               elapsedSeconds: elapsed))
-                try writeTables(FigureTables.raw(records), to: dir)
+                let record = RunRecord(repetition: rep, seed: step.config.seed, result: result, stealPercent: steal,
+                                       maxGapUs: gap, elapsedSeconds: elapsed)
+                records[step.pointIndex].runs.append(record)
+                // Raw rows first, the journal line last: a run is on record once its line is.
+                try FigureTables.appendAll(FigureTables.raw([PointRecords(point: point, runs: [record])]), to: dir)
+                try RunJournal.append(.run(record, of: point), directory: dir)
             }
             if control.isCancelled { interrupted = true; break }
         }
         progress.end()
 
-        try writeTables(FigureTables.all(records), to: dir)
-        let failures = failed.sorted { $0.key < $1.key }.map { "\(plan.points[$0.key].displayName): \($0.value)" }
-        let warnings = RunWarnings.compute(records, repetitions: plan.repetitions) + FigureBackends.warnings(records) + executorWarnings
-        meta.finish(records: records, interrupted: interrupted, failures: failures, warnings: warnings, ended: Date())
-        try meta.write(to: dir)
-        let results = ResultsDirectory(path: dir)
-        try AtomicFile.write(SummaryReport.markdown(results, metadata: meta),
-                             to: (dir as NSString).appendingPathComponent(ResultLayout.summary))
-
-        var charts: [String] = []
-        var chartNote: String? = nil
-        if options.renderCharts {
-            let r = Plotter.render(directory: dir, scripts: options.plotScripts)
-            charts = r.files
-            chartNote = r.note
-        }
+        let report = try ResultsReport.write(directory: dir, plan: plan, records: records, failed: failed, metadata: &meta,
+                                             interrupted: interrupted, renderCharts: options.renderCharts,
+                                             plotScripts: options.plotScripts)
         if !interrupted {
-            try? AtomicFile.symlink(runID, at: (options.resultsRoot as NSString).appendingPathComponent("latest"))
+            try? AtomicFile.symlink(runID, at: ((dir as NSString).deletingLastPathComponent as NSString).appendingPathComponent("latest"))
         }
         return RunOutcome(directory: dir, interrupted: interrupted,
                           measuredRuns: records.reduce(0) { $0 + $1.runs.count },
-                          plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: failures,
-                          warnings: warnings, charts: charts, chartNote: chartNote,
-                          estimatedSeconds: plan.estimatedSeconds, elapsedSeconds: Date().timeIntervalSince(started))
+                          plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: report.failures,
+                          warnings: report.warnings, charts: report.charts, chartNote: report.chartNote,
+                          estimatedSeconds: estimated, elapsedSeconds: Date().timeIntervalSince(started))
     }
 
-    func writeTables(_ tables: [(String, CSVTable)], to dir: String) throws {
-        for (name, table) in tables { try table.write(to: (dir as NSString).appendingPathComponent(name)) }
-    }
-
-    /// `20261122T024300Z-1a2b3c`: sortable UTC time, then a hash of suite, seed and time.
-    static func makeRunID(at date: Date, suite: Suite, seed: UInt64) -> String {
+    /// `20261122T024300Z-1a2b3c`: sortable UTC time, then a hash of suite, seed and time; a
+    /// shard's ends in `-shard1of4`.
+    static func makeRunID(at date: Date, suite: Suite, seed: UInt64, shard: Shard? = nil) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let stamp = f.string(from: date)
         let h = SHA256.hex(Data("\(suite.fileHash)|\(suite.name)|\(seed)|\(date.timeIntervalSince1970)|\(getpid())".utf8))
-        return "\(stamp)-\(h.prefix(6))"
+        return "\(stamp)-\(h.prefix(6))" + (shard.map { "-shard\($0.index)of\($0.count)" } ?? "")
     }
 }

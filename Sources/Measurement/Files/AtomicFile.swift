@@ -49,8 +49,8 @@ public enum AtomicFile {
         }
     }
 
-    /// 0, or the errno of the write that failed.
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+    /// 0, or the errno of the write that failed (AppendFile writes through it too).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -28,6 +28,15 @@ public struct CSVTable: Sendable, Equatable {
 
     public func write(to path: String) throws(SystemCallError) { try AtomicFile.write(text, to: path) }
 
+    /// Appends the rows to the CSV file at `path` and flushes them (AppendFile); a missing or
+    /// empty file gets the header first. The file's header must be this table's.
+    public func append(to path: String) throws(SystemCallError) {
+        var out = TextFile.size(path) ?? 0 == 0 ? Self.line(header) : ""
+        for r in rows { out += Self.line(r) }
+        guard !out.isEmpty else { return }
+        try AppendFile.append(out, to: path)
+    }
+
     /// The values of one column (empty strings where a row is short).
     public func column(_ name: String) -> [String] {
         guard let i = header.firstIndex(of: name) else { return [] }

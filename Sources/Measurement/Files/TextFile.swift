@@ -30,6 +30,12 @@ public enum TextFile {
         return line.trimmedWhitespace
     }
 
+    /// The size in bytes of the file at `path`, or nil when it cannot be stat'ed.
+    public static func size(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
     /// `true` if something exists at `path`.
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
