@@ -71,7 +71,8 @@ public struct MachineFingerprint: Sendable, Equatable {
             let list = { (c: [String]) in c.isEmpty ? "none" : c.joined(separator: " ") }
             out.append("counters: \(list(countersAvailable)) vs \(list(other.countersAvailable))")
         }
-        for name in Set(trapBackends.keys).union(other.trapBackends.keys).sorted()
+        // Only configurations both ran: a run with `--only` lists fewer, which is no machine difference.
+        for name in Set(trapBackends.keys).intersection(other.trapBackends.keys).sorted()
         where trapBackends[name] != other.trapBackends[name] {
             out.append("trap_backend \(name): \(text(trapBackends[name])) vs \(text(other.trapBackends[name]))")
         }

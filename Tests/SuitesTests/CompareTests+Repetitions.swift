@@ -83,7 +83,7 @@ struct SyntheticRun {
 
     @Test func sameDataIsNoChange() throws {
         let c = try compare(SyntheticRun(), SyntheticRun())
-        #expect(c.rows.count == 3)
+        #expect(c.rows.count == 4)
         #expect(c.rows.allSatisfy { $0.verdict == .withinNoise && !$0.regression && $0.pValue == 1 && $0.effect == 0 })
         #expect(c.rows.allSatisfy { $0.nBaseline == 6 && $0.nCandidate == 6 })
         #expect(Compare.exitStatus(c) == 0)
@@ -136,7 +136,7 @@ struct SyntheticRun {
         #expect(cpu.pValue == nil && cpu.nBaseline == 0 && !cpu.regression && cpu.verdict == .withinNoise)
         #expect(cpu.note.contains("no repetitions"))
         #expect(Compare.exitStatus(c) == 0)
-        #expect(Compare.report(c).contains("3 metrics have no repetitions to judge by: shown, never a regression"))
+        #expect(Compare.report(c).contains("4 metrics have no repetitions to judge by: shown, never a regression"))
     }
 
     /// 3 + 3 repetitions cannot reach p <= 0.01 (the smallest p is 0.1): said, not silently passed.
@@ -148,8 +148,8 @@ struct SyntheticRun {
         let cpu = row(c, ResultLayout.fig8)
         #expect(abs(cpu.pValue! - 0.1) < 1e-12 && !cpu.regression)
         #expect(cpu.note.hasPrefix("too few repetitions (3 vs 3) to detect a change at alpha 0.01"))
-        #expect(c.undetectable.count == 1)
-        #expect(Compare.report(c).contains("1 of 3 metrics have too few repetitions to detect a change at alpha 0.01"))
+        #expect(c.undetectable.count == 2)  // CPU and goodput
+        #expect(Compare.report(c).contains("2 of 4 metrics have too few repetitions to detect a change at alpha 0.01"))
     }
 
     /// The same stage time (10 us) on a 2.596 GHz and a 2.2 GHz TSC is 15 % fewer cycles on the
@@ -223,12 +223,12 @@ struct SyntheticRun {
         let c = try compare(SyntheticRun(), worse)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(Compare.render(c, format: .json).utf8)) as? [String: Any])
         let rows = try #require(json["rows"] as? [[String: Any]])
-        #expect(rows.count == 3 && json["regressions"] as? Int == 1)
+        #expect(rows.count == 4 && json["regressions"] as? Int == 1)
         #expect(rows.contains { $0["metric"] as? String == "cpu_percent" && $0["regression"] as? Bool == true
                                 && ($0["p_value"] as? Double).map { abs($0 - 2.0 / 924) < 1e-12 } == true })
         let csv = CSVTable.parse(Compare.render(c, format: .csv))
-        #expect(csv.header == Compare.csvColumns && csv.rows.count == 3)
-        #expect(csv.records.first { $0["file"] == ResultLayout.fig8 }?["verdict"] == "worse")
+        #expect(csv.header == Compare.csvColumns && csv.rows.count == 4)
+        #expect(csv.records.first { $0["metric"] == "cpu_percent" }?["verdict"] == "worse")
         let md = Compare.render(c, format: .markdown)
         #expect(md.contains("| file | key | metric |") && md.contains("**worse (regression)**"))
         #expect(Compare.render(c, format: .table) == Compare.report(c))
