@@ -161,6 +161,10 @@ let suiteCases: [BadInput] = [
     BadInput(name: "run: results root cannot be created (procfs)",
              args: ["run", "$T/suite.yaml", "--out", "/proc/vwifi-clitests/results"],
              files: ["suite.yaml": tinySuite], mentions: ["out", "cannot create", "choose a writable location"]),
+    BadInput(name: "compare: unknown format", args: ["compare", "$T/a", "$T/b", "--format", "yaml"],
+             mentions: ["format", "'yaml'", "table, csv, json, markdown"]),
+    BadInput(name: "compare: missing baseline", args: ["compare", "$T/a", "$T/b", "--format", "json"],
+             mentions: ["baseline", "$T/a", "no such directory"]),
 ]
 
 @Suite("vwifi-bench bad input")

@@ -12,30 +12,34 @@ import Testing
         #expect(c.rows.allSatisfy { $0.verdict == .withinNoise && $0.ratio == 1 })
         #expect(c.unmatched.isEmpty)
         #expect(Compare.exitStatus(c) == 0)
-        #expect(Compare.report(c).contains("no regression beyond 10%"))
+        #expect(Compare.report(c).contains("no regression (p <= 0.01 and beyond 10%"))
     }
 
+    /// Six repetitions a side (quick runs have too few for any significance).
     @Test func higherCPUIsARegressionAndLowerIsBetter() throws {
         let root = temporaryDirectory()
-        let base = try runSuite("paper.yaml", runID: "base", root: root, only: ["fig8"])
+        let base = try runSuite("paper.yaml", runID: "base", root: root, repetitions: 6, only: ["fig8"])
         defer { cleanup(base) }
-        let worse = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 1.3), runID: "worse", root: root, only: ["fig8"])
-        let better = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 0.7), runID: "better", root: root, only: ["fig8"])
+        let worse = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 1.3), runID: "worse", root: root,
+                                 repetitions: 6, only: ["fig8"])
+        let better = try runSuite("paper.yaml", executor: FakeExecutor(cpuScale: 0.7), runID: "better", root: root,
+                                  repetitions: 6, only: ["fig8"])
         defer { cleanup(better) }
         let up = try Compare.run(baseline: base.directory, candidate: worse.directory)
         let cpuUp = up.rows.filter { $0.metric == "cpu_percent" }
         #expect(cpuUp.count == 4)
         #expect(cpuUp.allSatisfy { $0.verdict == .worse && $0.regression && $0.ratioLow! > 1 })
+        #expect(cpuUp.allSatisfy { abs($0.pValue! - 2.0 / 924) < 1e-12 && abs($0.effectPercent! - 30) < 0.1 })
         #expect(Compare.exitStatus(up) == 3)
         #expect(Compare.report(up).contains("REGRESSION"))
-        // Goodput did not change beyond the threshold: no verdict against it.
-        #expect(up.rows.filter { $0.metric == "goodput_mbps" }.allSatisfy { !$0.regression })
+        // Goodput did not change: no verdict against it.
+        #expect(up.rows.filter { $0.metric == "goodput_mbps" }.allSatisfy { !$0.regression && $0.verdict == .withinNoise })
         let down = try Compare.run(baseline: base.directory, candidate: better.directory)
         #expect(down.rows.filter { $0.metric == "cpu_percent" }.allSatisfy { $0.verdict == .better && !$0.regression })
         #expect(Compare.exitStatus(down) == 0)
-        // A threshold above the change turns the regression into "worse but tolerated".
+        // A threshold above the change: significant, but not news.
         let lax = try Compare.run(baseline: base.directory, candidate: worse.directory, thresholdPercent: 50)
-        #expect(lax.rows.filter { $0.metric == "cpu_percent" }.allSatisfy { $0.verdict == .worse && !$0.regression })
+        #expect(lax.rows.filter { $0.metric == "cpu_percent" }.allSatisfy { $0.verdict == .withinNoise && !$0.regression })
         #expect(Compare.exitStatus(lax) == 0)
     }
 
@@ -54,17 +58,24 @@ import Testing
         #expect(c.unmatched.filter { $0.contains(ResultLayout.fig5Throughput) }.count == 12)
     }
 
-    @Test func overlappingIntervalsAreWithinNoise() {
-        let m = Compare.Metric(column: "cpu_percent", higherIsBetter: false, low: "ci95_low", high: "ci95_high")
-        let row = Compare.judge(file: "f", key: "k", metric: m,
-                                base: ["ci95_low": "48", "ci95_high": "52"], cand: ["ci95_low": "49", "ci95_high": "56"],
-                                bv: 50, cv: 53, threshold: 5)
-        #expect(row.verdict == .withinNoise && !row.regression)
+    @Test func judgedOnRepetitionsNotOnIntervals() {
+        let m = Compare.Metric(column: "cpu_percent", higherIsBetter: false, low: "ci95_low", high: "ci95_high",
+                               unit: "% cpu", floor: 0.5)
+        let interval = ["ci95_low": "48", "ci95_high": "52"]
+        // Overlapping repetitions: the rank-sum test finds nothing.
+        let row = Compare.judge(file: "f", key: "k", metric: m, base: interval, cand: ["ci95_low": "49", "ci95_high": "56"],
+                                bv: 50, cv: 53, threshold: 5,
+                                baseRepetitions: [48, 50, 52, 49, 51, 50], candidateRepetitions: [49, 56, 53, 50, 55, 52])
+        #expect(row.verdict == .withinNoise && !row.regression && row.pValue! > 0.01)
         #expect(abs(row.ratioLow! - 49.0 / 52) < 1e-12 && abs(row.ratioHigh! - 56.0 / 48) < 1e-12)
-        let noCI = Compare.Metric(column: "percent_of_total", higherIsBetter: false, low: nil, high: nil)
-        #expect(Compare.judge(file: "f", key: "k", metric: noCI, base: [:], cand: [:], bv: 2, cv: 2.1, threshold: 10).verdict == .withinNoise)
+        // Without repetitions even a 50 % change is only shown.
+        let noCI = Compare.Metric(column: "percent_of_total", higherIsBetter: false, low: nil, high: nil, unit: "% time", floor: 1)
         let r = Compare.judge(file: "f", key: "k", metric: noCI, base: [:], cand: [:], bv: 2, cv: 3, threshold: 10)
-        #expect(r.verdict == .worse && r.regression)
+        #expect(r.verdict == .withinNoise && !r.regression && r.pValue == nil && r.ratio == 1.5)
+        // 6 separated repetitions, 1.2 points (60 %) apart, p = 2/924: a regression.
+        let j = Compare.judge(file: "f", key: "k", metric: noCI, base: [:], cand: [:], bv: 2, cv: 3.2, threshold: 10,
+                              baseRepetitions: [2, 2.1, 1.9, 2, 2.05, 1.95], candidateRepetitions: [3.2, 3.3, 3.1, 3.2, 3.25, 3.15])
+        #expect(j.verdict == .worse && j.regression && abs(j.effect! - 1.2) < 1e-9 && abs(j.pValue! - 2.0 / 924) < 1e-12)
     }
 
     @Test func unmatchedRowsAreListed() throws {
