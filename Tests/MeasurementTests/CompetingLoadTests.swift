@@ -26,9 +26,9 @@ import Testing
         }
         // 100 harness (session 100); 200 its child in a new session (iperf3 in a netns, say);
         // 300 grandchild; 400 a stranger at 43 %; 500 a stranger at 2 % (under the threshold).
-        let before = [100: stat(100, 1, 100, 0), 200: stat(200, 100, 200, 0), 300: stat(300, 200, 300, 0),
+        let before: [Int32: CompetingLoad.ProcessStat] = [100: stat(100, 1, 100, 0), 200: stat(200, 100, 200, 0), 300: stat(300, 200, 300, 0),
                       400: stat(400, 1, 400, 0), 500: stat(500, 1, 500, 0)]
-        let after = [100: stat(100, 1, 100, 900), 200: stat(200, 100, 200, 900), 300: stat(300, 200, 300, 900),
+        let after: [Int32: CompetingLoad.ProcessStat] = [100: stat(100, 1, 100, 900), 200: stat(200, 100, 200, 900), 300: stat(300, 200, 300, 900),
                      400: stat(400, 1, 400, 430), 500: stat(500, 1, 500, 20)]
         let found = CompetingLoad.competitors(before: before, after: after, seconds: 10, ticksPerSecond: 100,
                                               own: 100, session: 100, commands: { $0 == 400 ? "sh -c busy" : nil })

@@ -65,7 +65,7 @@ public final class InstanceLock {
             }
             let lines = (TextFile.read(base + ".cmd") ?? "").split(separator: "\n", maxSplits: 1)
             let pid = lines.first.flatMap { Int32($0) } ?? 0
-            holders.append(Holder(pid: pid, command: lines.count > 1 ? String(lines[1]) : "?"))
+            holders.append(Holder(pid: pid, command: lines.count > 1 ? String(lines[1].trimmedWhitespace) : "?"))
         }
         return holders
     }
