@@ -9,7 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/futex.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -199,4 +201,15 @@ int vw_poll_writable(int fd, int timeout_ms) {
     struct pollfd p = {.fd = fd, .events = POLLOUT};
     int r = poll(&p, 1, timeout_ms);
     return r < 0 ? -errno : r;
+}
+
+int vw_lock_file_open(const char *path) {
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    return fd < 0 ? -errno : fd;
+}
+
+int vw_flock_try(int fd, int exclusive) {
+    int r;
+    do { r = flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB); } while (r < 0 && errno == EINTR);
+    return NEG_ERRNO(r);
 }

@@ -96,4 +96,9 @@ int vw_poll_writable(int fd, int timeout_ms);
 /// sendmsg(2) of two pieces as one message (a command header and the frame behind it), so the
 /// kernel copies each once. Returns bytes sent or -errno.
 long vw_send2(int fd, const void *a, size_t alen, const void *b, size_t blen, int dontwait);
+/// open(2) O_RDWR|O_CREAT|O_CLOEXEC with mode 0644 (a lock file). Returns the fd or -errno.
+int vw_lock_file_open(const char *path);
+/// flock(2) without blocking: exclusive != 0 takes LOCK_EX, else LOCK_SH. Returns 0 or -errno
+/// (-EWOULDBLOCK when another open file description holds a conflicting lock).
+int vw_flock_try(int fd, int exclusive);
 #endif
