@@ -191,7 +191,7 @@ public enum FigureTables {
         "system_cpu_percent", "wall_seconds", "wall_cycles", "tsc_hz", "translations", "iotlb_hits", "iotlb_misses",
         "iommu_faults", "wakeups", "trap_backend", "interrupt_mechanism", "virtual_interrupts_per_s",
         "physical_interrupts_per_s", "extra_path_cycles", "rtt_ms_median", "steal_percent", "max_gap_us",
-        "elapsed_seconds", "tool_goodput_mbps", "tool_rtt_ms_median", "cross_check_agrees",
+        "elapsed_seconds", "tool_goodput_mbps", "tool_rtt_ms_median", "cross_check_agrees", "other_instances",
     ]
 
     public static func rawSamples(_ points: [PointRecords]) -> CSVTable {
@@ -212,6 +212,7 @@ public enum FigureTables {
                     opt(r.stealPercent), n(r.maxGapUs, 1), n(r.elapsedSeconds, 3),
                     opt(res.traffic?.toolGoodputMbps), opt(res.traffic?.toolRTTMedianMs),
                     res.traffic.map { "\($0.crossCheck.agrees)" } ?? "",
+                    (r.otherInstances ?? []).joined(separator: "; "),
                 ])
             }
         }

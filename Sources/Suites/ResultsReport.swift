@@ -126,8 +126,20 @@ public enum ResultsReport {
         for p in records { for r in p.runs { for w in r.result.warnings where !executorWarnings.contains("\(p.point.displayName): \(w)") {
             executorWarnings.append("\(p.point.displayName): \(w)")
         } } }
-        let warnings = RunWarnings.compute(records, repetitions: plan.repetitions) + FigureBackends.warnings(records) + executorWarnings
+        var warnings = RunWarnings.compute(records, repetitions: plan.repetitions) + FigureBackends.warnings(records) + executorWarnings
+        // Another harness instance perturbs every figure of the runs it overlapped: say which.
+        let overlapped = records.flatMap { p in p.runs.filter { !($0.otherInstances ?? []).isEmpty }.map { (p.point, $0) } }
+        let others = Set(overlapped.flatMap { $0.1.otherInstances ?? [] }).sorted()
+        if !others.isEmpty {
+            warnings.append("another vwifi-bench instance ran during \(overlapped.count) of \(records.reduce(0) { $0 + $1.runs.count }) runs "
+                            + "(\(others.joined(separator: "; "))): those runs (raw_samples.csv other_instances) shared the CPUs with it; rerun them alone, or use --exclusive")
+        }
         meta.finish(records: records, interrupted: interrupted, failures: failures, warnings: warnings, ended: ended, status: status)
+        meta.fields["other_instances"] = .object([
+            "seen": .array(others.map { .string($0) }),
+            "runs": .array(overlapped.map { .string("\($0.0.displayName) #\($0.1.repetition + 1)") }),
+            "how": .string("one lock file per running instance under \(InstanceLock.defaultDirectory()), checked before and after each run"),
+        ])
         try meta.write(to: dir)
         try AtomicFile.write(SummaryReport.markdown(ResultsDirectory(path: dir), metadata: meta),
                              to: (dir as NSString).appendingPathComponent(ResultLayout.summary))

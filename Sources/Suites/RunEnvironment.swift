@@ -10,6 +10,12 @@ public protocol RunEnvironment: Sendable {
     func gitRevision() -> GitRevision?
     /// Machine-wide CPU counters now (for noise: steal time).
     func cpuTimes() -> CPUTimes?
+    /// Other harness instances running on this machine now, as `pid N (command)`.
+    func otherInstances() -> [String]
+}
+
+extension RunEnvironment {
+    public func otherInstances() -> [String] { [] }
 }
 
 public struct GitRevision: Sendable, Codable, Equatable {
@@ -102,11 +108,14 @@ public struct BasicRunEnvironment: RunEnvironment {
 public struct ReportingRunEnvironment: RunEnvironment {
     public var directory: String
     public var report: @Sendable () -> JSONValue?
+    /// Who else holds the per-machine instance lock (InstanceLock); nil sees nobody.
+    public var instances: (@Sendable () -> [String])? = nil
     public init(directory: String = FileManager.default.currentDirectoryPath, report: @escaping @Sendable () -> JSONValue?) {
         self.directory = directory
         self.report = report
     }
     public func machineReport() -> JSONValue? { report() }
+    public func otherInstances() -> [String] { instances?() ?? [] }
     public func gitRevision() -> GitRevision? { GitRevision.lookUp(in: directory) }
     public func cpuTimes() -> CPUTimes? { CPUTimes.read() }
 }

@@ -11,6 +11,8 @@ public struct RunRecord: Sendable, Codable {
     /// Longest stall seen by a short clock-reading probe just before the run, microseconds.
     public var maxGapUs: Double
     public var elapsedSeconds: Double
+    /// Other harness instances seen running on the machine just before or just after the run.
+    public var otherInstances: [String]? = nil
     public init(repetition: Int, seed: UInt64, result: PathResult, stealPercent: Double?, maxGapUs: Double,
                 elapsedSeconds: Double) {
         self.repetition = repetition; self.seed = seed; self.result = result

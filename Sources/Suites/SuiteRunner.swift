@@ -104,6 +104,7 @@ public struct SuiteRunner: Sendable {
             progress.step(done: index, of: steps.count, label: label, elapsed: elapsedNow,
                           remainingEstimate: (estimated - estimatedDone) * pace)
             let gap = options.probeGaps ? NoiseProbe.maxGapMicroseconds() : 0
+            let othersBefore = environment.otherInstances()
             let before = environment.cpuTimes()
             let t0 = Date()
             let result: PathResult
@@ -122,8 +123,13 @@ public struct SuiteRunner: Sendable {
             let elapsed = Date().timeIntervalSince(t0)
             let steal = before.flatMap { b in environment.cpuTimes().map { CPUTimes.stealPercent(from: b, to: $0) } }
             if let rep = step.repetition {
-                let record = RunRecord(repetition: rep, seed: step.config.seed, result: result, stealPercent: steal,
+                var record = RunRecord(repetition: rep, seed: step.config.seed, result: result, stealPercent: steal,
                                        maxGapUs: gap, elapsedSeconds: elapsed)
+                let others = Array(Set(othersBefore + environment.otherInstances())).sorted()
+                if !others.isEmpty {
+                    record.otherInstances = others
+                    progress.note("warning: another vwifi-bench instance ran during \(label): \(others.joined(separator: "; "))")
+                }
                 records[step.pointIndex].runs.append(record)
                 // Raw rows first, the journal line last: a run is on record once its line is.
                 try FigureTables.appendAll(FigureTables.raw([PointRecords(point: point, runs: [record])]), to: dir)

@@ -2,6 +2,7 @@
 import ArgumentParser
 import DataPaths
 import Dispatch
+import Measurement
 import Foundation
 import Suites
 import SystemProbe
@@ -49,6 +50,9 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not render charts at the end.")
     var noCharts = false
+
+    @Flag(name: .long, help: "Refuse to start while another vwifi-bench instance runs on this machine.")
+    var exclusive = false
 
     @Option(name: .long, help: "Directory holding the gnuplot scripts (default: ./plots).")
     var scripts: String?
@@ -102,6 +106,14 @@ struct RunCommand: ParsableCommand {
         if options.shard != nil && plan.points.isEmpty {
             fail("--shard: share \(options.shard!) of this suite holds no point (it has \(parsed.points(quick: options.quick).count)); give fewer shares", code: 2)
         }
+        // Every running instance holds its own lock file, so each sees the others (and names
+        // them in its warnings, metadata and raw rows); --exclusive refuses to share the machine.
+        let lock = try? InstanceLock(command: CommandLine.arguments.joined(separator: " "))
+        let others = lock?.others() ?? []
+        if exclusive, let o = others.first {
+            fail("--exclusive: another vwifi-bench instance is running (pid \(o.pid): \(o.command)); wait for it or drop --exclusive", code: 2)
+        }
+        for o in others { print("warning: another vwifi-bench instance is running: pid \(o.pid) (\(o.command)); it perturbs this run's figures") }
         // The results root is checked (created, and proven to take files) before anything runs.
         if resume == nil {
             do { try ResultFiles.prepare(directory: out, field: "out") } catch { fail("\(error)", code: 2) }
@@ -110,7 +122,8 @@ struct RunCommand: ParsableCommand {
         defer { interrupts.restore() }
         let control = interrupts.control()
         let executor = makeExecutor()
-        let environment: any RunEnvironment = ReportingRunEnvironment { Suites.JSONValue.from(MachineReport.probe()) }
+        var environment = ReportingRunEnvironment { Suites.JSONValue.from(MachineReport.probe()) }
+        if let lock { environment.instances = { lock.others().map { "pid \($0.pid) (\($0.command))" } } }
         let runner = SuiteRunner(suite: parsed, executor: executor, environment: environment, options: options,
                                  control: control, progress: defaultProgressReporter())
         let measured = plan.runs.filter { !$0.isWarmup }.count

@@ -5,7 +5,7 @@
 import CVWiFiShim
 import Glibc
 
-public final class InstanceLock {
+public final class InstanceLock: Sendable {
     /// Another live instance: its pid and command line as its sidecar recorded them.
     public struct Holder: Sendable, Equatable {
         public let pid: Int32
