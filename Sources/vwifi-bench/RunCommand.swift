@@ -113,11 +113,11 @@ struct RunCommand: ParsableCommand {
         if exclusive, let o = others.first {
             fail("--exclusive: another vwifi-bench instance is running (pid \(o.pid): \(o.command)); wait for it or drop --exclusive", code: 2)
         }
-        for o in others { print("warning: another vwifi-bench instance is running: pid \(o.pid) (\(o.command)); it perturbs this run's figures") }
         // The results root is checked (created, and proven to take files) before anything runs.
         if resume == nil {
             do { try ResultFiles.prepare(directory: out, field: "out") } catch { fail("\(error)", code: 2) }
         }
+        for o in others { print("warning: another vwifi-bench instance is running: pid \(o.pid) (\(o.command)); it perturbs this run's figures") }
         let interrupts = InterruptHandling.install()
         defer { interrupts.restore() }
         let control = interrupts.control()
