@@ -14,18 +14,10 @@ public struct WriterProcess: Sendable, Equatable {
     public static func current() -> WriterProcess? { of(pid: getpid()) }
 
     static func of(pid: Int32) -> WriterProcess? {
+        // Field 22 of proc(5), starttime: index 21 of ProcTaskStat's 0-based fields.
         guard let boot = TextFile.firstLine("/proc/sys/kernel/random/boot_id"),
-              let stat = TextFile.read("/proc/\(pid)/stat"), let start = startTicks(stat: stat) else { return nil }
+              let fields = ProcTaskStat.fields(process: pid), fields.count > 21, let start = UInt64(fields[21]) else { return nil }
         return WriterProcess(pid: pid, bootID: boot, startTicks: start)
-    }
-
-    /// The start time from a /proc/<pid>/stat line; the command name may hold spaces and
-    /// parentheses, so fields are counted after its last ')'.
-    static func startTicks(stat: String) -> UInt64? {
-        guard let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // After ')': state is field 3, so starttime (field 22) is the 20th.
-        return fields.count >= 20 ? UInt64(fields[19]) : nil
     }
 
     /// True while this very process (same boot, same pid, same start) still exists.
