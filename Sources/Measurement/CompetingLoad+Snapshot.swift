@@ -5,10 +5,7 @@ extension CompetingLoad {
     /// Every process's stat now, keyed by pid (processes gone mid-scan are skipped).
     public static func snapshot() -> [Int32: ProcessStat] {
         var table: [Int32: ProcessStat] = [:]
-        guard let dir = opendir("/proc") else { return table }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in TextFile.entries(of: "/proc") ?? [] {
             guard let pid = Int32(name), let text = TextFile.read("/proc/\(pid)/stat"),
                   let stat = parse(stat: text) else { continue }
             table[pid] = stat

@@ -192,6 +192,7 @@ public enum FigureTables {
         "iommu_faults", "wakeups", "trap_backend", "interrupt_mechanism", "virtual_interrupts_per_s",
         "physical_interrupts_per_s", "extra_path_cycles", "rtt_ms_median", "steal_percent", "max_gap_us",
         "elapsed_seconds", "tool_goodput_mbps", "tool_rtt_ms_median", "cross_check_agrees", "other_instances",
+        "competing_load",
     ]
 
     public static func rawSamples(_ points: [PointRecords]) -> CSVTable {
@@ -213,6 +214,7 @@ public enum FigureTables {
                     opt(res.traffic?.toolGoodputMbps), opt(res.traffic?.toolRTTMedianMs),
                     res.traffic.map { "\($0.crossCheck.agrees)" } ?? "",
                     (r.otherInstances ?? []).joined(separator: "; "),
+                    (r.competingLoad ?? []).joined(separator: "; "),
                 ])
             }
         }

@@ -134,7 +134,18 @@ public enum ResultsReport {
             warnings.append("another vwifi-bench instance ran during \(overlapped.count) of \(records.reduce(0) { $0 + $1.runs.count }) runs "
                             + "(\(others.joined(separator: "; "))): those runs (raw_samples.csv other_instances) shared the CPUs with it; rerun them alone, or use --exclusive")
         }
+        let loaded = records.flatMap { p in p.runs.filter { !($0.competingLoad ?? []).isEmpty }.map { (p.point, $0) } }
+        if !loaded.isEmpty {
+            warnings.append("other processes took over \(Int(CompetingLoad.threshold * 100)) % of a CPU during \(loaded.count) runs "
+                            + "(raw_samples.csv competing_load): their CPU and timing figures are perturbed; rerun them on a quiet machine")
+        }
         meta.finish(records: records, interrupted: interrupted, failures: failures, warnings: warnings, ended: ended, status: status)
+        meta.fields["competing_load"] = .object([
+            "threshold_cpu_fraction": .number(CompetingLoad.threshold),
+            "runs": .object(Dictionary(loaded.map { ("\($0.0.displayName) #\($0.1.repetition + 1)", JSONValue.array(($0.1.competingLoad ?? []).map { .string($0) })) },
+                                       uniquingKeysWith: { a, _ in a })),
+            "how": .string("utime+stime of every process in /proc before and after each run; the harness's own process tree and session excluded"),
+        ])
         meta.fields["other_instances"] = .object([
             "seen": .array(others.map { .string($0) }),
             "runs": .array(overlapped.map { .string("\($0.0.displayName) #\($0.1.repetition + 1)") }),

@@ -1,6 +1,7 @@
 // What the runner needs to know about the machine and the source tree, injected so the CLI can
 // pass SystemProbe's machine report and tests can pass a fixed one.
 import Foundation
+import Measurement
 
 public protocol RunEnvironment: Sendable {
     /// The machine report as JSON: an object with keys cpu, kernel, tsc, counters, permissions,
@@ -12,10 +13,13 @@ public protocol RunEnvironment: Sendable {
     func cpuTimes() -> CPUTimes?
     /// Other harness instances running on this machine now, as `pid N (command)`.
     func otherInstances() -> [String]
+    /// Every process's CPU ticks now (CompetingLoad.snapshot); nil where not watched.
+    func processTable() -> [Int32: CompetingLoad.ProcessStat]?
 }
 
 extension RunEnvironment {
     public func otherInstances() -> [String] { [] }
+    public func processTable() -> [Int32: CompetingLoad.ProcessStat]? { nil }
 }
 
 public struct GitRevision: Sendable, Codable, Equatable {
@@ -116,6 +120,7 @@ public struct ReportingRunEnvironment: RunEnvironment {
     }
     public func machineReport() -> JSONValue? { report() }
     public func otherInstances() -> [String] { instances?() ?? [] }
+    public func processTable() -> [Int32: CompetingLoad.ProcessStat]? { CompetingLoad.snapshot() }
     public func gitRevision() -> GitRevision? { GitRevision.lookUp(in: directory) }
     public func cpuTimes() -> CPUTimes? { CPUTimes.read() }
 }

@@ -13,6 +13,9 @@ public struct RunRecord: Sendable, Codable {
     public var elapsedSeconds: Double
     /// Other harness instances seen running on the machine just before or just after the run.
     public var otherInstances: [String]? = nil
+    /// Processes outside the harness that took more than CompetingLoad.threshold of a CPU
+    /// during the run, as `pid:percent (command)`, largest first.
+    public var competingLoad: [String]? = nil
     public init(repetition: Int, seed: UInt64, result: PathResult, stealPercent: Double?, maxGapUs: Double,
                 elapsedSeconds: Double) {
         self.repetition = repetition; self.seed = seed; self.result = result

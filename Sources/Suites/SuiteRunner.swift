@@ -105,6 +105,7 @@ public struct SuiteRunner: Sendable {
                           remainingEstimate: (estimated - estimatedDone) * pace)
             let gap = options.probeGaps ? NoiseProbe.maxGapMicroseconds() : 0
             let othersBefore = environment.otherInstances()
+            let processesBefore = environment.processTable()
             let before = environment.cpuTimes()
             let t0 = Date()
             let result: PathResult
@@ -126,6 +127,20 @@ public struct SuiteRunner: Sendable {
                 var record = RunRecord(repetition: rep, seed: step.config.seed, result: result, stealPercent: steal,
                                        maxGapUs: gap, elapsedSeconds: elapsed)
                 let others = Array(Set(othersBefore + environment.otherInstances())).sorted()
+                if let b = processesBefore, let a = environment.processTable() {
+                    // Only this process and its descendants (the programs it spawns) are the
+                    // harness's own: a second suite started from the same shell shares our
+                    // session yet competes, so no session is excluded (-1 matches none).
+                    let found = CompetingLoad.competitors(before: b, after: a, seconds: elapsed,
+                                                          ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))),
+                                                          own: getpid(), session: -1,
+                                                          commands: { CompetingLoad.commandLine(of: $0).map(Self.shortCommand) })
+                    if !found.isEmpty {
+                        record.competingLoad = found.map { "\($0.mark)% (\($0.command))" }
+                        progress.note("warning: competing load during \(label): "
+                                      + found.map { "pid \($0.pid) (\($0.command)) took \(Int(($0.cpuShare * 100).rounded())) % of a CPU" }.joined(separator: "; "))
+                    }
+                }
                 if !others.isEmpty {
                     record.otherInstances = others
                     progress.note("warning: another vwifi-bench instance ran during \(label): \(others.joined(separator: "; "))")
@@ -151,6 +166,9 @@ public struct SuiteRunner: Sendable {
                           warnings: report.warnings, charts: report.charts, chartNote: report.chartNote,
                           estimatedSeconds: estimated, elapsedSeconds: Date().timeIntervalSince(started))
     }
+
+    /// A command line cut to 100 characters: compilers' run to pages, and a warning must stay readable.
+    static func shortCommand(_ c: String) -> String { c.count <= 100 ? c : String(c.prefix(99)) + "…" }
 
     /// `20261122T024300Z-1a2b3c`: sortable UTC time, then a hash of suite, seed and time; a
     /// shard's ends in `-shard1of4`.
