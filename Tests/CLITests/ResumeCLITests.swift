@@ -7,6 +7,19 @@ import Testing
 import Glibc
 #endif
 
+/// Two points, two repetitions of 0.8 s: short, so that the two whole runs this test makes add
+/// little load to the timing-sensitive suites running beside it.
+let resumeSuite = """
+    name: resume
+    repetitions: 2
+    seed: 1
+    defaults: { trap: thread, counters: "", duration: 0.8 }
+    experiments:
+      - { name: alpha, figure: custom, path: vwifi }
+      - { name: bravo, figure: custom, path: native }
+
+    """
+
 @Suite("vwifi-bench run --resume and report", .serialized)
 struct ResumeCLITests {
     func runDirectory(_ root: String) -> String? {
@@ -31,7 +44,7 @@ struct ResumeCLITests {
     func killedRunResumes() throws {
         let dir = try TemporaryDirectory("resume")
         defer { dir.remove() }
-        try dir.write("suite.yaml", interruptSuite)
+        try dir.write("suite.yaml", resumeSuite)
         let wholeRoot = dir.file("whole"), cutRoot = dir.file("cut")
         let whole = try CLIProcess(["run", dir.file("suite.yaml"), "--out", wholeRoot, "--no-charts"], logDirectory: dir.path)
         #expect(whole.wait(seconds: 120) == .exited(0), "\(whole.stderr)")
