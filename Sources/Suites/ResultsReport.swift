@@ -119,7 +119,7 @@ public enum ResultsReport {
     /// Writes every derived file of `directory` from `records`.
     static func write(directory dir: String, plan: RunPlan, records: [PointRecords], failed: [Int: String],
                       metadata meta: inout Metadata, interrupted: Bool, status: String? = nil, ended: Date = Date(),
-                      renderCharts: Bool, plotScripts: String?) throws -> Written {
+                      extraWarnings: [String] = [], renderCharts: Bool, plotScripts: String?) throws -> Written {
         try FigureTables.writeAll(FigureTables.withMachineColumn(FigureTables.all(records), records), to: dir)
         let failures = failed.sorted { $0.key < $1.key }.map { "\(plan.points[$0.key].displayName): \($0.value)" }
         var executorWarnings: [String] = []
@@ -127,6 +127,7 @@ public enum ResultsReport {
             executorWarnings.append("\(p.point.displayName): \(w)")
         } } }
         var warnings = RunWarnings.compute(records, repetitions: plan.repetitions) + FigureBackends.warnings(records) + executorWarnings
+            + extraWarnings
         // Another harness instance perturbs every figure of the runs it overlapped: say which.
         let overlapped = records.flatMap { p in p.runs.filter { !($0.otherInstances ?? []).isEmpty }.map { (p.point, $0) } }
         let others = Set(overlapped.flatMap { $0.1.otherInstances ?? [] }).sorted()

@@ -101,15 +101,13 @@ public enum ShardMerge {
         meta.fields["machines_differ"] = .array(machineDifferences.map { .string($0) })
         let ended = setups.compactMap { $0.setup.metadata.endedAt }.max() ?? Date()
         let failedShard = setups.contains { $0.setup.metadata.status == "complete-with-failures" }
-        var written = try ResultsReport.write(directory: out, plan: plan, records: state.records, failed: state.failed,
+        let commitWarning = commits.count > 1
+            ? ["the shards were built from different commits (\(commits.sorted().joined(separator: ", "))): their code differs"] : []
+        let written = try ResultsReport.write(directory: out, plan: plan, records: state.records, failed: state.failed,
                                               metadata: &meta, interrupted: false,
                                               status: failedShard || !state.failed.isEmpty ? "complete-with-failures" : "complete",
-                                              ended: ended, renderCharts: renderCharts, plotScripts: plotScripts)
-        if commits.count > 1 {
-            written.warnings.append("the shards were built from different commits (\(commits.sorted().joined(separator: ", "))): their code differs")
-            meta.fields["warnings"] = .array(written.warnings.map { .string($0) })
-            try meta.write(to: out)
-        }
+                                              ended: ended, extraWarnings: commitWarning, renderCharts: renderCharts,
+                                              plotScripts: plotScripts)
         return ReportOutcome(directory: out, status: meta.status ?? "complete", measuredRuns: state.records.reduce(0) { $0 + $1.runs.count },
                              plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: written.failures,
                              warnings: written.warnings, charts: written.charts, chartNote: written.chartNote,
