@@ -60,6 +60,14 @@ public struct Metadata: Sendable {
     /// killed, or the machine rebooted, and nobody will finish it but a resume.
     public var wasKilled: Bool { status == "running" && !(writer?.isAlive ?? false) }
 
+    /// Refuses a directory that a live process is still writing (a report, resume or merge
+    /// would race its writes).
+    public func requireNoLiveWriter(_ directory: String) throws(ReportError) {
+        if status == "running", let w = writer, w.isAlive {
+            throw ReportError(directory, "is still being written by pid \(w.pid)", fix: "wait for that run to end, or stop it first")
+        }
+    }
+
     /// The options a resume must run with to repeat the same plan.
     static func options(_ o: RunOptions) -> JSONValue {
         .object([

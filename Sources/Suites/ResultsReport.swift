@@ -171,9 +171,7 @@ public enum ResultsReport {
     public static func rebuild(directory dir: String, renderCharts: Bool = true, plotScripts: String? = nil) throws -> ReportOutcome {
         let setup = try ResumeSetup.load(directory: dir)
         var meta = setup.metadata
-        if meta.status == "running", let w = meta.writer, w.isAlive {
-            throw ReportError(dir, "is still being written by pid \(w.pid)", fix: "wait for that run to end, or stop it first")
-        }
+        try meta.requireNoLiveWriter(dir)
         let plan: RunPlan
         do { plan = try RunPlan(suite: setup.suite, options: setup.options) } catch { throw ReportError(dir, error.description) }
         let state = try records(directory: dir, plan: plan)

@@ -64,6 +64,7 @@ public struct SuiteRunner: Sendable {
     public func resume(directory dir: String) throws -> RunOutcome {
         let plan = try plan()
         guard var meta = Metadata.load(directory: dir) else { throw ReportError(dir, "has no readable metadata.json") }
+        try meta.requireNoLiveWriter(dir)
         let previous = meta.status ?? "unknown"
         let state = try ResultsReport.records(directory: dir, plan: plan)
         // The raw files are rewritten from the journal: a row written for a run whose journal

@@ -86,9 +86,7 @@ struct RunCommand: ParsableCommand {
             }
             do { resumeSetup = try ResumeSetup.load(directory: dir, base: options) } catch { fail("--resume: \(error)", code: 2) }
             let m = resumeSetup!.metadata
-            if m.status == "running", let w = m.writer, w.isAlive {
-                fail("--resume: \(dir) is still being written by pid \(w.pid); wait for that run to end, or stop it first", code: 2)
-            }
+            do { try m.requireNoLiveWriter(dir) } catch { fail("--resume: \(error)", code: 2) }
             if m.status == "complete" || m.status == "complete-with-failures" {
                 fail("--resume: \(dir) is \(m.status!); nothing to resume (`vwifi-bench report` rebuilds its files)", code: 2)
             }
