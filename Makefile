@@ -46,25 +46,35 @@ bench: build
 	$(BIN) bench $(BENCH_FLAGS)
 
 # The tests, then each fuzz target for a few seconds (the libFuzzer build is separate: .build-fuzz).
+# Two passes: the tests inside the test process first, then the ones that start the real binary
+# (CLITests). Those run whole pipelines in other processes, and beside them the in-process tests
+# that time real pipelines (hop tables, medium goodput, tool cross-checks) would measure a machine
+# taken by someone else; each pass still runs its own tests in parallel.
+IN_PROCESS_TESTS := --skip '^CLITests\.'
+BINARY_TESTS := --filter '^CLITests\.'
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build $(IN_PROCESS_TESTS)
+	$(SWIFT) test --skip-build $(BINARY_TESTS)
 	$(MAKE) --no-print-directory fuzz-smoke
 
 # The whole test suite under ThreadSanitizer and AddressSanitizer (LeakSanitizer included), each in
 # its own build directory. Any report fails the target. The malloc interposer that counts
 # allocations stands down under a sanitizer, so allocation checks are skipped there.
 SANITIZER_DIR := $(CURDIR)/Tests/Sanitizers
+TSAN_ENV := TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$(SANITIZER_DIR)/tsan.supp" \
+  SWIFT_BACKTRACE=enable=no
+ASAN_ENV := ASAN_OPTIONS="detect_leaks=1 halt_on_error=1 detect_stack_use_after_return=0" \
+  LSAN_OPTIONS="suppressions=$(SANITIZER_DIR)/lsan.supp print_suppressions=0" SWIFT_BACKTRACE=enable=no
 tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
-	TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$(SANITIZER_DIR)/tsan.supp" \
-	  SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan
+	$(TSAN_ENV) $(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan $(IN_PROCESS_TESTS)
+	$(TSAN_ENV) $(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan $(BINARY_TESTS)
 
 asan: deps
 	set -o pipefail; $(SWIFT) build --build-tests --sanitize=address --build-path .build-asan 2>&1 | { grep -v "Cannot export local symbol" || true; }
-	ASAN_OPTIONS="detect_leaks=1 halt_on_error=1 detect_stack_use_after_return=0" \
-	  LSAN_OPTIONS="suppressions=$(SANITIZER_DIR)/lsan.supp print_suppressions=0" \
-	  SWIFT_BACKTRACE=enable=no $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan
+	$(ASAN_ENV) $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan $(IN_PROCESS_TESTS)
+	$(ASAN_ENV) $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan $(BINARY_TESTS)
 
 sanitizers: tsan asan
 
