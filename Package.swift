@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(name: "CVWiFiShim", cSettings: [.unsafeFlags(["-O2"])]),
@@ -34,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
         .target(name: "Measurement", dependencies: [
             "CVWiFiShim", "CPfm", "CNuma", .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Platform", dependencies: ["CVWiFiShim", "Measurement"]),
         .target(name: "VMM", dependencies: ["CVWiFiShim", "Measurement", "Platform"]),

@@ -11,6 +11,7 @@ public enum FigureTables {
     static var builders: [(name: String, raw: Bool, build: ([PointRecords]) -> CSVTable)] {
         [
             (ResultLayout.fig5Throughput, false, fig5Throughput), (ResultLayout.fig5Latency, false, fig5Latency),
+            (ResultLayout.fig5LatencyCDF, false, fig5LatencyCDF),
             (ResultLayout.fig6, false, fig6), (ResultLayout.fig7, false, fig7), (ResultLayout.fig8, false, fig8),
             (ResultLayout.table1, false, table1), (ResultLayout.headroom, false, headroom),
             (ResultLayout.rawSamples, true, rawSamples), (ResultLayout.rawStages, true, rawStages),
@@ -49,17 +50,41 @@ public enum FigureTables {
     }
 
     /// The median and its interval are over per-repetition medians (a repetition is the unit of
-    /// independent measurement); the p99 pools every echo of every repetition.
+    /// independent measurement); the percentiles and the maximum pool every echo of every
+    /// repetition in one HdrHistogram (nearest rank, within 0.1 %).
     public static func fig5Latency(_ points: [PointRecords]) -> CSVTable {
         var t = CSVTable(header: ResultLayout.fig5LatencyColumns
-                         + ["repetitions", "ci_exact", "experiment", "point", "paper_rtt_ms"])
+                         + ["repetitions", "ci_exact", "experiment", "point", "paper_rtt_ms",
+                            "rtt_ms_p50", "rtt_ms_p90", "rtt_ms_p999", "rtt_ms_max"])
         for p in measured(points, .fig5Latency) {
             let perRep = p.runs.map { $0.result.rttMedianMs }.filter { $0.isFinite }
             let d = Statistics.summarize(perRep)
-            let pooled = p.runs.flatMap { $0.result.rttMs }
-            t.append([p.point.rowName, n(d.median, 4), n(Statistics.percentile(pooled, 99), 4), n(d.ci95Low, 4),
+            let pooled = pooledRTT(p)
+            let tail = pooled.summary(scale: 1e-6)
+            func q(_ x: Double?) -> String { x.map { n($0, 4) } ?? "" }
+            t.append([p.point.rowName, n(d.median, 4), q(tail?.p99), n(d.ci95Low, 4),
                       n(d.ci95High, 4), "\(pooled.count)", "\(p.runs.count)", "\(d.ciExact)", p.point.experiment,
-                      p.point.label, opt(PaperReference.rttMs[p.point.rowName])])
+                      p.point.label, opt(PaperReference.rttMs[p.point.rowName]),
+                      q(tail?.p50), q(tail?.p90), q(tail?.p999), q(tail?.max)])
+        }
+        return t
+    }
+
+    /// Every echo of every repetition of a point, nanoseconds.
+    static func pooledRTT(_ p: PointRecords) -> LatencyHistogram {
+        p.runs.reduce(into: LatencyHistogram()) { $0.add($1.result.rttHistogram) }
+    }
+
+    /// The round-trip CDF of each Figure 5 latency scenario, every repetition's echoes pooled:
+    /// one row per step of the pooled histogram's percentile distribution (finer toward the tail).
+    public static func fig5LatencyCDF(_ points: [PointRecords]) -> CSVTable {
+        var t = CSVTable(header: ResultLayout.fig5LatencyCDFColumns + ["samples", "repetitions", "experiment", "point"])
+        for p in measured(points, .fig5Latency) {
+            let pooled = pooledRTT(p)
+            for step in pooled.cdf(scale: 1e-6) {
+                t.append([p.point.rowName, n(step.value, 4), n(step.fraction, 6), "\(pooled.count)", "\(p.runs.count)",
+                          p.point.experiment, p.point.label])
+            }
         }
         return t
     }
@@ -69,7 +94,7 @@ public enum FigureTables {
     public static func fig6(_ points: [PointRecords]) -> CSVTable {
         var t = CSVTable(header: ResultLayout.fig6Columns
                          + ["ci95_low", "ci95_high", "count", "repetitions", "order", "experiment", "point",
-                            "paper_total_cycles"])
+                            "paper_total_cycles", "cycles_p999"])
         for p in measured(points, .fig6) {
             var order: [String] = []
             for r in p.runs { for s in r.result.extraPathStages where !order.contains(s.stage) { order.append(s.stage) } }
@@ -78,6 +103,9 @@ public enum FigureTables {
             }
             let p99s = order.map { name in
                 Statistics.median(p.runs.compactMap { $0.result.extraPathStages.first { $0.stage == name }?.cyclesP99 })
+            }
+            let p999s = order.map { name in
+                Statistics.median(p.runs.compactMap { $0.result.extraPathStages.first { $0.stage == name }?.cyclesP999 })
             }
             let counts = order.map { name in
                 p.runs.compactMap { $0.result.extraPathStages.first { $0.stage == name }?.count }.reduce(0, +)
@@ -89,7 +117,7 @@ public enum FigureTables {
                 let d = dists[i]
                 t.append([translation, name, n(d.median, 1), n(p99s[i], 1), n(total > 0 ? d.median / total : .nan, 4),
                           n(d.ci95Low, 1), n(d.ci95High, 1), "\(counts[i])", "\(p.runs.count)", "\(i)",
-                          p.point.experiment, p.point.label, opt(paper)])
+                          p.point.experiment, p.point.label, opt(paper), p999s[i].isFinite ? n(p999s[i], 1) : ""])
             }
         }
         return t
@@ -223,10 +251,11 @@ public enum FigureTables {
 
     public static func rawStages(_ points: [PointRecords]) -> CSVTable {
         var t = CSVTable(header: ResultLayout.rawKeyColumns + ["stage", "chain", "count", "cycles_median", "cycles_p90",
-                                                              "cycles_p99", "cycles_mean"])
+                                                              "cycles_p99", "cycles_mean", "cycles_p999", "cycles_max"])
         for p in points { for r in p.runs { for s in r.result.stages {
             t.append(key(p, r) + [s.stage, s.chain, "\(s.count)", n(s.cyclesMedian, 1), n(s.cyclesP90, 1),
-                                  n(s.cyclesP99, 1), n(s.cyclesMean, 1)])
+                                  n(s.cyclesP99, 1), n(s.cyclesMean, 1), s.cyclesP999.map { n($0, 1) } ?? "",
+                                  s.cyclesMax.map { n($0, 1) } ?? ""])
         } } }
         return t
     }

@@ -5,7 +5,7 @@ import Foundation
 import Measurement
 
 public enum Plotter {
-    public static let scripts = ["fig5.gp", "fig6.gp", "fig7.gp", "fig8.gp", "table1.gp"]
+    public static let scripts = ["fig5.gp", "fig5_latency_cdf.gp", "fig6.gp", "fig7.gp", "fig8.gp", "table1.gp"]
     static let scenarioOrder = ["system-idle", "vm-idle", "native", "passthrough", "vwifi", "vwifi-iommu"]
     static let configurationOrder = ["none", "coalescing", "iommu", "coalescing+iommu"]
     static let hostComponents = ["system", "app", "guest", "hypervisor", "device_model", "host_driver"]
@@ -84,6 +84,26 @@ public enum Plotter {
         }
         try save("fig5_latency.dat", fig5c)
         vars.append("fig5_nlatency = \(lat.count)")
+
+        // Figure 5(c)'s distributions: one data block (gnuplot `index`) per scenario, each step of
+        // its pooled CDF with 1/(1 - fraction) for the tail panel (? at fraction 1, off a log axis).
+        let cdfRows = dir(results, ResultLayout.fig5LatencyCDF)
+        let cdfScenarios = ordered(Set(cdfRows.compactMap { $0["scenario"] }), scenarioOrder)
+        var cdf: [String] = ["# one block per scenario (\(cdfScenarios.joined(separator: " "))): rtt_ms fraction 1/(1-fraction)"]
+        var cdfPaper = ["# idx scenario paper_rtt_ms fraction"]
+        for (i, sc) in cdfScenarios.enumerated() {
+            if i > 0 { cdf += ["", ""] }
+            cdf.append("# \(sc)")
+            for r in cdfRows where r["scenario"] == sc {
+                guard let x = r.double("rtt_ms"), let f = r.double("fraction") else { continue }
+                cdf.append("\(v(x)) \(NumberFormat.trimmed(f, decimals: 6)) \(f < 1 ? NumberFormat.trimmed(1 / (1 - f), decimals: 3) : "?")")
+            }
+            cdfPaper.append("\(i) \"\(sc)\" \(v(PaperReference.rttMs[sc])) 0.5")
+        }
+        try save("fig5_latency_cdf.dat", cdf)
+        try save("fig5_latency_cdf_paper.dat", cdfPaper)
+        vars.append("fig5_ncdf = \(cdfScenarios.count)")
+        vars.append("fig5_cdf_scenarios = \"\(cdfScenarios.map(gnuplotWord).joined(separator: " "))\"")
 
         // Figure 6: stacked stage cycles per translation mode (cumulative columns for stacking).
         let st = dir(results, ResultLayout.fig6)

@@ -5,6 +5,7 @@ public enum ResultLayout {
     public static let summary = "SUMMARY.md"
     public static let fig5Throughput = "fig5_throughput.csv"
     public static let fig5Latency = "fig5_latency.csv"
+    public static let fig5LatencyCDF = "fig5_latency_cdf.csv"
     public static let fig6 = "fig6_extra_path.csv"
     public static let fig7 = "fig7_cpu.csv"
     public static let fig8 = "fig8_optimizations.csv"
@@ -26,6 +27,8 @@ public enum ResultLayout {
     public static let fig5ThroughputColumns = ["scenario", "protocol", "direction", "goodput_mbps", "ci95_low",
                                                "ci95_high", "frames_per_s", "repetitions"]
     public static let fig5LatencyColumns = ["scenario", "rtt_ms_median", "rtt_ms_p99", "ci95_low", "ci95_high", "samples"]
+    /// One step of a scenario's pooled round-trip CDF: this fraction of echoes took at most rtt_ms.
+    public static let fig5LatencyCDFColumns = ["scenario", "rtt_ms", "fraction"]
     public static let fig6Columns = ["translation", "stage", "cycles_median", "cycles_p99", "share"]
     public static let fig7Columns = ["scenario", "component", "cpu_percent"]
     public static let fig8Columns = ["configuration", "cpu_percent", "ci95_low", "ci95_high", "goodput_mbps",

@@ -39,7 +39,7 @@ public enum SummaryReport {
         if !warnings.isEmpty {
             out += "## Warnings\n\n" + warnings.map { "- \($0)\n" }.joined() + "\n"
         }
-        out += "Files: fig5_throughput.csv, fig5_latency.csv, fig6_extra_path.csv, fig7_cpu.csv, fig8_optimizations.csv, "
+        out += "Files: fig5_throughput.csv, fig5_latency.csv, fig5_latency_cdf.csv (each scenario's pooled RTT distribution), fig6_extra_path.csv, fig7_cpu.csv, fig8_optimizations.csv, "
             + "table1_time.csv, headroom.csv (each path's unpaced TX rate against the air's), raw_*.csv (every repetition), metadata.json; charts fig*.png / fig*.svg.\n"
         return out
     }
@@ -101,10 +101,24 @@ public enum SummaryReport {
         let desc = measuredOrder.map { s in
             "\(s) \(f(med[s], 3)) ms" + (native.map { n in n > 0 && s != "native" ? " (\(pct(med[s]! / n - 1)) vs native)" : "" } ?? "")
         }.joined(separator: " < ") + causes(inversions(paperOrder: paperOrder, measured: med), LatencyTables(dir), latencyCause)
-            + overlapping(inversions(paperOrder: paperOrder, measured: med), interval)
+            + overlapping(inversions(paperOrder: paperOrder, measured: med), interval) + latencyTails(dir, measuredOrder)
         return Finding(title: "Latency ordering",
                        paper: "native 5.74 < passthrough 6.17 (+7%) < vwifi with VT-d 6.63 (+15%) < vwifi 7.87 ms (+37%)",
                        measured: desc, agrees: measuredOrder == paperOrder)
+    }
+
+    /// The distribution behind each median: pooled percentiles from fig5_latency.csv's
+    /// HdrHistogram columns (absent in results written before them: nothing is said).
+    static func latencyTails(_ dir: ResultsDirectory, _ order: [String]) -> String {
+        let rows = dir.records(ResultLayout.fig5Latency)
+        let tails = order.compactMap { s -> String? in
+            guard let r = rows.first(where: { $0["scenario"] == s }), let p50 = r.double("rtt_ms_p50"),
+                  let p99 = r.double("rtt_ms_p99"), let p999 = r.double("rtt_ms_p999"), let max = r.double("rtt_ms_max") else { return nil }
+            return "\(s) \(f(p50, 3)) / \(f(p99, 3)) / \(f(p999, 3)) / \(f(max, 3))"
+        }
+        guard !tails.isEmpty else { return "" }
+        return ". Distributions (every echo of every repetition; p50 / p99 / p99.9 / max ms): "
+            + tails.joined(separator: "; ") + " (fig5_latency_cdf.png)"
     }
 
     static func stageTotals(_ dir: ResultsDirectory) -> [String: (total: Double, translation: Double)] {

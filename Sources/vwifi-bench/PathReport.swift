@@ -27,9 +27,8 @@ enum PathReport {
         if s.translations > 0 || s.iotlbHits + s.iotlbMisses > 0 {
             lines.append("  translations \(s.translations); IOTLB hits \(s.iotlbHits), misses \(s.iotlbMisses), faults \(s.iommuFaults)")
         }
-        if !r.rttMs.isEmpty {
-            let sorted = r.rttMs.sorted()
-            lines.append("  rtt ms: median \(fmt(sorted[sorted.count / 2])), p99 \(fmt(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])), n \(sorted.count)")
+        if let d = r.rttDistributionMs {
+            lines.append("  rtt ms: p50 \(fmt(d.p50)), p90 \(fmt(d.p90)), p99 \(fmt(d.p99)), p99.9 \(fmt(d.p999)), max \(fmt(d.max)), n \(d.count)")
         }
         if r.pingTimeouts > 0 {
             lines.append("  echo requests without a reply within --ping-timeout-ms: \(r.pingTimeouts)")
@@ -39,9 +38,10 @@ enum PathReport {
             lines.append("    \(pad(c.component.rawValue, 13)) \(pad(fmt(c.cpuPercent), 8))% user \(fmt(c.userSeconds)) s, system \(fmt(c.systemSeconds)) s\(c.countedAsHost ? "" : "  [not host]")")
         }
         if !r.stages.isEmpty {
-            lines.append("  stages (TSC cycles; median / p99, n):")
+            lines.append("  stages (TSC cycles; median / p99 / p99.9 / max, n):")
             for st in r.stages {
-                lines.append("    \(pad(st.chain, 16)) \(pad(st.stage, 24)) \(pad(fmt(st.cyclesMedian), 10)) / \(pad(fmt(st.cyclesP99), 10))  n \(st.count)")
+                lines.append("    \(pad(st.chain, 16)) \(pad(st.stage, 24)) \(pad(fmt(st.cyclesMedian), 10)) / \(pad(fmt(st.cyclesP99), 10))"
+                             + " / \(pad(st.cyclesP999.map(fmt) ?? "-", 10)) / \(pad(st.cyclesMax.map(fmt) ?? "-", 10))  n \(st.count)")
             }
         }
         if !r.exits.isEmpty {

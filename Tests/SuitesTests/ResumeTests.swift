@@ -6,7 +6,7 @@ import Testing
 @testable import Suites
 
 /// The figure tables (not the raw files: their `elapsed_seconds` is the wall clock's).
-let derivedTables = [ResultLayout.fig5Throughput, ResultLayout.fig5Latency, ResultLayout.fig6, ResultLayout.fig7,
+let derivedTables = [ResultLayout.fig5Throughput, ResultLayout.fig5Latency, ResultLayout.fig5LatencyCDF, ResultLayout.fig6, ResultLayout.fig7,
                      ResultLayout.fig8, ResultLayout.table1, ResultLayout.headroom]
 let rawTables = [ResultLayout.rawSamples, ResultLayout.rawStages, ResultLayout.rawCPU, ResultLayout.rawCategories,
                  ResultLayout.rawRTT]

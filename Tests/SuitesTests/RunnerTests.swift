@@ -77,6 +77,27 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(tcpRows.filter { $0["scenario"] == "vwifi-iommu" }.allSatisfy { $0["paper_goodput_mbps"] == "" })
         #expect(tcpRows.allSatisfy { abs($0.double("goodput_mbps")! - 19.6) < 0.5 })
         #expect(dir.table(ResultLayout.fig5Latency)?.rows.count == 4)
+        // The latency distribution pools every echo of the raw file: each percentile is the
+        // nearest-rank echo (within the histogram's 0.1 % and the files' 4 decimals), the maximum
+        // the largest echo, and the CDF climbs to it.
+        let rawRTT = dir.records(ResultLayout.rawRTT)
+        let cdf = dir.records(ResultLayout.fig5LatencyCDF)
+        for row in dir.records(ResultLayout.fig5Latency) {
+            let scenario = row["scenario"]!
+            let echoes = rawRTT.filter { $0["row"] == scenario }.compactMap { $0.double("rtt_ms") }.sorted()
+            #expect(echoes.count == Int(row["samples"]!), "\(scenario)")
+            for (column, p) in [("rtt_ms_p50", 50.0), ("rtt_ms_p90", 90), ("rtt_ms_p99", 99), ("rtt_ms_p999", 99.9)] {
+                let exact = echoes[max(1, Int((p * Double(echoes.count) / 100 - 1e-9).rounded(.up))) - 1]
+                let reported = row.double(column) ?? .nan
+                #expect(reported >= exact - 1e-4 && reported <= exact * 1.001 + 1e-4, "\(scenario) \(column): \(reported) vs \(exact)")
+            }
+            #expect(abs((row.double("rtt_ms_max") ?? .nan) - echoes.last!) <= 1e-4, "\(scenario) max")
+            let steps = cdf.filter { $0["scenario"] == scenario }
+            let fractions = steps.compactMap { $0.double("fraction") }, values = steps.compactMap { $0.double("rtt_ms") }
+            #expect(fractions.count > 10 && fractions.first == 0 && fractions.last == 1, "\(scenario)")
+            #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 } && zip(values, values.dropFirst()).allSatisfy { $0 <= $1 })
+            #expect(abs(values.last! - echoes.last!) <= 1e-4)
+        }
         #expect(dir.table(ResultLayout.fig8)?.rows.count == 4)
         // Headroom: one row per fig5 TX scenario, set against that scenario's fig5 TX run.
         let headroom = dir.records(ResultLayout.headroom)
@@ -120,6 +141,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         #expect(summary.contains("Set by the air model: every path's pipeline sustains more than 1.1x"))
         #expect(summary.contains("headroom.csv"))
         #expect(summary.contains("## Latency ordering: **agrees**"))
+        #expect(summary.contains("Distributions (every echo of every repetition; p50 / p99 / p99.9 / max ms): native "))
         #expect(summary.contains("## CPU ordering"))
         #expect(summary.contains("## Saving of coalescing: **agrees**"))
         // Latest points at the run; no temporary files left.
@@ -135,6 +157,7 @@ func runSuite(_ file: String, quick: Bool = true, executor: FakeExecutor = FakeE
         let expected: [(String, [String])] = [
             ("fig5_throughput.csv", ["scenario", "protocol", "direction", "goodput_mbps", "ci95_low", "ci95_high", "frames_per_s", "repetitions"]),
             ("fig5_latency.csv", ["scenario", "rtt_ms_median", "rtt_ms_p99", "ci95_low", "ci95_high", "samples"]),
+            ("fig5_latency_cdf.csv", ["scenario", "rtt_ms", "fraction"]),
             ("fig6_extra_path.csv", ["translation", "stage", "cycles_median", "cycles_p99", "share"]),
             ("fig7_cpu.csv", ["scenario", "component", "cpu_percent"]),
             ("fig8_optimizations.csv", ["configuration", "cpu_percent", "ci95_low", "ci95_high", "goodput_mbps", "interrupts_per_s"]),

@@ -10,13 +10,15 @@ extension PathResult {
         "iommu_faults", "trap_backend", "interrupt_mechanism", "translation", "coalesce_device_model",
         "coalesce_device", "air", "slot", "size", "rtt_ms_median", "system_cpu_percent", "vms", "ring_full_waits",
         "harness_cpu_percent", "air_utilization", "attempts_per_frame", "air_retries", "air_collisions",
-        "air_beacons", "retry_limit_exceeded", "seed",
+        "air_beacons", "retry_limit_exceeded", "seed", "rtt_ms_p50", "rtt_ms_p90", "rtt_ms_p99", "rtt_ms_p999", "rtt_ms_max",
     ]
 
     public var summaryRow: [String] {
         let s = summary
         let rtt = rttMs.isEmpty ? "" : NumberFormat.csv(rttMs.sorted()[rttMs.count / 2])
-        return [s.path, s.direction, "\(s.packetsSent)", "\(s.packetsDelivered)", "\(s.packetsDropped)",
+        let distribution: [String] = rttDistributionMs.map { d in [d.p50, d.p90, d.p99, d.p999, d.max].map(NumberFormat.csv) }
+            ?? Array(repeating: "", count: 5)
+        let row: [String] = [s.path, s.direction, "\(s.packetsSent)", "\(s.packetsDelivered)", "\(s.packetsDropped)",
                 NumberFormat.csv(s.goodputMbps), NumberFormat.csv(s.framesPerSecond), "\(s.interruptsPhysical)",
                 "\(s.interruptsVirtual)", "\(s.exits)", NumberFormat.csv(s.hostCPUPercent), NumberFormat.csv(s.deviceCPUPercent),
                 s.workload, NumberFormat.csv(s.wallSeconds), "\(s.translations)", "\(s.iotlbHits)", "\(s.iotlbMisses)",
@@ -27,9 +29,11 @@ extension PathResult {
                 air.map { NumberFormat.csv($0.utilization) } ?? "", air.map { NumberFormat.csv($0.attemptsPerFrame) } ?? "",
                 air.map { "\($0.retries)" } ?? "", air.map { "\($0.collisions)" } ?? "", air.map { "\($0.beacons)" } ?? "",
                 air.map { "\($0.retryLimitExceeded)" } ?? "", "\(config.seed)"]
+        return row + distribution
     }
 
-    public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain"]
+    public static let stagesHeader = ["stage", "count", "cycles_median", "cycles_p90", "cycles_p99", "cycles_mean", "chain",
+                                      "cycles_p999", "cycles_max"]
     public static let cpuHeader = ["component", "user_s", "system_s", "cpu_percent", "counted_as_host",
                                    "voluntary_switches", "involuntary_switches"]
     public static let exitsHeader = ["reason", "count", "cycles_min", "cycles_median", "cycles_p99"]
@@ -44,7 +48,8 @@ extension PathResult {
         files.append(("summary.csv", CSVTable.render(header: Self.summaryHeader, rows: [summaryRow])))
         files.append(("stages.csv", CSVTable.render(header: Self.stagesHeader, rows: stages.map {
             [$0.stage, "\($0.count)", NumberFormat.csv($0.cyclesMedian), NumberFormat.csv($0.cyclesP90),
-             NumberFormat.csv($0.cyclesP99), NumberFormat.csv($0.cyclesMean), $0.chain]
+             NumberFormat.csv($0.cyclesP99), NumberFormat.csv($0.cyclesMean), $0.chain,
+             $0.cyclesP999.map(NumberFormat.csv) ?? "", $0.cyclesMax.map(NumberFormat.csv) ?? ""]
         })))
         files.append(("cpu.csv", CSVTable.render(header: Self.cpuHeader, rows: cpu.map {
             [$0.component.rawValue, NumberFormat.csv($0.userSeconds), NumberFormat.csv($0.systemSeconds),

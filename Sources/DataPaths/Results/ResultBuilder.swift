@@ -132,16 +132,17 @@ struct ResultBuilder {
             guard present.count > 1 else { continue }
             for (previous, stage) in zip(present, present.dropFirst()) {
                 let before = byStage[Int(previous.rawValue)]
-                var cycles: [Double] = []
-                cycles.reserveCapacity(byStage[Int(stage.rawValue)].count)
+                // Every sample goes into the stage's histogram; the percentiles and the maximum
+                // come from it, the mean from the exact sum.
+                var histogram = LatencyHistogram()
+                var sum = 0.0
                 for (seq, t) in byStage[Int(stage.rawValue)] where seq >= warmup || chain == .interruptPath {
-                    if let t0 = before[seq], t >= t0 { cycles.append(Double(t - t0)) }
+                    if let t0 = before[seq], t >= t0 { histogram.record(t - t0); sum += Double(t - t0) }
                 }
-                guard !cycles.isEmpty else { continue }
-                let d = Statistics.summarize(cycles)
+                guard let d = histogram.summary() else { continue }
                 rows.append(StageStatistic(stage: stage.name, chain: chain.rawValue, count: d.count,
-                                           cyclesMedian: d.median, cyclesP90: d.p90, cyclesP99: d.p99,
-                                           cyclesMean: d.mean))
+                                           cyclesMedian: d.p50, cyclesP90: d.p90, cyclesP99: d.p99,
+                                           cyclesMean: sum / Double(d.count), cyclesP999: d.p999, cyclesMax: d.max))
             }
         }
         return rows

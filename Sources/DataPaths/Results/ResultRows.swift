@@ -11,11 +11,15 @@ public struct StageStatistic: Sendable, Codable, Equatable {
     public var cyclesP90: Double
     public var cyclesP99: Double
     public var cyclesMean: Double
+    /// The 99.9th percentile and the largest sample; nil in results written before they were kept.
+    public var cyclesP999: Double?
+    public var cyclesMax: Double?
     public init(stage: String, chain: String, count: Int, cyclesMedian: Double, cyclesP90: Double,
-                cyclesP99: Double, cyclesMean: Double) {
+                cyclesP99: Double, cyclesMean: Double, cyclesP999: Double? = nil, cyclesMax: Double? = nil) {
         self.stage = stage; self.chain = chain; self.count = count
         self.cyclesMedian = cyclesMedian; self.cyclesP90 = cyclesP90
         self.cyclesP99 = cyclesP99; self.cyclesMean = cyclesMean
+        self.cyclesP999 = cyclesP999; self.cyclesMax = cyclesMax
     }
 }
 
