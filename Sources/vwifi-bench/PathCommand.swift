@@ -20,21 +20,25 @@ struct PathCommand: ParsableCommand {
 
     // The data path and the option flags come from the option table (`PathOption.all`), which
     // ArgumentParser cannot declare at run time: it collects what it does not recognise here and
-    // `PathArguments` reads that. Only `--out` and `--json` belong to the command itself.
+    // `PathArguments` reads that. Only `--out`, `--json` and `--exclusive` belong to the command itself.
     @Argument(parsing: .allUnrecognized,
               help: ArgumentHelp("native, passthrough or vwifi, and the data-path options above.", valueName: "path"))
     var arguments: [String] = []
     @Option(help: "Write summary.csv, stages.csv, cpu.csv, exits.csv, counters.csv, categories.csv, hops.csv and result.json here.")
     var out: String?
     @Flag(help: "Print the result as JSON instead of the readable summary.") var json = false
+    @Flag(help: "Refuse to start while another vwifi-bench instance (a suite run or a path run) is running.")
+    var exclusive = false
 
     func run() throws {
         let config = try makeConfig()
+        // Held for the whole run: other instances see this one, and this run names each of them.
+        let (lock, before) = try InstanceLock.takeForCommand(exclusive: exclusive)
         let created = try out.map { try ResultFiles.prepare(directory: $0) } ?? []
         let interrupts = InterruptHandling.install()
         defer { interrupts.restore() }
         let control = interrupts.control()
-        let result: PathResult
+        var result: PathResult
         do {
             result = try PipelineExecutor().run(config, control: control)
         } catch is RunCancelled {
@@ -45,6 +49,8 @@ struct PathCommand: ParsableCommand {
             ResultFiles.removeCreated(created)
             throw error
         }
+        let beside = before + (lock?.others() ?? []).filter { !before.contains($0) }
+        result.warnings += beside.map { "another vwifi-bench instance ran beside this run: \($0); it perturbs this run's figures" }
         if let out { try ResultFiles.write(result, to: out) }
         if json {
             let encoder = JSONEncoder()

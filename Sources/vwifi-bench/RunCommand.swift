@@ -106,22 +106,19 @@ struct RunCommand: ParsableCommand {
         }
         // Every running instance holds its own lock file, so each sees the others (and names
         // them in its warnings, metadata and raw rows); --exclusive refuses to share the machine.
-        let lock = try? InstanceLock(command: CommandLine.arguments.joined(separator: " "))
-        let others = lock?.others() ?? []
-        if exclusive, let o = others.first {
-            fail("--exclusive: another vwifi-bench instance is running (pid \(o.pid): \(o.command)); wait for it or drop --exclusive", code: 2)
-        }
+        let lock: InstanceLock?, others: [InstanceLock.Holder]
+        do { (lock, others) = try InstanceLock.takeForCommand(exclusive: exclusive) } catch { fail(error.description, code: 2) }
         // The results root is checked (created, and proven to take files) before anything runs.
         if resume == nil {
             do { try ResultFiles.prepare(directory: out, field: "out") } catch { fail("\(error)", code: 2) }
         }
-        for o in others { print("warning: another vwifi-bench instance is running: pid \(o.pid) (\(o.command)); it perturbs this run's figures") }
+        for o in others { print("warning: another vwifi-bench instance is running: \(o); it perturbs this run's figures") }
         let interrupts = InterruptHandling.install()
         defer { interrupts.restore() }
         let control = interrupts.control()
         let executor = makeExecutor()
         var environment = ReportingRunEnvironment { Suites.JSONValue.from(MachineReport.probe()) }
-        if let lock { environment.instances = { lock.others().map { "pid \($0.pid) (\($0.command))" } } }
+        if let lock { environment.instances = { lock.others().map(\.description) } }
         let runner = SuiteRunner(suite: parsed, executor: executor, environment: environment, options: options,
                                  control: control, progress: defaultProgressReporter())
         let measured = plan.runs.filter { !$0.isWarmup }.count

@@ -101,10 +101,10 @@ import Testing
 
     @Test func readmeListsExactlyTheTablesFlagsWithTheirPlaceholders() throws {
         let flags = try Self.readmeFlags()
-        // `--out` and `--json` are the command's own, not data-path options.
-        let own: Set = ["--out", "--json"]
+        // `--out`, `--json` and `--exclusive` are the command's own, not data-path options.
+        let own: Set = ["--out", "--json", "--exclusive"]
         let listed = flags.filter { !own.contains($0.flag) }
-        #expect(Set(flags.map(\.flag)).isSuperset(of: own), "README's Flags: paragraph lacks --out or --json")
+        #expect(Set(flags.map(\.flag)).isSuperset(of: own), "README's Flags: paragraph lacks --out, --json or --exclusive")
         #expect(listed.map(\.flag).sorted() == PathOption.all.map(\.flag).sorted(),
                 "README's Flags: paragraph (Run one data path) must name each option of PathOption.all once")
         for (flag, value) in listed {
