@@ -28,14 +28,10 @@ public enum CompetingLoad {
 
     /// Parses a /proc/<pid>/stat text; comm is in parentheses and may hold spaces.
     public static func parse(stat text: String) -> ProcessStat? {
-        guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"),
-              let pid = Int32(text[..<open].trimmedWhitespace) else { return nil }
-        let rest = text[text.index(after: close)...].split(whereSeparator: { $0 == " " || $0 == "\n" })
-        // After comm: [0] state [1] ppid [2] pgrp [3] session ... [11] utime [12] stime
-        guard rest.count > 12, let ppid = Int32(rest[1]), let session = Int32(rest[3]),
-              let user = UInt64(rest[11]), let system = UInt64(rest[12]) else { return nil }
-        return ProcessStat(pid: pid, comm: String(text[text.index(after: open)..<close]),
-                           ppid: ppid, session: session, ticks: user + system)
+        // [0] pid [1] comm [2] state [3] ppid [4] pgrp [5] session ... [13] utime [14] stime
+        guard let f = ProcTaskStat.fields(text: text), f.count > 14, let pid = Int32(f[0]), let ppid = Int32(f[3]),
+              let session = Int32(f[5]), let user = UInt64(f[13]), let system = UInt64(f[14]) else { return nil }
+        return ProcessStat(pid: pid, comm: String(f[1]), ppid: ppid, session: session, ticks: user + system)
     }
 
     /// procs_running from a /proc/stat text (runnable tasks right now, this one included).

@@ -9,8 +9,12 @@ public enum ProcTaskStat {
     public static func fields(process pid: Int32) -> [Substring]? { fields(path: "/proc/\(pid)/stat") }
 
     private static func fields(path: String) -> [Substring]? {
-        guard let text = TextFile.read(path),
-              let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
+        TextFile.read(path).flatMap { fields(text: $0) }
+    }
+
+    /// The fields of one stat line already read (a /proc scan reads many).
+    public static func fields(text: String) -> [Substring]? {
+        guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
         let pid = text[..<open].trimmedWhitespace
         let comm = text[text.index(after: open)..<close]
         let rest = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)

@@ -21,14 +21,14 @@ extension FigureTables {
     /// row was measured. Otherwise the tables are unchanged.
     static func withMachineColumn(_ tables: [(String, CSVTable)], _ records: [PointRecords]) -> [(String, CSVTable)] {
         var machineOf: [String: String] = [:]
-        for p in records { if let m = p.machine { machineOf["\(p.point.experiment)\u{1f}\(p.point.label)"] = m } }
+        for p in records { if let m = p.machine { machineOf[p.point.key] = m } }
         guard Set(machineOf.values).count > 1 else { return tables }
         return tables.map { name, table in
             guard let e = table.header.firstIndex(of: "experiment"), let l = table.header.firstIndex(of: "point") else {
                 return (name, table)
             }
             var t = CSVTable(header: table.header + ["machine"])
-            for r in table.rows { t.append(r + [machineOf["\(r[e])\u{1f}\(r[l])"] ?? ""]) }
+            for r in table.rows { t.append(r + [machineOf[ExperimentPoint.key(experiment: r[e], label: r[l])] ?? ""]) }
             return (name, t)
         }
     }

@@ -13,18 +13,21 @@ public struct ReportError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// What a report wrote.
+/// What writing a results directory's derived files wrote: by a run, a resume, a report or a merge.
 public struct ReportOutcome: Sendable {
     public var directory: String
+    /// The status metadata.json was given.
     public var status: String
     public var measuredRuns: Int
     public var plannedRuns: Int
+    /// Points whose runs failed, with the executor's error.
     public var failures: [String]
     public var warnings: [String]
+    /// Chart files written, or why none were.
     public var charts: [String]
     public var chartNote: String?
-    /// Journal lines dropped as torn or unreadable.
-    public var droppedEntries: Int
+    /// Journal lines dropped as torn or unreadable (report only).
+    public var droppedEntries: Int = 0
 }
 
 /// The suite and options a results directory was run with, read back from it.
@@ -85,13 +88,13 @@ public enum ResultsReport {
     /// Puts journal entries on the plan's points; an entry of a point the plan lacks is refused.
     static func place(_ journalEntries: [JournalEntry], dropped: Int, plan: RunPlan, directory: String) throws -> State {
         var index: [String: Int] = [:]
-        for (i, p) in plan.points.enumerated() { index["\(p.experiment)\u{1f}\(p.label)"] = i }
+        for (i, p) in plan.points.enumerated() { index[p.key] = i }
         var records = plan.points.map { PointRecords(point: $0) }
         var failed: [Int: String] = [:]
         var kept: [JournalEntry] = []
         var seen = Set<RepetitionKey>()
         for e in journalEntries {
-            guard let i = index["\(e.experiment)\u{1f}\(e.point)"] else {
+            guard let i = index[ExperimentPoint.key(experiment: e.experiment, label: e.point)] else {
                 throw ReportError(directory, "\(ResultLayout.journal) holds point \(e.experiment)[\(e.point)], which its suite and options do not plan",
                                   fix: "give the directory's own suite.yaml and metadata.json")
             }
@@ -109,17 +112,10 @@ public enum ResultsReport {
         return State(records: records, failed: failed, entries: kept, dropped: dropped)
     }
 
-    struct Written {
-        var failures: [String]
-        var warnings: [String]
-        var charts: [String]
-        var chartNote: String?
-    }
-
     /// Writes every derived file of `directory` from `records`.
     static func write(directory dir: String, plan: RunPlan, records: [PointRecords], failed: [Int: String],
                       metadata meta: inout Metadata, interrupted: Bool, status: String? = nil, ended: Date = Date(),
-                      extraWarnings: [String] = [], renderCharts: Bool, plotScripts: String?) throws -> Written {
+                      extraWarnings: [String] = [], renderCharts: Bool, plotScripts: String?) throws -> ReportOutcome {
         try FigureTables.writeAll(FigureTables.withMachineColumn(FigureTables.all(records), records), to: dir)
         let failures = failed.sorted { $0.key < $1.key }.map { "\(plan.points[$0.key].displayName): \($0.value)" }
         var executorWarnings: [String] = []
@@ -162,7 +158,9 @@ public enum ResultsReport {
             charts = r.files
             note = r.note
         }
-        return Written(failures: failures, warnings: warnings, charts: charts, chartNote: note)
+        return ReportOutcome(directory: dir, status: meta.status ?? "unknown", measuredRuns: records.reduce(0) { $0 + $1.runs.count },
+                             plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: failures, warnings: warnings,
+                             charts: charts, chartNote: note)
     }
 
     /// `vwifi-bench report DIR`: rebuilds every derived file of a results directory from its
@@ -176,13 +174,11 @@ public enum ResultsReport {
         do { plan = try RunPlan(suite: setup.suite, options: setup.options) } catch { throw ReportError(dir, error.description) }
         let state = try records(directory: dir, plan: plan)
         let status = meta.wasKilled ? "killed" : (meta.status ?? "unknown")
-        let written = try write(directory: dir, plan: plan, records: state.records, failed: state.failed, metadata: &meta,
+        var outcome = try write(directory: dir, plan: plan, records: state.records, failed: state.failed, metadata: &meta,
                                 interrupted: status == "interrupted", status: status,
                                 ended: status == "killed" ? Date() : (meta.endedAt ?? Date()), renderCharts: renderCharts,
                                 plotScripts: plotScripts)
-        return ReportOutcome(directory: dir, status: status, measuredRuns: state.records.reduce(0) { $0 + $1.runs.count },
-                             plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: written.failures,
-                             warnings: written.warnings, charts: written.charts, chartNote: written.chartNote,
-                             droppedEntries: state.dropped)
+        outcome.droppedEntries = state.dropped
+        return outcome
     }
 }

@@ -103,14 +103,10 @@ public enum ShardMerge {
         let failedShard = setups.contains { $0.setup.metadata.status == "complete-with-failures" }
         let commitWarning = commits.count > 1
             ? ["the shards were built from different commits (\(commits.sorted().joined(separator: ", "))): their code differs"] : []
-        let written = try ResultsReport.write(directory: out, plan: plan, records: state.records, failed: state.failed,
-                                              metadata: &meta, interrupted: false,
-                                              status: failedShard || !state.failed.isEmpty ? "complete-with-failures" : "complete",
-                                              ended: ended, extraWarnings: commitWarning, renderCharts: renderCharts,
-                                              plotScripts: plotScripts)
-        return ReportOutcome(directory: out, status: meta.status ?? "complete", measuredRuns: state.records.reduce(0) { $0 + $1.runs.count },
-                             plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: written.failures,
-                             warnings: written.warnings, charts: written.charts, chartNote: written.chartNote,
-                             droppedEntries: 0)
+        return try ResultsReport.write(directory: out, plan: plan, records: state.records, failed: state.failed,
+                                       metadata: &meta, interrupted: false,
+                                       status: failedShard || !state.failed.isEmpty ? "complete-with-failures" : "complete",
+                                       ended: ended, extraWarnings: commitWarning, renderCharts: renderCharts,
+                                       plotScripts: plotScripts)
     }
 }

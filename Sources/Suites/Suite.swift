@@ -60,4 +60,9 @@ public struct ExperimentPoint: Sendable {
 
     /// `experiment` or `experiment[label]` for progress lines and warnings.
     public var displayName: String { label == "default" ? experiment : "\(experiment)[\(label)]" }
+
+    /// One string per point for dictionary keys, from its experiment and label as a journal line or
+    /// a table row gives them (a unit separator between: neither name can contain one).
+    static func key(experiment: some StringProtocol, label: some StringProtocol) -> String { "\(experiment)\u{1f}\(label)" }
+    var key: String { Self.key(experiment: experiment, label: label) }
 }

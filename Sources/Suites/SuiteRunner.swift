@@ -7,18 +7,17 @@ import DataPaths
 import Foundation
 import Measurement
 
-/// How a suite run ended.
+/// How a suite run ended: what it wrote, and the run's own account.
 public struct RunOutcome: Sendable {
-    public var directory: String
+    public var report: ReportOutcome
     public var interrupted: Bool
-    public var measuredRuns: Int
-    public var plannedRuns: Int
-    /// Points whose runs failed, with the executor's error.
-    public var failures: [String]
-    public var warnings: [String]
-    /// Chart files written, or why none were.
-    public var charts: [String]
-    public var chartNote: String?
+    public var directory: String { report.directory }
+    public var measuredRuns: Int { report.measuredRuns }
+    public var plannedRuns: Int { report.plannedRuns }
+    public var failures: [String] { report.failures }
+    public var warnings: [String] { report.warnings }
+    public var charts: [String] { report.charts }
+    public var chartNote: String? { report.chartNote }
     public var estimatedSeconds: Double
     public var elapsedSeconds: Double
     /// Repetitions found on record when the run was resumed (0 for a new run).
@@ -161,10 +160,7 @@ public struct SuiteRunner: Sendable {
         if !interrupted {
             try? AtomicFile.symlink(runID, at: ((dir as NSString).deletingLastPathComponent as NSString).appendingPathComponent("latest"))
         }
-        return RunOutcome(directory: dir, interrupted: interrupted,
-                          measuredRuns: records.reduce(0) { $0 + $1.runs.count },
-                          plannedRuns: plan.runs.filter { !$0.isWarmup }.count, failures: report.failures,
-                          warnings: report.warnings, charts: report.charts, chartNote: report.chartNote,
+        return RunOutcome(report: report, interrupted: interrupted,
                           estimatedSeconds: estimated, elapsedSeconds: Date().timeIntervalSince(started))
     }
 
