@@ -18,6 +18,14 @@ extension Compare {
         case categoryPercent
     }
 
+    /// One repetition's value of a metric.
+    struct Repetition {
+        var value: Double
+        var tscHz: Double?
+        /// What the run recorded as perturbing this repetition, or nil.
+        var perturbed: String?
+    }
+
     /// One directory's raw rows, grouped by experiment and point.
     struct RawRuns {
         var samples: [String: [[String: String]]] = [:]
@@ -30,6 +38,24 @@ extension Compare {
             Dictionary(grouping: rows) { "\($0["experiment"] ?? "")|\($0["point"] ?? "")" }
         }
 
+        /// What the run itself flagged in a raw_samples row as perturbing its CPU and timing
+        /// figures (the same limits as its warnings): steal time beyond RunWarnings' limit, a
+        /// competing process, another harness instance. Nil for a quiet repetition.
+        static func perturbation(_ sample: [String: String]) -> String? {
+            if let steal = sample.double("steal_percent"), steal > RunWarnings.stealLimitPercent { return "steal" }
+            if let load = sample["competing_load"], !load.isEmpty { return "competing load" }
+            if let others = sample["other_instances"], !others.isEmpty { return "another instance" }
+            return nil
+        }
+
+        /// Repetitions of the whole directory the run flagged, by what flagged them.
+        var perturbedCounts: (total: Int, byReason: [String: Int]) {
+            let all = samples.values.joined()
+            var reasons: [String: Int] = [:]
+            for s in all { if let r = Self.perturbation(s) { reasons[r, default: 0] += 1 } }
+            return (all.count, reasons)
+        }
+
         init(_ d: ResultsDirectory) {
             samples = Self.group(d.records(ResultLayout.rawSamples))
             stages = Self.group(d.records(ResultLayout.rawStages))
@@ -39,16 +65,22 @@ extension Compare {
         }
 
         /// Per-repetition values of `source` for a table row, each with its repetition's TSC rate
-        /// (nil when raw_samples does not say), in repetition order.
-        func values(_ source: RawSource, row: [String: String]) -> [(value: Double, tscHz: Double?)] {
+        /// (nil when raw_samples does not say) and what perturbed it (nil when nothing the run
+        /// recorded did), in repetition order.
+        func values(_ source: RawSource, row: [String: String]) -> [Repetition] {
             let key = "\(row["experiment"] ?? "")|\(row["point"] ?? "")"
             let runs = samples[key] ?? []
             var tsc: [String: Double] = [:]
-            for s in runs { if let r = s["repetition"], let hz = s.double("tsc_hz"), hz > 0 { tsc[r] = hz } }
-            func byRepetition(_ rows: [[String: String]], _ value: ([[String: String]]) -> Double?) -> [(Double, Double?)] {
+            var noise: [String: String] = [:]
+            for s in runs {
+                guard let r = s["repetition"] else { continue }
+                if let hz = s.double("tsc_hz"), hz > 0 { tsc[r] = hz }
+                noise[r] = Self.perturbation(s)
+            }
+            func byRepetition(_ rows: [[String: String]], _ value: ([[String: String]]) -> Double?) -> [Repetition] {
                 let grouped = Dictionary(grouping: rows) { $0["repetition"] ?? "" }
                 return grouped.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.compactMap { r in
-                    value(grouped[r]!).map { ($0, tsc[r]) }
+                    value(grouped[r]!).map { Repetition(value: $0, tscHz: tsc[r], perturbed: noise[r]) }
                 }
             }
             switch source {

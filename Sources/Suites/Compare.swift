@@ -128,8 +128,10 @@ public enum Compare {
     public static func exitStatus(_ c: Comparison) -> Int32 { c.regressions.isEmpty ? 0 : 3 }
     public static let usageErrorStatus: Int32 = 2
 
+    /// `keepPerturbed`: judge every repetition, also those the run flagged as perturbed (by
+    /// default they are left out on both sides, and the row says how many).
     public static func run(baseline: String, candidate: String, thresholdPercent: Double = defaultThresholdPercent,
-                           alpha: Double = defaultAlpha) throws(CompareError) -> Comparison {
+                           alpha: Double = defaultAlpha, keepPerturbed: Bool = false) throws(CompareError) -> Comparison {
         let b = ResultsDirectory(path: baseline), c = ResultsDirectory(path: candidate)
         for (d, role) in [(b, "baseline"), (c, "candidate")] {
             guard d.exists else { throw CompareError(description: "\(role) \(d.path): no such directory; give a Results/<run-id> directory") }
@@ -159,6 +161,7 @@ public enum Compare {
             header.append("machines: \(bm == nil ? "baseline" : "candidate") has no readable \(ResultLayout.metadata); machines not compared")
         }
         let rawB = RawRuns(b), rawC = RawRuns(c)
+        header += noiseLines(baseline: rawB, candidate: rawC, keepPerturbed: keepPerturbed)
         var rows: [ComparisonRow] = []
         var unmatched: [String] = []
         for spec in specs {
@@ -176,19 +179,27 @@ public enum Compare {
                     var bRaw = m.raw.map { rawB.values($0, row: br) } ?? []
                     var cRaw = m.raw.map { rawC.values($0, row: cr) } ?? []
                     var metric = m
-                    var note = ""
+                    var notes: [String] = []
                     if cyclesAsTime && m.unit == "cycles" {
-                        func ns(_ xs: [(value: Double, tscHz: Double?)], _ machine: MachineFingerprint?) -> [(value: Double, tscHz: Double?)] {
-                            xs.compactMap { x in (x.tscHz ?? machine?.tscHz).map { (x.value / $0 * 1e9, $0) } }
+                        func ns(_ xs: [Repetition], _ machine: MachineFingerprint?) -> [Repetition] {
+                            xs.compactMap { x in (x.tscHz ?? machine?.tscHz).map { Repetition(value: x.value / $0 * 1e9, tscHz: $0, perturbed: x.perturbed) } }
                         }
                         bRaw = ns(bRaw, bm); cRaw = ns(cRaw, cm)
                         metric.unit = "ns"; metric.floor = nanosecondsFloor
-                        note = "cycles as ns (TSC rates differ)"
+                        notes.append("cycles as ns (TSC rates differ)")
                     }
+                    let left = keepPerturbed ? nil : leftOut(&bRaw, &cRaw)
+                    if let left { notes.append(left) }
+                    let note = notes.joined(separator: "; ")
                     var row = judge(file: spec.file, key: k, metric: metric, base: br, cand: cr, bv: bv, cv: cv,
                                     threshold: thresholdPercent, alpha: alpha,
                                     baseRepetitions: bRaw.map(\.value), candidateRepetitions: cRaw.map(\.value))
-                    if !note.isEmpty { row.note = row.note.isEmpty ? note : note + "; " + row.note }
+                    // The judgement's own note first (a too-few note stays a prefix), then how.
+                    if left != nil && (bRaw.isEmpty || cRaw.isEmpty) {
+                        let side = bRaw.isEmpty && cRaw.isEmpty ? "both runs" : bRaw.isEmpty ? "the baseline" : "the candidate"
+                        row.note = "every repetition of \(side) was perturbed: shown, not judged"
+                    }
+                    if !note.isEmpty { row.note = row.note.isEmpty ? note : row.note + "; " + note }
                     rows.append(row)
                 }
             }
@@ -196,6 +207,32 @@ public enum Compare {
         }
         return Comparison(rows: rows, unmatched: unmatched, thresholdPercent: thresholdPercent, alpha: alpha,
                           baselineMachine: bm, candidateMachine: cm, header: header)
+    }
+
+    /// Drops the repetitions their runs flagged as perturbed from both sides; says what it
+    /// dropped, or nil when it dropped nothing. A perturbed repetition's CPU and timing figures
+    /// measure the machine's other load as well, which differs between runs: kept, they make a
+    /// busy hour look like a regression.
+    static func leftOut(_ base: inout [Repetition], _ cand: inout [Repetition]) -> String? {
+        let bOut = base.filter { $0.perturbed != nil }, cOut = cand.filter { $0.perturbed != nil }
+        guard !bOut.isEmpty || !cOut.isEmpty else { return nil }
+        base.removeAll { $0.perturbed != nil }
+        cand.removeAll { $0.perturbed != nil }
+        let reasons = Set((bOut + cOut).compactMap(\.perturbed)).sorted().joined(separator: ", ")
+        return "left out \(bOut.count) + \(cOut.count) perturbed repetitions (\(reasons); --keep-perturbed keeps them)"
+    }
+
+    /// The header's account of each run's perturbed repetitions (what is left out of every test).
+    static func noiseLines(baseline b: RawRuns, candidate c: RawRuns, keepPerturbed: Bool) -> [String] {
+        func describe(_ runs: RawRuns) -> String {
+            let (total, reasons) = runs.perturbedCounts
+            let n = reasons.values.reduce(0, +)
+            return "\(n) of \(total)" + (n == 0 ? "" : " (" + reasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+        }
+        let b = describe(b), c = describe(c)
+        guard !(b.hasPrefix("0 of") && c.hasPrefix("0 of")) else { return [] }
+        return ["perturbed repetitions (steal over \(NumberFormat.trimmed(RunWarnings.stealLimitPercent)) %, a competing process or another instance, as each run recorded them): "
+                + "baseline \(b), candidate \(c); " + (keepPerturbed ? "kept (--keep-perturbed)" : "left out of every test")]
     }
 
     /// One metric judged. With repetitions on both sides: significant when the rank-sum p <= alpha,

@@ -19,7 +19,10 @@ struct CompareCommand: ParsableCommand {
             cannot be judged at alpha 0.01 (use --repetitions 6). Metrics without raw rows are \
             shown, never regressions. The header lists what differs between the two machines (CPU, \
             TSC rate, kernel, KVM module, counters, trap backends) and the harness commits; when \
-            the TSC rates differ by more than 1 %, Figure 6's cycles are compared as nanoseconds.
+            the TSC rates differ by more than 1 %, Figure 6's cycles are compared as nanoseconds. \
+            Repetitions their run flagged as perturbed (steal time over 5 %, a competing process, \
+            another instance: raw_samples.csv) are left out of each test on both sides, and each \
+            row says how many (--keep-perturbed keeps them).
             Exit status: 0 no regression, 2 usage error, 3 regression.
             """)
 
@@ -35,6 +38,9 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Significance level of the rank-sum test (default 0.01).")
     var alpha: Double = Compare.defaultAlpha
 
+    @Flag(name: .long, help: "Judge every repetition, also those the run flagged as perturbed (steal time, a competing process, another instance), which are left out by default.")
+    var keepPerturbed = false
+
     @Option(name: .long, help: "Output: table (default), csv, json or markdown.")
     var format: String = Compare.Format.table.rawValue
 
@@ -43,7 +49,8 @@ struct CompareCommand: ParsableCommand {
             fail("--format: '\(format)' is not a format; give one of table, csv, json, markdown", code: Compare.usageErrorStatus)
         }
         let c: Comparison
-        do { c = try Compare.run(baseline: baseline, candidate: candidate, thresholdPercent: threshold, alpha: alpha) } catch {
+        do { c = try Compare.run(baseline: baseline, candidate: candidate, thresholdPercent: threshold, alpha: alpha,
+                                         keepPerturbed: keepPerturbed) } catch {
             fail(error.description, code: Compare.usageErrorStatus)
         }
         print(Compare.render(c, format: f), terminator: "")

@@ -17,6 +17,11 @@ let besideSuite = """
 
     """
 
+/// Long enough (4 x 0.4 s after the first measured run starts) for a second instance to start
+/// during it.
+let longerSuite = besideSuite.replacingOccurrences(of: "repetitions: 2", with: "repetitions: 4")
+    .replacingOccurrences(of: "duration: 0.3", with: "duration: 0.4")
+
 @Suite("two instances at once: each names the other, --exclusive refuses", .serialized)
 struct InstanceLockCLITests {
     /// The lock sidecar of `pid` in either lock directory the harness may use.
@@ -68,5 +73,30 @@ struct InstanceLockCLITests {
         first.send(SIGINT)
         #expect(first.wait(seconds: 30) == .exited(130), "\(first.stderr)")
         #expect(!Self.holdsLock(first.pid), "an instance's lock goes with it")
+    }
+
+    @Test("a suite run names an instance that started after it, in its warnings and metadata")
+    func aLaterInstanceIsNamedByTheFirst() throws {
+        let dir = try TemporaryDirectory("instances-later")
+        defer { dir.remove() }
+        try dir.write("suite.yaml", longerSuite)
+        let suiteRun = try CLIProcess(["run", dir.file("suite.yaml"), "--out", dir.file("results"), "--no-charts"], logDirectory: dir.path)
+        defer { if suiteRun.poll() == false { suiteRun.send(SIGKILL); _ = suiteRun.wait(seconds: 10) } }
+        guard suiteRun.await(seconds: 60, { ProgressLine.parse(suiteRun.stderr).contains { $0.repetition != nil } }) else {
+            Issue.record("the suite never reached a measured run: \(suiteRun.stderr)"); return
+        }
+        let second = try CLIProcess(["path", "native", "--rate", "200", "--packets", "1000000", "--json"], logDirectory: dir.path)
+        defer { if second.poll() == false { second.send(SIGKILL); _ = second.wait(seconds: 10) } }
+        #expect(second.await(seconds: 30) { Self.holdsLock(second.pid) }, "\(second.stderr)")
+        #expect(suiteRun.wait(seconds: 120) == .exited(0), "\(suiteRun.stderr)")
+        let named = "pid \(second.pid) ("
+        #expect(suiteRun.stdout.split(separator: "\n").contains { $0.hasPrefix("warning: another vwifi-bench instance ran during") && $0.contains(named) },
+                "\(suiteRun.stdout)")
+        let runDir = ((try? FileManager.default.contentsOfDirectory(atPath: dir.file("results"))) ?? [])
+            .first { !$0.hasPrefix(".") && $0 != "latest" }.map { dir.file("results/\($0)") }
+        let metadata = runDir.flatMap { try? String(contentsOfFile: $0 + "/metadata.json", encoding: .utf8) } ?? ""
+        #expect(metadata.contains(named), "metadata.json names the later instance")
+        second.send(SIGINT)
+        #expect(second.wait(seconds: 30) == .exited(130), "\(second.stderr)")
     }
 }

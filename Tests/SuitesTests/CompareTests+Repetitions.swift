@@ -18,6 +18,8 @@ struct SyntheticRun {
     var counters = ["perf::TASK-CLOCK"]
     var vwifiBackend = "kvm"
     var raw = true
+    /// Steal time of each Figure 8 repetition (raw_samples steal_percent); 0 is a quiet one.
+    var cpuSteal: [Double] = [0, 0, 0, 0, 0, 0]
 
     func median(_ xs: [Double]) -> String { NumberFormat.trimmed(Statistics.median(xs)) }
 
@@ -35,19 +37,21 @@ struct SyntheticRun {
         try put(ResultLayout.fig6, fig6)
         if raw {
             let wall = 1e10
-            var samples = CSVTable(header: ResultLayout.rawKeyColumns + ["host_cpu_percent", "goodput_mbps", "wall_cycles", "tsc_hz"])
+            var samples = CSVTable(header: ResultLayout.rawKeyColumns + ["host_cpu_percent", "goodput_mbps", "wall_cycles", "tsc_hz",
+                                                                        "steal_percent"])
             var categories = CSVTable(header: ResultLayout.rawKeyColumns + ["component", "category", "cycles", "wall_cycles"])
             var stages = CSVTable(header: ResultLayout.rawKeyColumns + ["stage", "chain", "count", "cycles_median"])
             for (i, x) in cpu.enumerated() {
-                samples.append(["opt-none", "fig8", "default", "none", "\(i)", "\(i)", "\(x)", "23.2", "\(wall)", "\(tscHz)"])
+                samples.append(["opt-none", "fig8", "default", "none", "\(i)", "\(i)", "\(x)", "23.2", "\(wall)", "\(tscHz)",
+                                "\(i < cpuSteal.count ? cpuSteal[i] : 0)"])
             }
             for (i, p) in table1Percent.enumerated() {
-                samples.append(["time-vwifi", "table1", "default", "vwifi", "\(i)", "\(i)", "40", "23.2", "\(wall)", "\(tscHz)"])
+                samples.append(["time-vwifi", "table1", "default", "vwifi", "\(i)", "\(i)", "40", "23.2", "\(wall)", "\(tscHz)", "0"])
                 categories.append(["time-vwifi", "table1", "default", "vwifi", "\(i)", "\(i)", "hypervisor", "decoding",
                                    "\(p / 100 * wall)", "\(wall)"])
             }
             for (i, c) in stageCycles.enumerated() {
-                samples.append(["extra-path-software", "fig6", "default", "vwifi", "\(i)", "\(i)", "40", "1", "\(wall)", "\(tscHz)"])
+                samples.append(["extra-path-software", "fig6", "default", "vwifi", "\(i)", "\(i)", "40", "1", "\(wall)", "\(tscHz)", "0"])
                 stages.append(["extra-path-software", "fig6", "default", "vwifi", "\(i)", "\(i)", "decode", "tx_extra_path",
                                "1000", "\(c)"])
             }
@@ -73,10 +77,42 @@ struct SyntheticRun {
 }
 
 @Suite struct CompareRepetitionTests {
-    func compare(_ a: SyntheticRun, _ b: SyntheticRun, alpha: Double = Compare.defaultAlpha) throws -> Comparison {
+    func compare(_ a: SyntheticRun, _ b: SyntheticRun, alpha: Double = Compare.defaultAlpha,
+                 keepPerturbed: Bool = false) throws -> Comparison {
         let x = try a.write(), y = try b.write()
         defer { for d in [x, y] { try? FileManager.default.removeItem(atPath: d) } }
-        return try Compare.run(baseline: x, candidate: y, alpha: alpha)
+        return try Compare.run(baseline: x, candidate: y, alpha: alpha, keepPerturbed: keepPerturbed)
+    }
+
+    /// A busy hour is not a regression: the candidate's CPU is 20 % higher only in the four
+    /// repetitions its run recorded 12 % steal for. Those are left out on both sides, the two
+    /// quiet ones cannot reach alpha, and the row says so; kept, they make a regression.
+    @Test func repetitionsTheRunFlaggedAsPerturbedAreLeftOut() throws {
+        var busy = SyntheticRun()
+        busy.cpu = [36, 37, 35, 36.5, 31.5, 31.2]
+        busy.cpuSteal = [12, 12, 12, 12, 0, 0]
+        let c = try compare(SyntheticRun(), busy)
+        let cpu = row(c, ResultLayout.fig8)
+        #expect(cpu.nBaseline == 6 && cpu.nCandidate == 2 && !cpu.regression)
+        #expect(cpu.note.hasPrefix("too few repetitions (6 vs 2)"), "\(cpu.note)")
+        #expect(cpu.note.contains("left out 0 + 4 perturbed repetitions (steal; --keep-perturbed keeps them)"))
+        #expect(c.header.contains { $0.hasPrefix("perturbed repetitions") && $0.contains("baseline 0 of 18, candidate 4 of 18 (steal 4)") },
+                "\(c.header)")
+        #expect(Compare.exitStatus(c) == 0)
+
+        let kept = try compare(SyntheticRun(), busy, keepPerturbed: true)
+        #expect(row(kept, ResultLayout.fig8).regression && row(kept, ResultLayout.fig8).nCandidate == 6)
+        #expect(kept.header.contains { $0.hasSuffix("kept (--keep-perturbed)") })
+
+        // Steal at the limit is not beyond it; every repetition beyond it leaves nothing to judge.
+        var edge = SyntheticRun()
+        edge.cpuSteal = Array(repeating: RunWarnings.stealLimitPercent, count: 6)
+        #expect(row(try compare(SyntheticRun(), edge), ResultLayout.fig8).nCandidate == 6)
+        var all = busy
+        all.cpuSteal = Array(repeating: 12, count: 6)
+        let none = row(try compare(SyntheticRun(), all), ResultLayout.fig8)
+        #expect(none.nCandidate == 0 && !none.regression && none.pValue == nil)
+        #expect(none.note.hasPrefix("every repetition of the candidate was perturbed: shown, not judged"), "\(none.note)")
     }
 
     func row(_ c: Comparison, _ file: String) -> ComparisonRow { c.rows.first { $0.file == file }! }
@@ -196,14 +232,16 @@ struct SyntheticRun {
     }
 
     /// The committed reference run: every judged metric's repetitions have the table's median
-    /// (the raw mapping is the tables' own), and the run against itself is all `~`.
+    /// (the raw mapping is the tables' own), and the run against itself is all `~` (every
+    /// repetition kept: the mapping is what is checked here, not the noise).
     @Test func theReferenceRunsRepetitionsGiveItsTables() throws {
         let ref = repositoryRoot + "/Results/reference"
-        let c = try Compare.run(baseline: ref, candidate: ref)
+        let c = try Compare.run(baseline: ref, candidate: ref, keepPerturbed: true)
         #expect(c.rows.count > 60)
         #expect(c.rows.allSatisfy { $0.pValue != nil && $0.nBaseline >= 6 })
         #expect(c.rows.allSatisfy { $0.verdict == .withinNoise && $0.effect == 0 })
-        #expect(c.header.first?.hasPrefix("machines: same (AMD EPYC, 2.596 GHz") == true)
+        let model = MachineFingerprint.load(directory: ref)?.label ?? "?"
+        #expect(c.header.first == "machines: same (\(model))", "\(c.header)")
         // Each repetition median against the table value (rounded as the table writes it).
         let raw = Compare.RawRuns(ResultsDirectory(path: ref))
         for spec in Compare.specs {

@@ -2,6 +2,8 @@
 fig5_nthroughput = 4
 fig5_ntcp = 4
 fig5_nlatency = 4
+fig5_ncdf = 4
+fig5_cdf_scenarios = "native passthrough vwifi vwifi-iommu"
 fig6_ntranslations = 2
 fig6_nstages = 7
 fig6_stages = "trap_exit decode device_model_receipt translation handoff_to_host_driver host_driver_receipt queued_to_device"
