@@ -8,9 +8,6 @@ import Histogram
 public struct LatencyHistogram: Sendable {
     private var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
 
-    /// The percentiles every latency report gives, in this order.
-    public static let reportedPercentiles: [Double] = [50, 90, 99, 99.9]
-
     public init() {}
 
     public init<S: Sequence>(_ values: S) where S.Element == UInt64 {

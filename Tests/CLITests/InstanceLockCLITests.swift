@@ -7,20 +7,11 @@ import Testing
 import Glibc
 #endif
 
-let besideSuite = """
-    name: beside
-    repetitions: 2
-    seed: 1
-    defaults: { counters: "", duration: 0.3 }
-    experiments:
-      - { name: alpha, figure: custom, path: native }
-
-    """
-
+/// One native point, two repetitions of 0.3 s.
+let besideSuite = customSuite("beside", repetitions: 2, duration: 0.3, paths: ["native"], trap: nil)
 /// Long enough (4 x 0.4 s after the first measured run starts) for a second instance to start
 /// during it.
-let longerSuite = besideSuite.replacingOccurrences(of: "repetitions: 2", with: "repetitions: 4")
-    .replacingOccurrences(of: "duration: 0.3", with: "duration: 0.4")
+let longerSuite = customSuite("beside", repetitions: 4, duration: 0.4, paths: ["native"], trap: nil)
 
 @Suite("two instances at once: each names the other, --exclusive refuses", .serialized)
 struct InstanceLockCLITests {

@@ -9,16 +9,7 @@ import Glibc
 
 /// Two points, two repetitions; measured runs are 1.5 s (warm-ups are capped at 0.5 s), so a
 /// measured run is in progress for long enough to be interrupted on a busy machine.
-let interruptSuite = """
-    name: interrupt
-    repetitions: 2
-    seed: 1
-    defaults: { trap: thread, counters: "", duration: 1.5 }
-    experiments:
-      - { name: alpha, figure: custom, path: vwifi }
-      - { name: bravo, figure: custom, path: vwifi }
-
-    """
+let interruptSuite = customSuite("interrupt", repetitions: 2, duration: 1.5, paths: ["vwifi", "vwifi"])
 
 /// One `[k/N] label  elapsed ...` progress line of `run` (plain lines: stderr is not a terminal).
 struct ProgressLine: Equatable {

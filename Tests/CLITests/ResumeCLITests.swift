@@ -9,16 +9,7 @@ import Glibc
 
 /// Two points, two repetitions of 0.8 s: short, so that the two whole runs this test makes add
 /// little load to the timing-sensitive suites running beside it.
-let resumeSuite = """
-    name: resume
-    repetitions: 2
-    seed: 1
-    defaults: { trap: thread, counters: "", duration: 0.8 }
-    experiments:
-      - { name: alpha, figure: custom, path: vwifi }
-      - { name: bravo, figure: custom, path: native }
-
-    """
+let resumeSuite = customSuite("resume", repetitions: 2, duration: 0.8, paths: ["vwifi", "native"])
 
 @Suite("vwifi-bench run --resume and report", .serialized)
 struct ResumeCLITests {
