@@ -8,7 +8,7 @@ BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/vwifi-bench
 SUITE ?= Workloads/paper.yaml
 RUN_FLAGS ?=
 
-.PHONY: deps build paper quick bench test doctor clean tsan asan sanitizers
+.PHONY: deps build paper quick drift bench test doctor clean tsan asan sanitizers
 
 # iperf3's package asks whether to run its server as a system daemon: answer no before it
 # asks (the harness starts its server only inside a run's own namespace, and stops it).
@@ -39,6 +39,19 @@ paper: build
 
 quick:
 	$(MAKE) paper RUN_FLAGS=--quick
+
+# This machine's run-to-run drift (README: Comparing two runs): DRIFT_RUNS back-to-back runs of
+# the suite (about 11 minutes each for the paper's), then `drift` over them into DRIFT_OUT, for
+# `compare --drift`. Every run stays in Results/ as usual.
+DRIFT_RUNS ?= 4
+DRIFT_OUT ?= Results/drift.csv
+drift: build
+	@set -e; dirs=""; for i in $$(seq 1 $(DRIFT_RUNS)); do \
+	  echo "drift: run $$i of $(DRIFT_RUNS)"; \
+	  $(BIN) run $(SUITE) $(RUN_FLAGS); \
+	  dirs="$$dirs $$(readlink -f Results/latest)"; \
+	done; \
+	$(BIN) drift --out $(DRIFT_OUT) $$dirs
 
 # The harness's own cost against the floor of each mechanism (README: Harness performance).
 BENCH_FLAGS ?=

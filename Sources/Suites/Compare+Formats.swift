@@ -22,6 +22,7 @@ extension Compare {
     static func summaryLine(_ c: Comparison) -> String {
         let n = c.regressions.count
         let rule = "p <= \(NumberFormat.trimmed(c.alpha)) and beyond \(NumberFormat.trimmed(c.thresholdPercent))% and the unit's floor"
+            + (c.rows.contains { $0.driftBand != nil } ? " and the run-to-run drift band" : "")
         var line = n == 0 ? "no regression (\(rule); \(c.rows.count) metrics compared)"
                           : "\(n) regression(s) (\(rule); \(c.rows.count) metrics compared)"
         let few = c.undetectable.count
@@ -43,6 +44,7 @@ extension Compare {
             let ci = r.ratioLow.map { lo in " [\(NumberFormat.trimmed(lo, decimals: 3)), \(NumberFormat.trimmed(r.ratioHigh!, decimals: 3))]" } ?? " (no CI)"
             let stats = r.pValue.map { p in
                 "  p=\(pText(p)) n=\(r.nBaseline)+\(r.nCandidate) effect \(number(r.effect)) \(r.unit) (\(NumberFormat.trimmed(r.effectPercent ?? .nan, decimals: 1))%)"
+                    + (r.driftBand.map { " band \(number($0))" } ?? "")
             } ?? "  n=0"
             lines.append(name.padding(toLength: w, withPad: " ", startingAt: 0)
                          + "  \(NumberFormat.trimmed(r.baseline, decimals: 3)) -> \(NumberFormat.trimmed(r.candidate, decimals: 3)) \(r.unit)"
@@ -56,14 +58,14 @@ extension Compare {
 
     public static let csvColumns = ["file", "key", "metric", "unit", "baseline", "candidate", "ratio", "ratio_low",
                                     "ratio_high", "effect", "effect_percent", "p_value", "n_baseline", "n_candidate",
-                                    "verdict", "regression", "note"]
+                                    "verdict", "regression", "note", "drift_band"]
 
     public static func csv(_ c: Comparison) -> CSVTable {
         var t = CSVTable(header: csvColumns)
         for r in c.rows {
             t.append([r.file, r.key, r.metric, r.unit, number(r.baseline), number(r.candidate), number(r.ratio),
                       number(r.ratioLow), number(r.ratioHigh), number(r.effect), number(r.effectPercent), pText(r.pValue),
-                      "\(r.nBaseline)", "\(r.nCandidate)", r.verdict.rawValue, "\(r.regression)", r.note])
+                      "\(r.nBaseline)", "\(r.nCandidate)", r.verdict.rawValue, "\(r.regression)", r.note, number(r.driftBand)])
         }
         return t
     }

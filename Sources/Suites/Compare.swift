@@ -39,6 +39,9 @@ public struct ComparisonRow: Sendable, Codable {
     public var nCandidate: Int = 0
     /// Why a row could not be judged, or how it was (e.g. cycles as nanoseconds).
     public var note: String = ""
+    /// With `compare --drift`: the largest effect two same-code runs of this machine reach at
+    /// alpha (RunDrift.Entry.band), in `unit`; a worse or better verdict needs an effect beyond it.
+    public var driftBand: Double? = nil
 }
 
 public struct Comparison: Sendable {
@@ -130,8 +133,11 @@ public enum Compare {
 
     /// `keepPerturbed`: judge every repetition, also those the run flagged as perturbed (by
     /// default they are left out on both sides, and the row says how many).
+    /// `drift`: the run-to-run drift of same-code runs on this machine (`vwifi-bench drift`); a
+    /// change within its band is `~`.
     public static func run(baseline: String, candidate: String, thresholdPercent: Double = defaultThresholdPercent,
-                           alpha: Double = defaultAlpha, keepPerturbed: Bool = false) throws(CompareError) -> Comparison {
+                           alpha: Double = defaultAlpha, keepPerturbed: Bool = false,
+                           drift: RunDrift? = nil) throws(CompareError) -> Comparison {
         let b = ResultsDirectory(path: baseline), c = ResultsDirectory(path: candidate)
         for (d, role) in [(b, "baseline"), (c, "candidate")] {
             guard d.exists else { throw CompareError(description: "\(role) \(d.path): no such directory; give a Results/<run-id> directory") }
@@ -160,6 +166,7 @@ public enum Compare {
         } else {
             header.append("machines: \(bm == nil ? "baseline" : "candidate") has no readable \(ResultLayout.metadata); machines not compared")
         }
+        if let drift { header += driftLines(drift, baseline: bm, alpha: alpha) }
         let rawB = RawRuns(b), rawC = RawRuns(c)
         header += noiseLines(baseline: rawB, candidate: rawC, keepPerturbed: keepPerturbed)
         var rows: [ComparisonRow] = []
@@ -200,6 +207,7 @@ public enum Compare {
                         row.note = "every repetition of \(side) was perturbed: shown, not judged"
                     }
                     if !note.isEmpty { row.note = row.note.isEmpty ? note : row.note + "; " + note }
+                    if let drift { applyDrift(drift, to: &row, alpha: alpha) }
                     rows.append(row)
                 }
             }
@@ -207,6 +215,33 @@ public enum Compare {
         }
         return Comparison(rows: rows, unmatched: unmatched, thresholdPercent: thresholdPercent, alpha: alpha,
                           baselineMachine: bm, candidateMachine: cm, header: header)
+    }
+
+    /// Holds a verdict back when its effect is within what same-code runs of this machine differ
+    /// by; records the band on every row the profile covers in the row's unit.
+    static func applyDrift(_ drift: RunDrift, to row: inout ComparisonRow, alpha: Double) {
+        guard let entry = drift.entry(file: row.file, key: row.key, metric: row.metric) else { return }
+        guard entry.unit == row.unit else {
+            row.note += (row.note.isEmpty ? "" : "; ") + "drift profile in \(entry.unit), row in \(row.unit): band not applied"
+            return
+        }
+        guard let band = entry.band(alpha: alpha) else { return }
+        row.driftBand = band
+        guard row.verdict != .withinNoise, let effect = row.effect, abs(effect) <= band else { return }
+        row.verdict = .withinNoise
+        row.regression = false
+        row.note += (row.note.isEmpty ? "" : "; ") + "within same-code run-to-run drift (band \(NumberFormat.trimmed(band, decimals: 3)) \(row.unit) from \(entry.runs) runs)"
+    }
+
+    /// The header's account of the drift profile: where it came from and whether it fits.
+    static func driftLines(_ drift: RunDrift, baseline: MachineFingerprint?, alpha: Double) -> [String] {
+        let t = Statistics.studentTQuantile(1 - alpha / 2, degreesOfFreedom: Double(max(1, (drift.entries.values.map(\.runs).min() ?? 2) - 1)))
+        var lines = ["run-to-run drift: \(drift.entries.count) metrics from \(drift.entries.values.map(\.runs).max() ?? 0) same-code runs (\(drift.machine)); "
+                     + "a change must also exceed t * sqrt(2) * s of its metric (t = \(NumberFormat.trimmed(t, decimals: 2)) at alpha \(NumberFormat.trimmed(alpha)))"]
+        if let baseline, baseline.label != drift.machine {
+            lines.append("run-to-run drift was measured on another machine (\(drift.machine)) than the baseline's (\(baseline.label)): its bands may not fit")
+        }
+        return lines
     }
 
     /// Drops the repetitions their runs flagged as perturbed from both sides; says what it

@@ -21,6 +21,9 @@ public enum ResultLayout {
     public static let journal = "runs.jsonl"
     /// The suite file as the run read it, so a resume or a report needs nothing outside the directory.
     public static let suiteCopy = "suite.yaml"
+    /// Run-to-run drift of same-code runs (`vwifi-bench drift`); the one beside Results/reference
+    /// is from the reference machine's runs.
+    public static let driftFile = "drift.csv"
     /// Plot-ready data (derived from the CSVs) for the gnuplot scripts.
     public static let plotDataDirectory = "plotdata"
 

@@ -22,7 +22,11 @@ struct CompareCommand: ParsableCommand {
             the TSC rates differ by more than 1 %, Figure 6's cycles are compared as nanoseconds. \
             Repetitions their run flagged as perturbed (steal time over 5 %, a competing process, \
             another instance: raw_samples.csv) are left out of each test on both sides, and each \
-            row says how many (--keep-perturbed keeps them).
+            row says how many (--keep-perturbed keeps them). A shared machine also drifts between \
+            runs by more than the repetitions of one run spread; with --drift FILE (from \
+            `vwifi-bench drift`, several same-code runs of this machine) a change counts only when \
+            it is also beyond what two same-code runs differ by at --alpha: t(1 - alpha/2, k - 1) \
+            * sqrt(2) * s, s the standard deviation of the k runs' medians of that metric.
             Exit status: 0 no regression, 2 usage error, 3 regression.
             """)
 
@@ -41,6 +45,9 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .long, help: "Judge every repetition, also those the run flagged as perturbed (steal time, a competing process, another instance), which are left out by default.")
     var keepPerturbed = false
 
+    @Option(name: .long, help: "Run-to-run drift of same-code runs on this machine (the CSV `vwifi-bench drift` writes): changes within it are `~`.")
+    var drift: String?
+
     @Option(name: .long, help: "Output: table (default), csv, json or markdown.")
     var format: String = Compare.Format.table.rawValue
 
@@ -49,8 +56,11 @@ struct CompareCommand: ParsableCommand {
             fail("--format: '\(format)' is not a format; give one of table, csv, json, markdown", code: Compare.usageErrorStatus)
         }
         let c: Comparison
-        do { c = try Compare.run(baseline: baseline, candidate: candidate, thresholdPercent: threshold, alpha: alpha,
-                                         keepPerturbed: keepPerturbed) } catch {
+        do {
+            let profile = try drift.map { path throws(CompareError) in try RunDrift.load(path: path) }
+            c = try Compare.run(baseline: baseline, candidate: candidate, thresholdPercent: threshold, alpha: alpha,
+                                keepPerturbed: keepPerturbed, drift: profile)
+        } catch {
             fail(error.description, code: Compare.usageErrorStatus)
         }
         print(Compare.render(c, format: f), terminator: "")

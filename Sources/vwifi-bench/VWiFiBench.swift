@@ -10,7 +10,7 @@ struct VWiFiBench: ParsableCommand {
         abstract: "Benchmark and profile the Native, VM-Passthrough and Virtual WiFi data paths.",
         version: ToolVersion.string,
         subcommands: [DoctorCommand.self, PathCommand.self, RunCommand.self, PlotCommand.self, CompareCommand.self,
-                      BenchCommand.self, ReportCommand.self, MergeCommand.self])
+                      BenchCommand.self, ReportCommand.self, MergeCommand.self, DriftCommand.self])
 }
 
 /// Exit statuses: 0 success, 2 bad input (one clear line on stderr), 3 regression (compare),

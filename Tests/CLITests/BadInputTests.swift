@@ -165,6 +165,14 @@ let suiteCases: [BadInput] = [
              mentions: ["format", "'yaml'", "table, csv, json, markdown"]),
     BadInput(name: "compare: missing baseline", args: ["compare", "$T/a", "$T/b", "--format", "json"],
              mentions: ["baseline", "$T/a", "no such directory"]),
+    BadInput(name: "compare: drift file missing", args: ["compare", "$T/a", "$T/b", "--drift", "$T/none.csv"],
+             mentions: ["--drift", "$T/none.csv", "cannot be read", "vwifi-bench drift"]),
+    BadInput(name: "compare: drift file of another kind", args: ["compare", "$T/a", "$T/b", "--drift", "$T/other.csv"],
+             files: ["other.csv": "a,b\n1,2\n"], mentions: ["--drift", "not a drift file", "vwifi-bench drift"]),
+    BadInput(name: "drift: one run", args: ["drift", "--out", "$T/drift.csv", "$T"],
+             mentions: ["runs", "1 given", "at least 2"]),
+    BadInput(name: "drift: a run that is not a results directory", args: ["drift", "--out", "$T/drift.csv", "$T/missing", "$T"],
+             mentions: ["runs", "no such directory"]),
 ]
 
 @Suite("vwifi-bench bad input")
