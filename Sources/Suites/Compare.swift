@@ -80,6 +80,9 @@ public enum Compare {
         var file: String
         var keys: [String]
         var metrics: [Metric]
+
+        /// A row's key values joined by `/` (ComparisonRow.key, RunDrift's entries).
+        func key(of row: [String: String]) -> String { keys.compactMap { row[$0] }.joined(separator: "/") }
     }
 
     /// Absolute effect floors, documented in the README's compare section: below these a change is
@@ -173,7 +176,7 @@ public enum Compare {
         var unmatched: [String] = []
         for spec in specs {
             let base = b.records(spec.file), cand = c.records(spec.file)
-            func key(_ r: [String: String]) -> String { spec.keys.compactMap { r[$0] }.joined(separator: "/") }
+            let key = spec.key(of:)
             var candByKey: [String: [String: String]] = [:]
             for r in cand { candByKey[key(r)] = r }
             var seen = Set<String>()

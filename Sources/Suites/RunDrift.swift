@@ -63,7 +63,8 @@ public struct RunDrift: Sendable {
             throw CompareError(description: "runs: \(runs.count) given; give at least \(minimumRuns) results directories of the same code (\(recommendedRuns) or more for a useful band)")
         }
         var machines: [MachineFingerprint] = []
-        var perRun: [[String: (Compare.Metric, String, String, Double)]] = []
+        // Each run's metrics, every entry holding that run's one median.
+        var perRun: [[String: Entry]] = []
         for path in runs {
             let d = ResultsDirectory(path: path)
             guard d.exists else { throw CompareError(description: "runs: \(path): no such directory; give Results/<run-id> directories") }
@@ -78,15 +79,16 @@ public struct RunDrift: Sendable {
             }
             machines.append(m)
             let raw = Compare.RawRuns(d)
-            var medians: [String: (Compare.Metric, String, String, Double)] = [:]
+            var medians: [String: Entry] = [:]
             for spec in Compare.specs {
                 for row in d.records(spec.file) {
-                    let key = spec.keys.compactMap { row[$0] }.joined(separator: "/")
                     for metric in spec.metrics {
                         guard let source = metric.raw else { continue }
                         let values = raw.values(source, row: row).filter { keepPerturbed || $0.perturbed == nil }.map(\.value)
                         guard !values.isEmpty else { continue }
-                        medians[id(file: spec.file, key: key, metric: metric.column)] = (metric, spec.file, key, Statistics.median(values))
+                        let e = Entry(file: spec.file, key: spec.key(of: row), metric: metric.column, unit: metric.unit,
+                                      runMedians: [Statistics.median(values)])
+                        medians[e.id] = e
                     }
                 }
             }
@@ -94,9 +96,11 @@ public struct RunDrift: Sendable {
         }
         var entries: [String: Entry] = [:]
         for (id, first) in perRun[0] {
-            let all = perRun.compactMap { $0[id]?.3 }
+            let all = perRun.compactMap { $0[id]?.runMedians[0] }
             guard all.count == perRun.count else { continue }
-            entries[id] = Entry(file: first.1, key: first.2, metric: first.0.column, unit: first.0.unit, runMedians: all)
+            var e = first
+            e.runMedians = all
+            entries[id] = e
         }
         let commits = Array(Set(machines.compactMap(\.commit))).sorted()
         return RunDrift(entries: entries, machine: machines[0].label, commits: commits)
